@@ -1,0 +1,42 @@
+"""genlab: an interactive lab for small deep generative models. `python app.py` serves it on the
+committed checkpoints; the same file is the Hugging Face Space's entry point."""
+import os
+from pathlib import Path
+
+import gradio as gr
+
+from genlab.checkpoint import load_all
+from genlab.device import describe, pick_device
+from ui import classify
+from ui.common import Lab
+
+CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+MAX_UPLOAD = "20mb"
+CSS = """
+table.confusion { border-collapse: collapse; font-size: 0.85em; }
+table.confusion td, table.confusion th { padding: 2px 6px; text-align: right; border: 1px solid #ddd; }
+"""
+
+
+def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
+    device = pick_device()
+    checkpoints, errors = load_all(checkpoint_dir, device)
+    lab = Lab(device=device, checkpoints=checkpoints, errors=errors)
+    with gr.Blocks(title="genlab") as demo:
+        gr.Markdown(f"# genlab\nSmall deep generative models you can play with and train. "
+                    f"Running on {describe(device)}.")
+        for name, error in errors.items():
+            gr.Markdown(f"⚠ Checkpoint **{name}** did not load: {error}")
+        with gr.Tabs():
+            classify.build(lab)
+    return demo
+
+
+def launch(demo: gr.Blocks, **options) -> tuple:
+    """Queue and launch with the app-wide settings; the tests use it too."""
+    demo.queue(default_concurrency_limit=1, max_size=64)
+    return demo.launch(css=CSS, max_file_size=MAX_UPLOAD, **options)
+
+
+if __name__ == "__main__":
+    launch(build_app(), server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"))

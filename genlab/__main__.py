@@ -1,0 +1,77 @@
+"""Command line: `python -m genlab train <model>`, `python -m genlab eval`, `python -m genlab bench`."""
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+import torch
+
+from genlab.checkpoint import config_to_dict, save_checkpoint
+from genlab.device import describe, pick_device
+from genlab.models import ARCHITECTURES
+from genlab.train import TRAINERS
+
+CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+def add_dataclass_options(parser: argparse.ArgumentParser, cls: type, title: str) -> None:
+    """One --option per dataclass field, typed by its default."""
+    group = parser.add_argument_group(title)
+    for field in dataclasses.fields(cls):
+        default = getattr(cls(), field.name)
+        flag = "--" + field.name.replace("_", "-")
+        if isinstance(default, bool):
+            group.add_argument(flag, type=lambda s: s.lower() in ("1", "true", "yes"), default=default,
+                               metavar="BOOL", help=f"default {default}")
+        elif isinstance(default, tuple):
+            group.add_argument(flag, type=type(default[0]), nargs="+", default=default, help=f"default {default}")
+        elif default is None:
+            group.add_argument(flag, type=float, default=None, help="default: none")
+        else:
+            group.add_argument(flag, type=type(default), default=default, help=f"default {default}")
+
+
+def pick_fields(cls: type, args: argparse.Namespace):
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
+def train(argv: list[str]) -> None:
+    name = argv[0] if argv and argv[0] in TRAINERS else None
+    if name is None:
+        sys.exit(f"usage: python -m genlab train {{{','.join(TRAINERS)}}} [options]  (--help after the name)")
+    arch, trainer = ARCHITECTURES[name], TRAINERS[name]
+    parser = argparse.ArgumentParser(prog=f"python -m genlab train {name}")
+    parser.add_argument("--out", type=Path, default=CHECKPOINTS / name, help="checkpoint path without suffix")
+    add_dataclass_options(parser, arch.config, "architecture")
+    add_dataclass_options(parser, trainer.settings, "training")
+    args = parser.parse_args(argv[1:])
+    config, settings = pick_fields(arch.config, args), pick_fields(trainer.settings, args)
+    device = pick_device()
+    torch.manual_seed(settings.seed)
+    model = arch.model(config)
+    print(f"training {name} on {describe(device)}", flush=True)
+    last = None
+    for last in trainer.run(model, settings, device):
+        print(last.line(), flush=True)
+    training = {**config_to_dict(settings), "steps": last.step, "seconds": round(last.elapsed, 1),
+                "device": describe(device)}
+    paths = save_checkpoint(model, args.out, training=training, dataset=trainer.dataset, metrics=last.metrics)
+    print("wrote", *paths)
+
+
+def main() -> None:
+    commands = {"train": train}
+    if len(sys.argv) < 2 or sys.argv[1] not in ("train", "eval", "bench"):
+        sys.exit("usage: python -m genlab {train,eval,bench} ...")
+    if sys.argv[1] == "eval":
+        from genlab.evaluate import main as eval_main
+        commands["eval"] = eval_main
+    if sys.argv[1] == "bench":
+        from genlab.bench import main as bench_main
+        commands["bench"] = bench_main
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

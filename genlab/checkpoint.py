@@ -1,0 +1,174 @@
+"""Checkpoints: safetensors weights beside a JSON file of metadata. One loader for every family.
+
+`name.safetensors` holds the tensors and nothing executable; `name.json` holds the family, the
+architecture name and config, the training settings, the dataset and the metrics measured on the
+test split. Loading validates all of it and names the file in every error. Nothing is unpickled.
+"""
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_tensors_from_bytes
+from safetensors.torch import save_file
+from torch import nn
+
+from genlab.models import ARCHITECTURES, count_parameters
+
+FORMAT = "genlab-checkpoint"
+FORMAT_VERSION = 1
+MAX_CHECKPOINT_BYTES = 200 * 1024 * 1024
+
+
+class CheckpointError(ValueError):
+    """A checkpoint that is missing, truncated, corrupt or does not match its architecture."""
+
+
+@dataclass
+class Checkpoint:
+    model: nn.Module
+    meta: dict[str, Any]
+    path: Path
+
+
+def checkpoint_paths(path: str | Path) -> tuple[Path, Path]:
+    """The (weights, metadata) pair for a stem or for either of the two files."""
+    path = Path(path)
+    stem = path.with_suffix("") if path.suffix in (".safetensors", ".json") else path
+    return stem.with_name(stem.name + ".safetensors"), stem.with_name(stem.name + ".json")
+
+
+def config_to_dict(config: Any) -> dict[str, Any]:
+    return {f.name: list(v) if isinstance(v := getattr(config, f.name), tuple) else v
+            for f in dataclasses.fields(config)}
+
+
+def config_from_dict(config_class: type, values: Any, where: str) -> Any:
+    """Build a config dataclass from JSON, refusing unknown keys and values of the wrong type."""
+    if not isinstance(values, dict):
+        raise CheckpointError(f"{where}: 'config' must be an object, got {type(values).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(config_class)}
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise CheckpointError(f"{where}: unknown config keys {unknown} for {config_class.__name__}")
+    defaults = config_class()
+    checked = {}
+    for name, value in values.items():
+        default = getattr(defaults, name)
+        if isinstance(default, tuple):
+            ok = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            value = tuple(value) if ok else value
+        elif isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif isinstance(default, float):
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            value = float(value) if ok else value
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            raise CheckpointError(f"{where}: config '{name}' has the wrong type or value: {value!r}")
+        checked[name] = value
+    return config_class(**checked)
+
+
+def save_checkpoint(model: nn.Module, path: str | Path, *, training: dict, dataset: str,
+                    metrics: dict, extra: dict | None = None) -> tuple[Path, Path]:
+    """Write name.safetensors and name.json; returns both paths."""
+    weights_path, meta_path = checkpoint_paths(path)
+    weights_path.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    save_file(tensors, str(weights_path))
+    meta = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "family": model.family,
+        "arch": model.arch,
+        "config": config_to_dict(model.config),
+        "parameters": count_parameters(model),
+        "training": training,
+        "dataset": dataset,
+        "metrics": metrics,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **(extra or {}),
+    }
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    return weights_path, meta_path
+
+
+def read_meta(meta_path: Path) -> dict[str, Any]:
+    if not meta_path.is_file():
+        raise CheckpointError(f"{meta_path}: metadata file is missing")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{meta_path}: not valid JSON metadata ({err})") from err
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{meta_path}: not a genlab checkpoint (no \"format\": \"{FORMAT}\")")
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise CheckpointError(f"{meta_path}: format_version {meta.get('format_version')!r}, "
+                              f"this genlab reads {FORMAT_VERSION}")
+    return meta
+
+
+def build_model(meta: dict[str, Any], where: str) -> nn.Module:
+    """The model a metadata record describes, with fresh weights."""
+    arch = ARCHITECTURES.get(meta.get("arch"))
+    if arch is None:
+        raise CheckpointError(f"{where}: unknown architecture {meta.get('arch')!r}; "
+                              f"known: {sorted(ARCHITECTURES)}")
+    if meta.get("family") != arch.family:
+        raise CheckpointError(f"{where}: family {meta.get('family')!r} does not match "
+                              f"architecture {meta['arch']!r} ({arch.family})")
+    return arch.model(config_from_dict(arch.config, meta.get("config", {}), where))
+
+
+def load_weights(model: nn.Module, weights: bytes, where: str) -> None:
+    """Copy tensors into the model after checking names, shapes and that every value is finite."""
+    try:
+        tensors = load_tensors_from_bytes(weights)
+    except (SafetensorError, ValueError, OSError) as err:
+        raise CheckpointError(f"{where}: not a readable safetensors file, truncated or corrupt ({err})") from err
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    if missing or unexpected:
+        raise CheckpointError(f"{where}: tensors do not match the architecture "
+                              f"(missing {missing[:5]}, unexpected {unexpected[:5]})")
+    for name, tensor in tensors.items():
+        if tensor.shape != expected[name].shape:
+            raise CheckpointError(f"{where}: tensor '{name}' has shape {tuple(tensor.shape)}, "
+                                  f"the architecture needs {tuple(expected[name].shape)}")
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            raise CheckpointError(f"{where}: tensor '{name}' holds NaN or infinite values")
+    model.load_state_dict(tensors)
+
+
+def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> Checkpoint:
+    """Load and validate a checkpoint from its stem or either file; the model comes back in eval mode."""
+    weights_path, meta_path = checkpoint_paths(path)
+    meta = read_meta(meta_path)
+    model = build_model(meta, str(meta_path))
+    if not weights_path.is_file():
+        raise CheckpointError(f"{weights_path}: weights file is missing")
+    if weights_path.stat().st_size > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(f"{weights_path}: larger than the {MAX_CHECKPOINT_BYTES >> 20} MB cap")
+    load_weights(model, weights_path.read_bytes(), str(weights_path))
+    return Checkpoint(model=model.to(device).eval(), meta=meta, path=weights_path)
+
+
+def load_all(folder: str | Path, device: torch.device | str = "cpu") -> tuple[dict[str, Checkpoint], dict[str, str]]:
+    """Every checkpoint in a folder by name, and an error message for each one that failed to load."""
+    loaded, errors = {}, {}
+    for meta_path in sorted(Path(folder).glob("*.json")):
+        try:
+            loaded[meta_path.stem] = load_checkpoint(meta_path, device)
+        except CheckpointError as err:
+            errors[meta_path.stem] = str(err)
+    return loaded, errors

@@ -1,0 +1,48 @@
+"""Reading a picture of a digit: preprocessing, the model's probabilities and what drove them."""
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import nn
+
+from genlab.explain import explain
+from genlab.preprocess import Prepared, prepare_digit
+
+UNSURE_BELOW = 0.5  # a top probability under this is reported as a guess
+
+
+@dataclass
+class Reading:
+    probabilities: dict[str, float]  # "0".."9" -> probability
+    digit: np.ndarray  # the 28x28 input the model received, in [0, 1]
+    heat: np.ndarray  # 28x28 in [0, 1]: where the evidence for the answer was
+    notes: list[str]
+
+    @property
+    def label(self) -> str:
+        return max(self.probabilities, key=self.probabilities.get)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.label]
+
+    def summary(self) -> str:
+        verdict = f"Read as **{self.label}** with {self.confidence:.1%} confidence"
+        if self.confidence < UNSURE_BELOW:
+            verdict += " (a guess: this does not look much like any digit to the model)"
+        return verdict + "." + (f" Preprocessing: {'; '.join(self.notes)}." if self.notes else "")
+
+
+def read_digit(model: nn.Module, image: Image.Image | np.ndarray, device: torch.device | str = "cpu") -> Reading:
+    """Raises preprocess.InputError (with a message for people) for blank, noisy or unreadable input."""
+    prepared: Prepared = prepare_digit(image)
+    batch = torch.from_numpy(prepared.digit).to(device).view(1, 1, 28, 28)
+    logits, heat = explain(model, batch)
+    probabilities = torch.softmax(logits.float()[0], 0).cpu().tolist()
+    return Reading(
+        probabilities={str(k): p for k, p in enumerate(probabilities)},
+        digit=prepared.digit,
+        heat=heat.cpu().numpy(),
+        notes=prepared.notes,
+    )

@@ -1,0 +1,23 @@
+"""Every architecture genlab knows, by the name checkpoints record: the one place a new model registers."""
+from dataclasses import dataclass
+
+from torch import nn
+
+from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
+
+
+@dataclass(frozen=True)
+class Architecture:
+    model: type[nn.Module]
+    config: type
+    family: str
+
+
+ARCHITECTURES: dict[str, Architecture] = {
+    "cnn": Architecture(CNN, CNNConfig, "classifier"),
+    "mlp": Architecture(MLP, MLPConfig, "classifier"),
+}
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,27 @@
+"""Which training loop, settings and data each architecture uses: the command line and the browser both look here."""
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import torch
+from torch import nn
+
+from genlab.data import load_mnist
+from genlab.train.classifier import ClassifierTraining, train_classifier
+from genlab.train.loop import TrainEvent
+
+
+@dataclass(frozen=True)
+class Trainer:
+    settings: type
+    dataset: str
+    run: Callable[[nn.Module, object, torch.device], Iterator[TrainEvent]]
+
+
+def run_classifier(model: nn.Module, settings: ClassifierTraining, device: torch.device) -> Iterator[TrainEvent]:
+    return train_classifier(model, load_mnist(train=True), load_mnist(train=False), settings, device)
+
+
+TRAINERS: dict[str, Trainer] = {
+    "cnn": Trainer(ClassifierTraining, "MNIST", run_classifier),
+    "mlp": Trainer(ClassifierTraining, "MNIST", run_classifier),
+}

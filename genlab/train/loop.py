@@ -1,0 +1,93 @@
+"""What every family's training loop shares: the progress event it yields and the clock that caps it."""
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+
+@dataclass
+class TrainEvent:
+    """One report from a training loop. The command line prints it; the browser draws it.
+
+    `losses` are running means since the last event; `metrics` hold evaluations (test accuracy,
+    ELBO, ...) when the loop measured them at this step; `preview` is an image (uint8 array) or a
+    text sample, or None; `done` marks the last event, after the final evaluation.
+    """
+
+    step: int
+    total_steps: int
+    epoch: float
+    elapsed: float
+    losses: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    preview: np.ndarray | str | None = None
+    done: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.step / max(1, self.total_steps))
+
+    @property
+    def seconds_left(self) -> float:
+        """Time left at the pace so far (inf before the first step)."""
+        if self.step == 0:
+            return float("inf")
+        return self.elapsed * (self.total_steps - self.step) / self.step
+
+    def line(self) -> str:
+        """A one-line summary for logs and the command line."""
+        parts = [f"step {self.step}/{self.total_steps}", f"epoch {self.epoch:.2f}", f"{self.elapsed:.0f}s"]
+        parts += [f"{k} {v:.4f}" for k, v in self.losses.items()]
+        parts += [f"{k} {v:.4f}" for k, v in self.metrics.items() if isinstance(v, float)]
+        return "  ".join(parts)
+
+
+class RunningMean:
+    """Means of named values since the last read, so events report smooth losses."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, float] = {}
+        self.count = 0
+
+    def add(self, **values: torch.Tensor | float) -> None:
+        for name, value in values.items():
+            self.sums[name] = self.sums.get(name, 0.0) + float(value)
+        self.count += 1
+
+    def read(self) -> dict[str, float]:
+        means = {k: v / max(1, self.count) for k, v in self.sums.items()}
+        self.sums, self.count = {}, 0
+        return means
+
+
+class Clock:
+    """Elapsed time of a run and its wall-time cap (None: no cap)."""
+
+    def __init__(self, max_seconds: float | None) -> None:
+        self.start = time.perf_counter()
+        self.max_seconds = max_seconds
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    def out_of_time(self) -> bool:
+        return self.max_seconds is not None and self.elapsed >= self.max_seconds
+
+
+def shuffled_batches(n: int, batch_size: int, generator: torch.Generator):
+    """Endless index batches over n items, reshuffled each epoch; drops the ragged last batch."""
+    while True:
+        order = torch.randperm(n, generator=generator)
+        for start in range(0, n - batch_size + 1, batch_size):
+            yield order[start:start + batch_size]
+
+
+def cosine_lr(step: int, total_steps: int, peak: float, warmup: int) -> float:
+    """Linear warm-up then cosine decay to zero: robust defaults for short runs."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total_steps - warmup)
+    return peak * 0.5 * (1.0 + np.cos(np.pi * min(1.0, progress)))

@@ -1,0 +1,119 @@
+"""A digit drawn or photographed any way a person would is turned into an MNIST-style input."""
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from conftest import draw_like_a_person
+from genlab.classify import read_digit
+from genlab.preprocess import MAX_PIXELS, BlankImageError, InputError, NotADigitError, open_image, prepare_digit
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    a, b = a.ravel() - a.mean(), b.ravel() - b.mean()
+    return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
+
+
+@pytest.mark.parametrize("style", ["dark on light", "light on dark", "transparent background"])
+def test_a_large_off_centre_digit_comes_out_like_the_mnist_original(mnist_test, cnn, style):
+    similarities, correct = [], 0
+    for i in range(40):
+        digit, label = mnist_test.images[i, 0].numpy(), int(mnist_test.labels[i])
+        page = draw_like_a_person(digit, dark_on_light=style == "dark on light")
+        if style == "transparent background":  # strokes only in the alpha channel, as the sketchpad sends them
+            page = np.dstack([np.zeros(page.shape + (3,), np.uint8), page])
+        prepared = prepare_digit(page)
+        assert prepared.digit.shape == (28, 28)
+        similarities.append(similarity(prepared.digit, digit))
+        correct += read_digit(cnn, page).label == str(label)
+    assert np.median(similarities) > 0.85, similarities
+    assert min(similarities) > 0.6, similarities
+    assert correct >= 39, f"only {correct}/40 read right"
+
+
+def strokes(number: int, width: int, size: int = 800) -> np.ndarray:
+    """A digit drawn with lines on a white canvas, the way a mouse or a pen draws it."""
+    page = Image.new("L", (size, size), 255)
+    pen = ImageDraw.Draw(page)
+    s = size / 800
+    shapes = {
+        0: lambda: pen.ellipse([300 * s, 150 * s, 520 * s, 600 * s], outline=0, width=width),
+        1: lambda: pen.line([(420 * s, 140 * s), (400 * s, 620 * s)], fill=0, width=width),
+        7: lambda: pen.line([(260 * s, 170 * s), (540 * s, 170 * s), (360 * s, 640 * s)], fill=0, width=width,
+                            joint="curve"),
+    }
+    shapes[number]()
+    return np.asarray(page)
+
+
+@pytest.mark.parametrize("number, width", [(0, 2), (0, 14), (0, 60), (1, 2), (1, 14), (1, 60), (1, 120),
+                                           (7, 2), (7, 14), (7, 60), (7, 120)])
+def test_thin_and_thick_pen_strokes_are_read_right(cnn, number, width):
+    reading = read_digit(cnn, strokes(number, width))
+    assert reading.label == str(number), (reading.probabilities, reading.notes)
+
+
+def test_a_thin_pen_is_thickened_and_a_fat_brush_thinned():
+    assert "thickened thin strokes" in prepare_digit(strokes(7, 2)).notes
+    assert "thinned thick strokes" in prepare_digit(strokes(7, 120)).notes
+
+
+def test_specks_of_dust_beside_the_digit_are_ignored(mnist_test, cnn):
+    clean = draw_like_a_person(mnist_test.images[0, 0].numpy())
+    dusty = clean.copy()
+    dusty[20:26, 700:706] = 0  # dust in the far corner
+    dusty[580:584, 760:764] = 0
+    prepared = prepare_digit(dusty)
+    assert any("specks" in note for note in prepared.notes)
+    assert similarity(prepared.digit, prepare_digit(clean).digit) > 0.98
+
+
+@pytest.mark.parametrize("blank", [
+    np.full((300, 300), 255, np.uint8),  # white paper
+    np.zeros((300, 300), np.uint8),  # black slate
+    np.zeros((420, 420, 4), np.uint8),  # a cleared sketchpad: fully transparent
+    np.full((300, 300, 3), (200, 180, 90), np.uint8),  # a flat colour
+])
+def test_a_blank_picture_says_so_instead_of_guessing(blank):
+    with pytest.raises(BlankImageError, match="blank"):
+        prepare_digit(blank)
+
+
+@pytest.mark.parametrize("make_noise", [
+    lambda rng: (rng.random((300, 300)) * 255).astype(np.uint8),
+    lambda rng: np.clip(rng.normal(128, 40, (400, 300, 3)), 0, 255).astype(np.uint8),
+    lambda rng: ((rng.random((300, 300)) > 0.97) * 255).astype(np.uint8),
+])
+def test_pure_noise_is_refused_as_not_a_digit(make_noise):
+    with pytest.raises(NotADigitError):
+        prepare_digit(make_noise(np.random.default_rng(0)))
+
+
+def test_files_that_are_not_images_or_are_too_big_get_a_clear_message(tmp_path):
+    text = tmp_path / "notes.png"
+    text.write_text("this is not a picture")
+    with pytest.raises(InputError, match="not an image"):
+        open_image(text)
+    huge = tmp_path / "huge.png"
+    Image.new("L", (9000, 6000), 255).save(huge)  # 54 megapixels, a few KB on disk
+    with pytest.raises(InputError, match="megapixel cap"):
+        open_image(huge)
+    with pytest.raises(InputError, match="cap"):
+        prepare_digit(np.zeros((MAX_PIXELS // 1000 + 1, 1000), np.uint8))
+
+
+def test_odd_arrays_are_refused_with_a_message():
+    with pytest.raises(InputError, match="finite"):
+        prepare_digit(np.full((50, 50), np.nan, np.float32))
+    with pytest.raises(InputError, match="shape"):
+        prepare_digit(np.zeros((10, 10, 7), np.uint8))
+
+
+def test_the_reading_explains_itself(mnist_test, cnn, mlp):
+    page = draw_like_a_person(mnist_test.images[3, 0].numpy())
+    for model in (cnn, mlp):
+        reading = read_digit(model, page)
+        assert abs(sum(reading.probabilities.values()) - 1) < 1e-4
+        assert reading.heat.shape == (28, 28) and 0 <= reading.heat.min() and reading.heat.max() == pytest.approx(1)
+        ink = torch.from_numpy(reading.digit) > 0.3
+        assert reading.heat[ink.numpy()].mean() > reading.heat[~ink.numpy()].mean() * 0.5  # evidence sits near ink

@@ -1,0 +1,1 @@
+"""The Gradio tabs: thin layers over the genlab package, one module a tab."""
