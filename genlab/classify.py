@@ -46,3 +46,13 @@ def read_digit(model: nn.Module, image: Image.Image | np.ndarray, device: torch.
         heat=heat.cpu().numpy(),
         notes=prepared.notes,
     )
+
+
+@torch.no_grad()
+def read_batch(model: nn.Module, images: torch.Tensor) -> tuple[list[int], list[float]]:
+    """Labels and confidences for MNIST-like (N, 1, 28, 28) images in [0, 1], such as decoded samples:
+    how readable a generated digit is."""
+    device = next(model.parameters()).device
+    probabilities = torch.softmax(model(images.to(device)).float(), 1).cpu()
+    confidence, label = probabilities.max(1)
+    return label.tolist(), confidence.tolist()

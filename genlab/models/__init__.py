@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
+from genlab.models.vae import VAE, VAEConfig
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Architecture:
 ARCHITECTURES: dict[str, Architecture] = {
     "cnn": Architecture(CNN, CNNConfig, "classifier"),
     "mlp": Architecture(MLP, MLPConfig, "classifier"),
+    "vae": Architecture(VAE, VAEConfig, "vae"),
 }
 
 

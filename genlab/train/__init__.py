@@ -8,6 +8,7 @@ from torch import nn
 from genlab.data import load_mnist
 from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.loop import TrainEvent
+from genlab.train.vae import VAETraining, train_vae
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,12 @@ def run_classifier(model: nn.Module, settings: ClassifierTraining, device: torch
     return train_classifier(model, load_mnist(train=True), load_mnist(train=False), settings, device)
 
 
+def run_vae(model: nn.Module, settings: VAETraining, device: torch.device) -> Iterator[TrainEvent]:
+    return train_vae(model, load_mnist(train=True), load_mnist(train=False), settings, device)
+
+
 TRAINERS: dict[str, Trainer] = {
     "cnn": Trainer(ClassifierTraining, "MNIST", run_classifier),
     "mlp": Trainer(ClassifierTraining, "MNIST", run_classifier),
+    "vae": Trainer(VAETraining, "MNIST", run_vae),
 }

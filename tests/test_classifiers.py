@@ -1,0 +1,74 @@
+"""The committed classifiers are as accurate as their cards say, and the training loop that made them works."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from conftest import CHECKPOINTS, ROOT
+from genlab.checkpoint import load_checkpoint
+from genlab.data import ImageSplit
+from genlab.metrics import classifier_metrics
+from genlab.models.classifier import MLP, MLPConfig
+from genlab.train.classifier import ClassifierTraining, train_classifier
+
+
+@pytest.mark.parametrize("name, floor", [("cnn", 0.993), ("mlp", 0.980)])
+def test_committed_classifier_accuracy_on_the_real_test_set(mnist_test, name, floor):
+    checkpoint = load_checkpoint(CHECKPOINTS / name)
+    measured = classifier_metrics(checkpoint.model, mnist_test, torch.device("cpu"))
+    assert measured["test_images"] == 10_000
+    assert measured["test_accuracy"] >= floor
+    assert measured["test_accuracy"] == pytest.approx(checkpoint.meta["metrics"]["test_accuracy"], abs=2e-4)
+    assert sum(map(sum, measured["confusion_matrix"])) == 10_000
+
+
+def small(split: ImageSplit, n: int) -> ImageSplit:
+    return ImageSplit(split.images[:n], split.labels[:n])
+
+
+def test_the_training_loop_reports_progress_and_learns(mnist_test):
+    torch.manual_seed(0)
+    model = MLP(MLPConfig(hidden=(64,)))
+    train, test = small(mnist_test, 6000), small(mnist_test, 1000)  # the test split stands in: this checks the loop
+    settings = ClassifierTraining(epochs=2, batch_size=64, log_every=20, evals_per_epoch=2, augment=False)
+    events = list(train_classifier(model, train, test, settings, torch.device("cpu")))
+    steps = [e.step for e in events]
+    assert steps == sorted(steps) and events[-1].step == events[-1].total_steps == 2 * (6000 // 64)
+    assert events[0].losses["loss"] > events[-2].losses["loss"]
+    assert [e.done for e in events].count(True) == 1 and events[-1].done
+    assert events[-1].metrics["test_accuracy"] > 0.8
+    assert any(e.preview is not None and e.preview.ndim == 3 for e in events)
+    assert 0 < events[1].seconds_left < float("inf")
+
+
+def test_stopping_early_keeps_what_was_learned(mnist_test):
+    torch.manual_seed(0)
+    model = MLP(MLPConfig(hidden=(64,)))
+    before = classifier_metrics(model, small(mnist_test, 1000), torch.device("cpu"))["test_accuracy"]
+    loop = train_classifier(model, small(mnist_test, 6000), small(mnist_test, 1000),
+                            ClassifierTraining(epochs=5, batch_size=64, log_every=10), torch.device("cpu"))
+    for event in loop:
+        if event.step >= 60:
+            break
+    loop.close()
+    after = classifier_metrics(model, small(mnist_test, 1000), torch.device("cpu"))["test_accuracy"]
+    assert event.step == 60 < event.total_steps
+    assert after > before + 0.3
+
+
+def test_the_command_line_trains_and_writes_a_checkpoint_with_its_test_metrics(tmp_path):
+    out = tmp_path / "tiny"
+    result = subprocess.run(
+        [sys.executable, "-m", "genlab", "train", "mlp", "--hidden", "32", "--epochs", "0.05", "--log-every", "10",
+         "--out", str(out)],
+        cwd=ROOT, env={**os.environ}, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "step 10/" in result.stdout and "wrote" in result.stdout
+    meta = json.loads(out.with_suffix(".json").read_text())
+    assert meta["training"]["epochs"] == 0.05 and meta["config"]["hidden"] == [32]
+    assert meta["metrics"]["test_images"] == 10_000
+    assert load_checkpoint(out).meta["metrics"]["test_accuracy"] == meta["metrics"]["test_accuracy"] > 0.5

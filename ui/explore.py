@@ -1,0 +1,289 @@
+"""VAE explorer tab: drag latent sliders and watch digits decode, explore the 2-D map, encode your
+own drawing, and interpolate between digits."""
+import math
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import torch
+
+from genlab.classify import read_batch
+from genlab.data import DataMissingError, load_mnist
+from genlab.images import upscale
+from genlab.latent import CLASS_COLOURS, captioned_strip, draw_map, gif, grid_codes, path, to_code
+from genlab.preprocess import InputError, open_image, prepare_digit
+from ui.common import CHEAP, ImageFile, Lab
+
+SLIDERS = 16  # the most latent dimensions a slider can reach
+MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
+EXTENT = 3.0  # sliders and the map span [-3, 3], three prior standard deviations
+MAP_CELLS = 15
+MAX_FRAMES = 64
+NAMES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
+
+
+class Explorer:
+    """The backend calls of the tab, for one loaded checkpoint set; no Gradio widgets in here."""
+
+    def __init__(self, lab: Lab):
+        self.lab = lab
+        self.names = [n for n in NAMES if n in lab.checkpoints or n in lab.errors]
+        self.reader = lab.checkpoints["cnn"].model if "cnn" in lab.checkpoints else None
+        self.maps: dict[str, tuple[np.ndarray, np.ndarray, torch.Tensor]] = {}
+        self._test = None
+
+    def model(self, name: str):
+        checkpoint = self.lab.checkpoint(name)
+        if checkpoint.meta["family"] != "vae":
+            raise gr.Error(f"'{name}' is not a VAE.")
+        return checkpoint.model
+
+    def order(self, name: str) -> list[int]:
+        """Latent dimensions, most used (largest KL on the test set) first."""
+        meta = self.lab.checkpoint(name).meta
+        return meta["metrics"].get("dimension_order") or list(range(meta["config"]["latent"]))
+
+    def test_split(self):
+        if self._test is None:
+            self._test = load_mnist(train=False)
+        return self._test
+
+    def code(self, name: str, values) -> torch.Tensor:
+        """Slider values (most-used dimension first) -> the latent vector; refuses NaN and infinity."""
+        order = self.order(name)
+        values = [float(v) for v in values]
+        if not all(math.isfinite(v) for v in values):
+            raise gr.Error("Latent values must be finite numbers.")
+        z = torch.zeros(len(order))
+        for slot, dim in enumerate(order[:SLIDERS]):
+            z[dim] = max(-EXTENT, min(EXTENT, values[slot])) if slot < len(values) else 0.0
+        return z
+
+    def sliders_for(self, name: str, z: torch.Tensor) -> list[float]:
+        order = self.order(name)
+        values = [round(float(z[dim].clamp(-EXTENT, EXTENT)), 2) for dim in order[:SLIDERS]]
+        return values + [0.0] * (SLIDERS - len(values))
+
+    def caption(self, images: torch.Tensor) -> list[str]:
+        if self.reader is None:
+            return [""] * len(images)
+        labels, confidences = read_batch(self.reader, images)
+        return [f"{label} ({confidence:.0%})" for label, confidence in zip(labels, confidences)]
+
+    @torch.no_grad()
+    def decode(self, name: str, z: torch.Tensor) -> tuple[np.ndarray, str]:
+        model = self.model(name)
+        image = model.decode(z.view(1, -1).to(self.lab.device)).cpu()
+        picture = upscale(255 - (image[0, 0].numpy() * 255).round().astype(np.uint8), 8)
+        reading = self.caption(image)[0]
+        return picture, (f"The CNN reads this as **{reading}**." if reading else "")
+
+    @torch.no_grad()
+    def map_parts(self, name: str):
+        """The decoded grid and the test set's encodings for a 2-D model, computed once."""
+        if name not in self.maps:
+            model = self.model(name)
+            decoded = model.decode(grid_codes(EXTENT, MAP_CELLS).to(self.lab.device)).cpu()
+            try:
+                test = self.test_split()
+                points = torch.cat([model.encode(test.images[i:i + 2000].to(self.lab.device))[0].cpu()
+                                    for i in range(0, len(test), 2000)]).numpy()
+                labels = test.labels.numpy()
+            except DataMissingError:
+                points, labels = np.zeros((0, 2)), np.zeros(0, int)
+            self.maps[name] = (points, labels, decoded)
+        return self.maps[name]
+
+    def draw(self, name: str, z: torch.Tensor | None) -> np.ndarray | None:
+        if self.lab.checkpoint(name).meta["config"]["latent"] != 2:
+            return None
+        points, labels, decoded = self.map_parts(name)
+        marker = None if z is None else (float(z[0]), float(z[1]))
+        return draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT, marker)
+
+    @torch.no_grad()
+    def encode_picture(self, name: str, picture) -> torch.Tensor:
+        """The mean code of a drawn or uploaded digit, after the classifier's preprocessing."""
+        try:
+            digit = prepare_digit(picture).digit
+        except InputError as err:
+            raise gr.Error(str(err)) from None
+        mean, _ = self.model(name).encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.lab.device))
+        return mean[0].cpu()
+
+    def endpoint(self, name: str, source: str, number: float, sliders, sketch, upload) -> torch.Tensor:
+        """One end of an interpolation, from the chosen source."""
+        latent = self.lab.checkpoint(name).meta["config"]["latent"]
+        if source == "test digit":
+            test = self.test_split()
+            if not (0 <= number < len(test)) or number != int(number):
+                raise gr.Error(f"Test digit numbers run from 0 to {len(test) - 1}.")
+            with torch.no_grad():
+                return self.model(name).encode(test.images[int(number)][None].to(self.lab.device))[0][0].cpu()
+        if source == "random":
+            return torch.randn(latent, generator=torch.Generator().manual_seed(seed_value(number)))
+        if source == "current sliders":
+            return self.code(name, sliders)
+        picture = drawing_or_upload(sketch, upload)
+        return self.encode_picture(name, picture)
+
+
+def seed_value(number: float | None) -> int:
+    if number is None or not math.isfinite(number) or number != int(number) or not 0 <= number < 2**32:
+        raise gr.Error("A seed is a whole number from 0 to 4294967295.")
+    return int(number)
+
+
+def drawing_or_upload(sketch: dict | None, upload: str | None):
+    if upload:
+        try:
+            return open_image(upload)
+        except InputError as err:
+            raise gr.Error(str(err)) from None
+    composite = (sketch or {}).get("composite")
+    if composite is None:
+        raise gr.Error("Draw a digit (or upload one) under 'Encode your own' first.")
+    return composite
+
+
+def legend_html() -> str:
+    chips = "".join(f'<span style="color:rgb{tuple(int(c) for c in CLASS_COLOURS[d])};font-weight:700">●{d}</span> '
+                    for d in range(10))
+    return f"<div>Test digits, coloured by their true class: {chips}. Click the map to decode that point.</div>"
+
+
+def build(lab: Lab) -> None:
+    explorer = Explorer(lab)
+    names = explorer.names
+    first = names[0] if names else None
+
+    def slider_props(name: str, z: torch.Tensor) -> list[dict]:
+        """Label, visibility and value of every slider for this model."""
+        kl = lab.checkpoint(name).meta["metrics"].get("kl_per_dim", [])
+        order, values = explorer.order(name), explorer.sliders_for(name, z)
+        props = []
+        for slot in range(SLIDERS):
+            if slot < len(order):
+                used = f", KL {kl[order[slot]]:.1f} nats" if order[slot] < len(kl) else ""
+                props.append({"value": values[slot], "label": f"z{order[slot] + 1}{used}", "visible": True})
+            else:
+                props.append({"value": 0.0, "label": "unused", "visible": False})
+        return props
+
+    def slider_updates(name: str, z: torch.Tensor) -> list:
+        return [gr.Slider(**props) for props in slider_props(name, z)]
+
+    def show(name: str, z: torch.Tensor, note: str = ""):
+        picture, reading = explorer.decode(name, z)
+        return [*slider_updates(name, z), picture, (note + " " + reading).strip(), explorer.draw(name, z)]
+
+    def decode(name: str, *values: float):
+        """Decode the latent code given by the slider values (most-used dimension first)."""
+        return explorer.decode(name, explorer.code(name, values))
+
+    def redraw_map(name: str, *values: float):
+        return explorer.draw(name, explorer.code(name, values))
+
+    def switch_model(name: str):
+        more = len(explorer.order(name)) > MAIN_SLIDERS
+        two_d = lab.checkpoint(name).meta["config"]["latent"] == 2
+        return [*show(name, torch.zeros(len(explorer.order(name)))), gr.Accordion(visible=more),
+                gr.Column(visible=two_d)]
+
+    def click_map(name: str, event: gr.SelectData):
+        x, y = event.index
+        z = torch.tensor(to_code(x, y, EXTENT, MAP_CELLS * 28))
+        return show(name, z, f"Decoded the point ({z[0]:.2f}, {z[1]:.2f}).")
+
+    def random_code(name: str, seed: float):
+        z = torch.randn(len(explorer.order(name)), generator=torch.Generator().manual_seed(seed_value(seed)))
+        clamped = " (values beyond ±3 clamped to the sliders)" if z.abs().max() > EXTENT else ""
+        return [*show(name, z, f"A sample from the prior with seed {int(seed)}{clamped}."), int(seed) + 1]
+
+    def reset(name: str):
+        return show(name, torch.zeros(len(explorer.order(name))), "Back to the origin.")
+
+    def encode(name: str, sketch: dict | None, upload: str | None):
+        z = explorer.encode_picture(name, drawing_or_upload(sketch, upload))
+        picture, reading = explorer.decode(name, z)
+        return [*show(name, z, "The sliders jumped to your digit's code."), picture]
+
+    def interpolate(name: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
+                    spherical: str, sketch: dict | None, upload: str | None, *values: float):
+        if frames is None or not math.isfinite(frames) or not 2 <= frames <= MAX_FRAMES:
+            raise gr.Error(f"Frames must be between 2 and {MAX_FRAMES}.")
+        a = explorer.endpoint(name, source_a, number_a, values, sketch, upload)
+        b = explorer.endpoint(name, source_b, number_b, values, sketch, upload)
+        codes = path(a, b, int(frames), spherical == "spherical")
+        with torch.no_grad():
+            images = explorer.model(name).decode(codes.to(lab.device)).cpu()
+        animation = Path(tempfile.mkdtemp()) / "interpolation.gif"
+        animation.write_bytes(gif(images))
+        return captioned_strip(images, explorer.caption(images)), str(animation)
+
+    with gr.Tab("VAE explorer", id="explore"):
+        if not names:
+            gr.Markdown("No VAE checkpoint is loaded.")
+            return
+        gr.Markdown("Drag a slider: the decoder turns the latent code into a digit as you move. "
+                    "The CNN's reading under it says how legible the digit is.")
+        model = gr.Radio([(NAMES[n], n) for n in names], value=first, label="Model")
+        with gr.Row():
+            start_picture, start_reading = explorer.decode(first, explorer.code(first, []))
+            with gr.Column(scale=1, min_width=240):
+                decoded = gr.Image(start_picture, label="Decoded digit", interactive=False, height=240, width=240,
+                                   buttons=["download"])
+                reading = gr.Markdown(start_reading)
+                with gr.Row():
+                    seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=2**32 - 1)
+                    random_button = gr.Button("Random sample")
+                    reset_button = gr.Button("Reset")
+            with gr.Column(scale=1, min_width=260):
+                props = slider_props(first, torch.zeros(len(explorer.order(first))))
+                sliders = [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS)]
+                with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
+                    sliders += [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
+            start_map = explorer.draw(first, torch.zeros(len(explorer.order(first))))
+            with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
+                latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False,
+                                      height=420, width=420)
+                gr.HTML(legend_html())
+        with gr.Accordion("Encode your own digit", open=False):
+            with gr.Row():
+                sketch = gr.Sketchpad(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
+                                      brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
+                                      layers=False, transforms=())
+                upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
+                                   sources=["upload", "clipboard"], height=200)
+                reconstruction = gr.Image(label="Reconstruction", interactive=False, height=224, width=224)
+            encode_button = gr.Button("Encode")
+        with gr.Accordion("Interpolate between two digits", open=False):
+            with gr.Row():
+                sources = ["test digit", "random", "current sliders", "my drawing"]
+                source_a = gr.Radio(sources, value="test digit", label="From")
+                number_a = gr.Number(value=0, precision=0, label="Test digit number or seed")
+                source_b = gr.Radio(sources, value="test digit", label="To")
+                number_b = gr.Number(value=1, precision=0, label="Test digit number or seed")
+            with gr.Row():
+                frames = gr.Slider(2, MAX_FRAMES, value=10, step=1, label="Frames")
+                spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
+                interpolate_button = gr.Button("Interpolate")
+            strip = gr.Image(label="Frames, with the CNN's reading of each", interactive=False)
+            animation = gr.Image(label="Animation", type="filepath", interactive=False, height=140, width=140)
+
+        shown = [*sliders, decoded, reading, latent_map]
+        for slider in sliders:
+            slider.input(decode, [model, *sliders], [decoded, reading], api_name="decode" if slider is sliders[0]
+                         else None, api_visibility="public" if slider is sliders[0] else "private",
+                         trigger_mode="always_last", show_progress="hidden", **CHEAP)
+            slider.release(redraw_map, [model, *sliders], latent_map, api_visibility="private",
+                           show_progress="hidden", **CHEAP)
+        model.change(switch_model, model, [*shown, more, map_column], api_visibility="private", **CHEAP)
+        latent_map.select(click_map, model, shown, api_visibility="private", **CHEAP)
+        random_button.click(random_code, [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
+        reset_button.click(reset, model, shown, api_visibility="private", **CHEAP)
+        encode_button.click(encode, [model, sketch, upload], [*shown, reconstruction], api_name="encode", **CHEAP)
+        interpolate_button.click(interpolate, [model, source_a, number_a, source_b, number_b, frames, spherical,
+                                               sketch, upload, *sliders], [strip, animation],
+                                 api_name="interpolate", **CHEAP)
