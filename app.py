@@ -7,14 +7,27 @@ import gradio as gr
 
 from genlab.checkpoint import load_all
 from genlab.device import describe, pick_device
-from ui import classify
+from ui import classify, explore
 from ui.common import Lab
 
-CHECKPOINTS = Path(__file__).resolve().parent / "checkpoints"
+CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", Path(__file__).resolve().parent / "checkpoints"))
 MAX_UPLOAD = "20mb"
 CSS = """
+.pixelated img { image-rendering: pixelated; }
 table.confusion { border-collapse: collapse; font-size: 0.85em; }
 table.confusion td, table.confusion th { padding: 2px 6px; text-align: right; border: 1px solid #ddd; }
+"""
+
+# Gradio's sketchpad starts with no tool chosen; pick the brush so a person can draw at once.
+PICK_BRUSH = """
+() => {
+  const armed = new WeakSet();
+  const arm = () => document.querySelectorAll('button[title="Brush"]').forEach((button) => {
+    if (!armed.has(button) && button.offsetParent !== null) { armed.add(button); button.click(); }
+  });
+  new MutationObserver(arm).observe(document.body, { childList: true, subtree: true });
+  arm();
+}
 """
 
 
@@ -29,13 +42,14 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
             gr.Markdown(f"⚠ Checkpoint **{name}** did not load: {error}")
         with gr.Tabs():
             classify.build(lab)
+            explore.build(lab)
     return demo
 
 
 def launch(demo: gr.Blocks, **options) -> tuple:
     """Queue and launch with the app-wide settings; the tests use it too."""
     demo.queue(default_concurrency_limit=1, max_size=64)
-    return demo.launch(css=CSS, max_file_size=MAX_UPLOAD, **options)
+    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, **options)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import torch
 from genlab.checkpoint import load_all
 from genlab.data import load_mnist
 from genlab.device import describe, pick_device
-from genlab.metrics import classifier_metrics
+from genlab.metrics import classifier_metrics, vae_metrics
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
@@ -22,7 +22,17 @@ def evaluate_classifier(model: torch.nn.Module, device: torch.device) -> list[tu
     ]
 
 
-EVALUATORS = {"classifier": evaluate_classifier}
+def evaluate_vae(model: torch.nn.Module, device: torch.device) -> list[tuple[str, str, str]]:
+    measured = vae_metrics(model, load_mnist(train=False), device)
+    return [
+        ("test negative ELBO (nats/image)", "test_neg_elbo", f"{measured['test_neg_elbo']:.2f}"),
+        ("  reconstruction term", "test_recon", f"{measured['test_recon']:.2f}"),
+        ("  KL term", "test_kl", f"{measured['test_kl']:.2f}"),
+        ("active latent dimensions (KL > 0.05)", None, str(measured["active_dims"])),
+    ]
+
+
+EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae}
 
 
 def main(argv: list[str]) -> None:

@@ -15,7 +15,7 @@ os.environ.setdefault("GENLAB_DATA", str(ROOT.parent / "shared" / "data"))
 from genlab.checkpoint import load_checkpoint  # noqa: E402
 from genlab.data import load_mnist  # noqa: E402
 
-CHECKPOINTS = ROOT / "checkpoints"
+CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", ROOT / "checkpoints"))
 
 
 @pytest.fixture(scope="session")

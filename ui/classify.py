@@ -61,7 +61,7 @@ def build(lab: Lab) -> None:
                     "It is cropped, scaled and centred the way MNIST digits were before the model reads it.")
         with gr.Row():
             with gr.Column():
-                sketch = gr.Sketchpad(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(420, 420),
+                sketch = gr.Sketchpad(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360), height=470,
                                       brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
                                       layers=False, transforms=())
                 upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None, sources=["upload", "clipboard"],
@@ -71,8 +71,9 @@ def build(lab: Lab) -> None:
                 label = gr.Label(num_top_classes=3, label="Prediction")
                 status = gr.Markdown("Draw a digit in the box, or upload an image.")
                 with gr.Row():
-                    seen = gr.Image(label="What the model sees (28x28)", interactive=False, height=224)
-                    why = gr.Image(label="What drove the answer (Grad-CAM / saliency)", interactive=False, height=224)
+                    seen = gr.Image(label="What the model sees (28x28)", interactive=False, format="png", height=224,
+                                    elem_classes=["pixelated"])
+                    why = gr.Image(label="What drove the answer (Grad-CAM / saliency)", interactive=False, format="png", height=224)
         with gr.Accordion("Model card", open=False):
             first_card = card(names[0]) if names and names[0] in lab.checkpoints else ("", "")
             card_text, card_matrix = gr.Markdown(first_card[0]), gr.HTML(first_card[1])

@@ -174,9 +174,11 @@ def build(lab: Lab) -> None:
     def slider_updates(name: str, z: torch.Tensor) -> list:
         return [gr.Slider(**props) for props in slider_props(name, z)]
 
-    def show(name: str, z: torch.Tensor, note: str = ""):
+    def show(name: str, z: torch.Tensor, note: str = "", relabel: bool = False):
+        """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map."""
         picture, reading = explorer.decode(name, z)
-        return [*slider_updates(name, z), picture, (note + " " + reading).strip(), explorer.draw(name, z)]
+        sliders_out = slider_updates(name, z) if relabel else explorer.sliders_for(name, z)
+        return [*sliders_out, picture, (note + " " + reading).strip(), explorer.draw(name, z)]
 
     def decode(name: str, *values: float):
         """Decode the latent code given by the slider values (most-used dimension first)."""
@@ -188,7 +190,7 @@ def build(lab: Lab) -> None:
     def switch_model(name: str):
         more = len(explorer.order(name)) > MAIN_SLIDERS
         two_d = lab.checkpoint(name).meta["config"]["latent"] == 2
-        return [*show(name, torch.zeros(len(explorer.order(name)))), gr.Accordion(visible=more),
+        return [*show(name, torch.zeros(len(explorer.order(name))), relabel=True), gr.Accordion(visible=more),
                 gr.Column(visible=two_d)]
 
     def click_map(name: str, event: gr.SelectData):
@@ -232,8 +234,8 @@ def build(lab: Lab) -> None:
         with gr.Row():
             start_picture, start_reading = explorer.decode(first, explorer.code(first, []))
             with gr.Column(scale=1, min_width=240):
-                decoded = gr.Image(start_picture, label="Decoded digit", interactive=False, height=240, width=240,
-                                   buttons=["download"])
+                decoded = gr.Image(start_picture, label="Decoded digit", interactive=False, format="png", height=240, width=240,
+                                   buttons=["download"], elem_classes=["pixelated"])
                 reading = gr.Markdown(start_reading)
                 with gr.Row():
                     seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=2**32 - 1)
@@ -246,7 +248,7 @@ def build(lab: Lab) -> None:
                     sliders += [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
             start_map = explorer.draw(first, torch.zeros(len(explorer.order(first))))
             with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
-                latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False,
+                latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False, format="png",
                                       height=420, width=420)
                 gr.HTML(legend_html())
         with gr.Accordion("Encode your own digit", open=False):
@@ -256,7 +258,8 @@ def build(lab: Lab) -> None:
                                       layers=False, transforms=())
                 upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
                                    sources=["upload", "clipboard"], height=200)
-                reconstruction = gr.Image(label="Reconstruction", interactive=False, height=224, width=224)
+                reconstruction = gr.Image(label="Reconstruction", interactive=False, format="png", height=224, width=224,
+                                          elem_classes=["pixelated"])
             encode_button = gr.Button("Encode")
         with gr.Accordion("Interpolate between two digits", open=False):
             with gr.Row():
@@ -269,8 +272,10 @@ def build(lab: Lab) -> None:
                 frames = gr.Slider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
-            strip = gr.Image(label="Frames, with the CNN's reading of each", interactive=False)
-            animation = gr.Image(label="Animation", type="filepath", interactive=False, height=140, width=140)
+            strip = gr.Image(label="Frames, with the CNN's reading of each", interactive=False, format="png",
+                             elem_classes=["pixelated"])
+            animation = gr.Image(label="Animation", type="filepath", interactive=False, height=140, width=140,
+                                 elem_classes=["pixelated"])
 
         shown = [*sliders, decoded, reading, latent_map]
         for slider in sliders:
