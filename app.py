@@ -7,7 +7,7 @@ import gradio as gr
 
 from genlab.checkpoint import load_all
 from genlab.device import describe, pick_device
-from ui import classify, explore
+from ui import classify, explore, sample
 from ui.common import Lab
 
 CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", Path(__file__).resolve().parent / "checkpoints"))
@@ -43,6 +43,7 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
         with gr.Tabs():
             classify.build(lab)
             explore.build(lab)
+            sample.build(lab)
     return demo
 
 

@@ -158,7 +158,70 @@ def bench_classify(device: torch.device) -> list[Row]:
     return rows
 
 
-BENCHES = {"classify": bench_classify}
+def bench_explore(device: torch.device) -> list[Row]:
+    """One slider move: decode a code, enlarge it, encode the PNG the browser receives (and the CNN's
+    reading of it, as the tab shows it), alone and through the running app."""
+    from io import BytesIO
+
+    from genlab.classify import read_batch
+    from genlab.images import upscale
+
+    reader = load_checkpoint(ROOT / "checkpoints" / "cnn", device).model
+    rows: list[Row] = []
+    alone_ms: dict[str, np.ndarray] = {}
+    for name in ("vae2d", "vae"):
+        vae = load_checkpoint(ROOT / "checkpoints" / name, device).model
+        codes = iter(torch.randn(10_000, vae.config.latent).clamp(-3, 3))
+
+        @torch.no_grad()
+        def slider_move():
+            image = vae.decode(next(codes).view(1, -1).to(device))
+            read_batch(reader, image)
+            picture = upscale(255 - (image[0, 0].cpu().numpy() * 255).round().astype(np.uint8), 8)
+            Image.fromarray(picture).save(BytesIO(), format="PNG")
+
+        with torch.no_grad():
+            decode_only = latencies_ms(lambda: vae.decode(next(codes).view(1, -1).to(device)), repeat=200)
+        alone = alone_ms[name] = latencies_ms(slider_move, repeat=200)
+        rows.append((f"{name}: decoder forward only", p50_p95(decode_only), "", ""))
+        rows.append((f"{name}: one slider move, model alone (decode + CNN reading + PNG)", p50_p95(alone),
+                     "decoder forward only", ratio(np.median(alone), np.median(decode_only))))
+    with RunningApp() as client:
+        for name in ("vae2d", "vae"):
+            latent = load_checkpoint(ROOT / "checkpoints" / name).meta["config"]["latent"]
+            values = iter(np.random.default_rng(0).uniform(-3, 3, (1000, 16)).round(2).tolist())
+            app = latencies_ms(lambda: client.predict(name, *next(values), api_name="/decode"), repeat=60)
+            rows.append((f"{name}: one slider move through the running app ({latent}-D, /decode)", p50_p95(app),
+                         f"model alone {p50_p95(alone_ms[name])}", ratio(np.median(app), np.median(alone_ms[name]))))
+    return rows
+
+
+def bench_sample(device: torch.device) -> list[Row]:
+    """Samples per second for a grid of 64: the generator alone, and /sample through the running app
+    (which also reads every sample with the CNN and draws the captioned grid)."""
+    rows: list[Row] = []
+    alone_per_s: dict[str, float] = {}
+    for name in ("mlpgan", "dcgan", "cdcgan"):
+        gan = load_checkpoint(ROOT / "checkpoints" / name, device).model
+        labels = torch.arange(64) % 10 if gan.classes else None
+        seeds = iter(range(10_000))
+        times = latencies_ms(lambda: gan.sample(gan.noise(64, next(seeds)), labels), repeat=50)
+        alone_per_s[name] = 64 / (np.median(times) / 1000)
+        rows.append((f"{name}: grid of 64, generator alone", f"{alone_per_s[name]:,.0f} samples/s ({p50_p95(times)})",
+                     "", ""))
+    with RunningApp() as client:
+        for name in ("mlpgan", "dcgan", "cdcgan"):
+            seeds = iter(range(10_000))
+            times = latencies_ms(lambda: client.predict(name, next(seeds), 64, 1.0, "any", api_name="/sample"),
+                                 repeat=30)
+            per_s = 64 / (np.median(times) / 1000)
+            rows.append((f"{name}: grid of 64 through the running app (/sample)",
+                         f"{per_s:,.0f} samples/s ({p50_p95(times)})", f"generator alone {alone_per_s[name]:,.0f}/s",
+                         ratio(per_s, alone_per_s[name])))
+    return rows
+
+
+BENCHES = {"classify": bench_classify, "explore": bench_explore, "sample": bench_sample}
 
 
 def main(argv: list[str]) -> None:

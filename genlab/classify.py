@@ -56,3 +56,11 @@ def read_batch(model: nn.Module, images: torch.Tensor) -> tuple[list[int], list[
     probabilities = torch.softmax(model(images.to(device)).float(), 1).cpu()
     confidence, label = probabilities.max(1)
     return label.tolist(), confidence.tolist()
+
+
+def captions(model: nn.Module | None, images: torch.Tensor) -> list[str]:
+    """'label confidence' for each image, the line shown under generated digits ('' without a model)."""
+    if model is None:
+        return [""] * len(images)
+    labels, confidences = read_batch(model, images)
+    return [f"{label} {confidence:.0%}" for label, confidence in zip(labels, confidences)]

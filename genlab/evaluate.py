@@ -6,47 +6,77 @@ import torch
 from genlab.checkpoint import load_all
 from genlab.data import load_mnist
 from genlab.device import describe, pick_device
-from genlab.metrics import classifier_metrics, vae_metrics
+from genlab.metrics import classifier_metrics, sample_quality, vae_metrics
+from genlab.train.gan import gan_metrics
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
-def evaluate_classifier(model: torch.nn.Module, device: torch.device) -> list[tuple[str, str, str]]:
+Row = tuple[str, str | None, str]  # metric, key stored in the metadata (if any), value measured now
+
+
+def evaluate_classifier(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
     """(metric, stored key, measured value) rows."""
     measured = classifier_metrics(model, load_mnist(train=False), device)
     worst = min(range(10), key=lambda k: measured["per_class_accuracy"][k])
     return [
         ("test accuracy", "test_accuracy", f"{measured['test_accuracy']:.2%}"),
-        ("test loss (nats)", "test_loss", f"{measured['test_loss']:.4f}"),
+        ("test loss (nats)", "test_loss", f"{measured['test_loss']:.4g}"),
         (f"weakest digit ({worst})", None, f"{measured['per_class_accuracy'][worst]:.2%}"),
     ]
 
 
-def evaluate_vae(model: torch.nn.Module, device: torch.device) -> list[tuple[str, str, str]]:
-    measured = vae_metrics(model, load_mnist(train=False), device)
+def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
+    test = load_mnist(train=False)
+    measured = vae_metrics(model, test, device)
+    with torch.no_grad():
+        z = torch.randn(len(test), model.config.latent, generator=torch.Generator().manual_seed(1))
+        samples = torch.cat([model.decode(z[i:i + 1000].to(device)).cpu() for i in range(0, len(z), 1000)])
+    quality = sample_quality(samples, reader, test)
     return [
-        ("test negative ELBO (nats/image)", "test_neg_elbo", f"{measured['test_neg_elbo']:.2f}"),
-        ("  reconstruction term", "test_recon", f"{measured['test_recon']:.2f}"),
-        ("  KL term", "test_kl", f"{measured['test_kl']:.2f}"),
+        ("test negative ELBO (nats/image)", "test_neg_elbo", f"{measured['test_neg_elbo']:.4g}"),
+        ("  reconstruction term", "test_recon", f"{measured['test_recon']:.4g}"),
+        ("  KL term", "test_kl", f"{measured['test_kl']:.4g}"),
         ("active latent dimensions (KL > 0.05)", None, str(measured["active_dims"])),
+        ("FID of 10k prior samples (our CNN's features)", None, f"{quality['fid']:.2f}"),
     ]
 
 
-EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae}
+def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
+    measured = gan_metrics(model, reader, load_mnist(train=True), load_mnist(train=False))
+    histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
+    rows = [
+        ("FID, 10k samples vs 10k test images (our CNN's features)", "fid", f"{measured['fid']:.4g}"),
+        ("FID floor: 10k training vs test images", "fid_floor_train_vs_test",
+         f"{measured['fid_floor_train_vs_test']:.4g}"),
+        ("digits as the CNN reads the samples", None, histogram),
+    ]
+    if "requested_digit_accuracy" in measured:
+        worst = min(range(10), key=lambda d: measured["per_class_requested_accuracy"][d])
+        rows += [("samples read as the digit asked for", "requested_digit_accuracy",
+                  f"{measured['requested_digit_accuracy']:.2%}"),
+                 (f"  weakest digit ({worst})", None, f"{measured['per_class_requested_accuracy'][worst]:.2%}")]
+    return rows
+
+
+EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan}
 
 
 def main(argv: list[str]) -> None:
     folder = Path(argv[0]) if argv else CHECKPOINTS
     device = pick_device()
     loaded, errors = load_all(folder, device)
+    if "cnn" not in loaded:
+        raise SystemExit(f"the CNN checkpoint in {folder} is needed: it measures the generated samples")
+    reader = loaded["cnn"].model
     print(f"Quality of the checkpoints in {folder}, measured on the test splits on {describe(device)}\n")
     print("| checkpoint | family | parameters | metric | measured now | stored in metadata |")
     print("|---|---|---|---|---|---|")
     for name, checkpoint in loaded.items():
         meta = checkpoint.meta
-        for metric, key, value in EVALUATORS[meta["family"]](checkpoint.model, device):
+        for metric, key, value in EVALUATORS[meta["family"]](checkpoint.model, device, reader):
             stored = meta["metrics"].get(key) if key else None
-            stored_text = "" if stored is None else (f"{stored:.2%}" if "accuracy" in key else f"{stored:.4f}")
+            stored_text = "" if stored is None else (f"{stored:.2%}" if "accuracy" in key else f"{stored:.4g}")
             print(f"| {name} | {meta['family']} ({meta['arch']}) | {meta['parameters']:,} | {metric} | {value} | "
                   f"{stored_text} |")
     for name, error in errors.items():

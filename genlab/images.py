@@ -1,6 +1,7 @@
 """Turning tensors into pictures: grids of digits, heat-map overlays, upscaling for display."""
 import numpy as np
 import torch
+from PIL import Image, ImageDraw
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:
@@ -33,3 +34,20 @@ def overlay(digit: np.ndarray, heat: np.ndarray, alpha: float = 0.6) -> np.ndarr
     grey = np.repeat(digit[..., None] * 0.8, 3, axis=-1)
     blended = (1 - alpha * heat[..., None]) * grey + alpha * heat[..., None] * heat_colors(heat)
     return (np.clip(blended, 0, 1) * 255).round().astype(np.uint8)
+
+
+def captioned_grid(images: torch.Tensor, captions: list[str], columns: int, scale: int = 3) -> np.ndarray:
+    """Digits (N, 1, 28, 28) in [0, 1] as dark ink on white, enlarged, each with a caption (such as
+    the classifier's reading) beneath, in rows of `columns`."""
+    n = images.shape[0]
+    tile, caption_h = 28 * scale, 14
+    rows = (n + columns - 1) // columns
+    sheet = Image.new("RGB", (columns * tile, rows * (tile + caption_h)), "white")
+    draw = ImageDraw.Draw(sheet)
+    for i in range(n):
+        r, c = divmod(i, columns)
+        x, y = c * tile, r * (tile + caption_h)
+        digit = 255 - (images[i, 0].detach().cpu().numpy() * 255).round().astype(np.uint8)
+        sheet.paste(Image.fromarray(digit).resize((tile, tile), Image.NEAREST), (x, y))
+        draw.text((x + 3, y + tile + 1), captions[i], fill=(40, 40, 40))
+    return np.asarray(sheet)

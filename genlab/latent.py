@@ -64,19 +64,6 @@ def draw_map(decoded: torch.Tensor, cells: int, points: np.ndarray, labels: np.n
     return picture
 
 
-def captioned_strip(frames: torch.Tensor, captions: list[str], scale: int = 3) -> np.ndarray:
-    """Frames side by side, enlarged, each with a caption (the classifier's reading) beneath."""
-    n = frames.shape[0]
-    tile = 28 * scale
-    strip = Image.new("RGB", (n * tile, tile + 14), "white")
-    draw = ImageDraw.Draw(strip)
-    for i in range(n):
-        digit = (frames[i, 0].cpu().numpy() * 255).astype(np.uint8)
-        strip.paste(Image.fromarray(255 - digit).resize((tile, tile), Image.NEAREST), (i * tile, 0))
-        draw.text((i * tile + 3, tile + 1), captions[i], fill=(40, 40, 40))
-    return np.asarray(strip)
-
-
 def gif(frames: torch.Tensor, scale: int = 4, fps: int = 12) -> bytes:
     """An animated GIF, dark ink on white, that plays the frames forward then back (a seamless loop)."""
     pictures = [Image.fromarray(255 - (f[0].cpu().numpy() * 255).astype(np.uint8)).resize((28 * scale,) * 2, Image.NEAREST)

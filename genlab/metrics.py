@@ -59,3 +59,51 @@ def vae_metrics(model: nn.Module, split: ImageSplit, device: torch.device, batch
         "active_dims": int((kl_per_dim > 0.05).sum()),
         "dimension_order": torch.argsort(kl_per_dim, descending=True).tolist(),
     }
+
+
+@torch.no_grad()
+def cnn_features(reader: nn.Module, images: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
+    """Penultimate-layer activations of our MNIST CNN: the feature space our FID is computed in."""
+    device = next(reader.parameters()).device
+    reader.eval()
+    return torch.cat([reader.embed(images[i:i + batch_size].to(device)).double().cpu()
+                      for i in range(0, len(images), batch_size)])
+
+
+def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
+    """||mu_a - mu_b||^2 + tr(Ca + Cb - 2 (Ca Cb)^1/2), with the trace of the root taken from the
+    eigenvalues of Ca^1/2 Cb Ca^1/2 (symmetric, so eigh is stable)."""
+    mean_a, mean_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = torch.cov(a.T), torch.cov(b.T)
+    values, vectors = torch.linalg.eigh(cov_a)
+    root_a = vectors @ torch.diag(values.clamp(min=0).sqrt()) @ vectors.T
+    trace_root = torch.linalg.eigvalsh(root_a @ cov_b @ root_a).clamp(min=0).sqrt().sum()
+    return float((mean_a - mean_b).pow(2).sum() + cov_a.trace() + cov_b.trace() - 2 * trace_root)
+
+
+def sample_quality(samples: torch.Tensor, reader: nn.Module, test: ImageSplit,
+                   requested: torch.Tensor | None = None) -> dict:
+    """FID against the test images, the class histogram as the CNN reads the samples (a missing
+    digit is mode collapse) and, for conditional samples, how often the CNN reads the digit asked for."""
+    features = cnn_features(reader, samples)
+    device = next(reader.parameters()).device
+    read = torch.cat([reader.classifier_output(features[i:i + 1000].float().to(device)).argmax(1).cpu()
+                      for i in range(0, len(features), 1000)])
+    histogram = torch.bincount(read, minlength=10).float() / len(read)
+    result = {
+        "fid": round(frechet_distance(features, cnn_features(reader, test.images)), 3),
+        "samples": len(samples),
+        "class_histogram": [round(v, 4) for v in histogram.tolist()],
+    }
+    if requested is not None:
+        hits = (read == requested).float()
+        per_class = [hits[requested == k].mean().item() for k in range(10)]
+        result["requested_digit_accuracy"] = round(hits.mean().item(), 4)
+        result["per_class_requested_accuracy"] = [round(v, 4) for v in per_class]
+    return result
+
+
+def fid_floor(reader: nn.Module, train: ImageSplit, test: ImageSplit, count: int = 10_000) -> float:
+    """FID of real training images against the test images: the best a generator could hope for."""
+    pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]
+    return round(frechet_distance(cnn_features(reader, train.images[pick]), cnn_features(reader, test.images)), 3)

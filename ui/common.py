@@ -1,10 +1,13 @@
 """What every tab shares: the loaded checkpoints, the device, and turning errors into messages."""
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import gradio as gr
 import torch
 
 from genlab.checkpoint import Checkpoint
+from genlab.latent import gif
 
 
 @dataclass
@@ -39,3 +42,10 @@ class ImageFile(gr.Image):
             return super().preprocess(payload)
         except (OSError, ValueError, SyntaxError) as err:  # PIL's UnidentifiedImageError is an OSError
             raise gr.Error("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
+
+
+def gif_file(frames: torch.Tensor) -> str:
+    """Write an animated GIF of the frames to a fresh temporary file for a gr.Image to serve."""
+    path = Path(tempfile.mkdtemp()) / "interpolation.gif"
+    path.write_bytes(gif(frames))
+    return str(path)

@@ -1,19 +1,17 @@
 """VAE explorer tab: drag latent sliders and watch digits decode, explore the 2-D map, encode your
 own drawing, and interpolate between digits."""
 import math
-import tempfile
-from pathlib import Path
 
 import gradio as gr
 import numpy as np
 import torch
 
-from genlab.classify import read_batch
+from genlab.classify import captions
 from genlab.data import DataMissingError, load_mnist
-from genlab.images import upscale
-from genlab.latent import CLASS_COLOURS, captioned_strip, draw_map, gif, grid_codes, path, to_code
+from genlab.images import captioned_grid, upscale
+from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
-from ui.common import CHEAP, ImageFile, Lab
+from ui.common import CHEAP, ImageFile, Lab, gif_file
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
@@ -65,18 +63,12 @@ class Explorer:
         values = [round(float(z[dim].clamp(-EXTENT, EXTENT)), 2) for dim in order[:SLIDERS]]
         return values + [0.0] * (SLIDERS - len(values))
 
-    def caption(self, images: torch.Tensor) -> list[str]:
-        if self.reader is None:
-            return [""] * len(images)
-        labels, confidences = read_batch(self.reader, images)
-        return [f"{label} ({confidence:.0%})" for label, confidence in zip(labels, confidences)]
-
     @torch.no_grad()
     def decode(self, name: str, z: torch.Tensor) -> tuple[np.ndarray, str]:
         model = self.model(name)
         image = model.decode(z.view(1, -1).to(self.lab.device)).cpu()
         picture = upscale(255 - (image[0, 0].numpy() * 255).round().astype(np.uint8), 8)
-        reading = self.caption(image)[0]
+        reading = captions(self.reader, image)[0]
         return picture, (f"The CNN reads this as **{reading}**." if reading else "")
 
     @torch.no_grad()
@@ -116,7 +108,10 @@ class Explorer:
         """One end of an interpolation, from the chosen source."""
         latent = self.lab.checkpoint(name).meta["config"]["latent"]
         if source == "test digit":
-            test = self.test_split()
+            try:
+                test = self.test_split()
+            except DataMissingError as err:
+                raise gr.Error(str(err)) from None
             if not (0 <= number < len(test)) or number != int(number):
                 raise gr.Error(f"Test digit numbers run from 0 to {len(test) - 1}.")
             with torch.no_grad():
@@ -175,7 +170,9 @@ def build(lab: Lab) -> None:
         return [gr.Slider(**props) for props in slider_props(name, z)]
 
     def show(name: str, z: torch.Tensor, note: str = "", relabel: bool = False):
-        """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map."""
+        """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map.
+        The code is clamped to the sliders' range first, so what is shown is what the sliders hold."""
+        z = z.clamp(-EXTENT, EXTENT)
         picture, reading = explorer.decode(name, z)
         sliders_out = slider_updates(name, z) if relabel else explorer.sliders_for(name, z)
         return [*sliders_out, picture, (note + " " + reading).strip(), explorer.draw(name, z)]
@@ -208,8 +205,8 @@ def build(lab: Lab) -> None:
 
     def encode(name: str, sketch: dict | None, upload: str | None):
         z = explorer.encode_picture(name, drawing_or_upload(sketch, upload))
-        picture, reading = explorer.decode(name, z)
-        return [*show(name, z, "The sliders jumped to your digit's code."), picture]
+        shown = show(name, z, "The sliders jumped to your digit's code.")
+        return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
     def interpolate(name: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
                     spherical: str, sketch: dict | None, upload: str | None, *values: float):
@@ -220,9 +217,7 @@ def build(lab: Lab) -> None:
         codes = path(a, b, int(frames), spherical == "spherical")
         with torch.no_grad():
             images = explorer.model(name).decode(codes.to(lab.device)).cpu()
-        animation = Path(tempfile.mkdtemp()) / "interpolation.gif"
-        animation.write_bytes(gif(images))
-        return captioned_strip(images, explorer.caption(images)), str(animation)
+        return captioned_grid(images, captions(explorer.reader, images), columns=len(images)), gif_file(images)
 
     with gr.Tab("VAE explorer", id="explore"):
         if not names:

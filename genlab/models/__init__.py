@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from torch import nn
 
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.models.vae import VAE, VAEConfig
 
 
@@ -18,6 +19,9 @@ ARCHITECTURES: dict[str, Architecture] = {
     "cnn": Architecture(CNN, CNNConfig, "classifier"),
     "mlp": Architecture(MLP, MLPConfig, "classifier"),
     "vae": Architecture(VAE, VAEConfig, "vae"),
+    "mlpgan": Architecture(MLPGAN, MLPGANConfig, "gan"),
+    "dcgan": Architecture(DCGAN, DCGANConfig, "gan"),
+    "cdcgan": Architecture(CDCGAN, CDCGANConfig, "gan"),
 }
 
 

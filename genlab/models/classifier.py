@@ -80,3 +80,7 @@ class CNN(nn.Module):
     def embed(self, images: torch.Tensor) -> torch.Tensor:
         """The penultimate layer's activations (the feature space FID uses)."""
         return self.head[:-2](self.pool(self.features(images)))
+
+    def classifier_output(self, embedding: torch.Tensor) -> torch.Tensor:
+        """Logits from `embed`'s activations (eval mode: dropout is the identity)."""
+        return self.head[-1](embedding)

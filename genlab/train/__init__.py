@@ -1,14 +1,20 @@
 """Which training loop, settings and data each architecture uses: the command line and the browser both look here."""
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterator
 
 import torch
 from torch import nn
 
+from genlab.checkpoint import load_checkpoint
 from genlab.data import load_mnist
 from genlab.train.classifier import ClassifierTraining, train_classifier
+from genlab.train.gan import GANTraining, train_gan
 from genlab.train.loop import TrainEvent
 from genlab.train.vae import VAETraining, train_vae
+
+
+CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
 
 
 @dataclass(frozen=True)
@@ -26,8 +32,17 @@ def run_vae(model: nn.Module, settings: VAETraining, device: torch.device) -> It
     return train_vae(model, load_mnist(train=True), load_mnist(train=False), settings, device)
 
 
+def run_gan(model: nn.Module, settings: GANTraining, device: torch.device) -> Iterator[TrainEvent]:
+    """The committed CNN measures the samples (FID in its feature space, class histogram)."""
+    reader = load_checkpoint(CHECKPOINTS / "cnn", device).model
+    return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device, reader)
+
+
 TRAINERS: dict[str, Trainer] = {
     "cnn": Trainer(ClassifierTraining, "MNIST", run_classifier),
     "mlp": Trainer(ClassifierTraining, "MNIST", run_classifier),
     "vae": Trainer(VAETraining, "MNIST", run_vae),
+    "mlpgan": Trainer(GANTraining, "MNIST", run_gan),
+    "dcgan": Trainer(GANTraining, "MNIST", run_gan),
+    "cdcgan": Trainer(GANTraining, "MNIST", run_gan),
 }

@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import classifier_metrics, predict_logits
-from genlab.train.loop import Clock, RunningMean, TrainEvent, cosine_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass
@@ -47,22 +47,19 @@ def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, sett
     memory_format = torch.channels_last if device.type == "cpu" else torch.contiguous_format
     model.to(device, memory_format=memory_format).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
-    steps_per_epoch = len(train) // settings.batch_size
-    total_steps = max(1, round(settings.epochs * steps_per_epoch))
-    eval_every = max(1, round(steps_per_epoch / settings.evals_per_epoch))
+    schedule = Schedule.plan(len(train), settings.batch_size, settings.epochs, settings.evals_per_epoch)
     clock, running = Clock(settings.max_seconds), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
 
     step = 0
-    while step < total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.out_of_time():
         index = next(batches)
         images, labels = train.images[index], train.labels[index]
         if settings.augment:
             images = augment_digits(images, generator)
         images = images.to(device, memory_format=memory_format, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
-        for group in optimizer.param_groups:
-            group["lr"] = cosine_lr(step, total_steps, settings.lr, warmup=min(200, total_steps // 10 + 1))
+        set_lr(optimizer, schedule.cosine_lr(step, settings.lr))
         with autocast(device, settings.bf16):
             logits = model(images)
             loss = F.cross_entropy(logits.float(), labels, label_smoothing=settings.label_smoothing)
@@ -72,14 +69,13 @@ def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, sett
         step += 1
         running.add(loss=loss.detach(), train_accuracy=(logits.argmax(1) == labels).float().mean())
 
-        if step % settings.log_every == 0 or step % eval_every == 0:
-            event = TrainEvent(step, total_steps, step / steps_per_epoch, clock.elapsed, running.read())
-            if step % eval_every == 0 and step < total_steps:
+        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+            event = schedule.event(step, clock, running)
+            if step % schedule.eval_every == 0 and step < schedule.total_steps:
                 event.metrics = {"test_accuracy": classifier_metrics(model, test, device)["test_accuracy"]}
                 event.preview = preview(model, test, device)
             yield event
 
     model.eval()
     metrics = classifier_metrics(model, test, device)
-    yield TrainEvent(step, total_steps, step / steps_per_epoch, clock.elapsed, running.read(),
-                     metrics=metrics, preview=preview(model, test, device), done=True)
+    yield schedule.event(step, clock, running, metrics=metrics, preview=preview(model, test, device), done=True)

@@ -85,9 +85,32 @@ def shuffled_batches(n: int, batch_size: int, generator: torch.Generator):
             yield order[start:start + batch_size]
 
 
-def cosine_lr(step: int, total_steps: int, peak: float, warmup: int) -> float:
-    """Linear warm-up then cosine decay to zero: robust defaults for short runs."""
-    if step < warmup:
-        return peak * (step + 1) / warmup
-    progress = (step - warmup) / max(1, total_steps - warmup)
-    return peak * 0.5 * (1.0 + np.cos(np.pi * min(1.0, progress)))
+@dataclass
+class Schedule:
+    """How long a run is in steps, when it evaluates, and its learning rate at each step."""
+
+    steps_per_epoch: int
+    total_steps: int
+    eval_every: int
+
+    @classmethod
+    def plan(cls, items: int, batch_size: int, epochs: float, evals_per_epoch: float) -> "Schedule":
+        steps_per_epoch = max(1, items // batch_size)
+        return cls(steps_per_epoch, max(1, round(epochs * steps_per_epoch)),
+                   max(1, round(steps_per_epoch / evals_per_epoch)))
+
+    def cosine_lr(self, step: int, peak: float) -> float:
+        """Linear warm-up then cosine decay to zero: robust defaults for short runs."""
+        warmup = min(200, self.total_steps // 10 + 1)
+        if step < warmup:
+            return peak * (step + 1) / warmup
+        progress = (step - warmup) / max(1, self.total_steps - warmup)
+        return peak * 0.5 * (1.0 + np.cos(np.pi * min(1.0, progress)))
+
+    def event(self, step: int, clock: Clock, running: RunningMean, **fields) -> TrainEvent:
+        return TrainEvent(step, self.total_steps, step / self.steps_per_epoch, clock.elapsed, running.read(), **fields)
+
+
+def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    for group in optimizer.param_groups:
+        group["lr"] = lr

@@ -9,7 +9,7 @@ from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
-from genlab.train.loop import Clock, RunningMean, TrainEvent, cosine_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass
@@ -45,17 +45,14 @@ def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETrai
     torch.manual_seed(settings.seed)
     model.to(device).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
-    steps_per_epoch = len(train) // settings.batch_size
-    total_steps = max(1, round(settings.epochs * steps_per_epoch))
-    eval_every = max(1, round(steps_per_epoch / settings.evals_per_epoch))
+    schedule = Schedule.plan(len(train), settings.batch_size, settings.epochs, settings.evals_per_epoch)
     clock, running = Clock(settings.max_seconds), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
 
     step = 0
-    while step < total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.out_of_time():
         images = train.images[next(batches)].to(device, non_blocking=True)
-        for group in optimizer.param_groups:
-            group["lr"] = cosine_lr(step, total_steps, settings.lr, warmup=min(200, total_steps // 10 + 1))
+        set_lr(optimizer, schedule.cosine_lr(step, settings.lr))
         kl_weight = settings.beta * min(1.0, (step + 1) / max(1, settings.kl_warmup_steps))
         with autocast(device, settings.bf16):
             logits, mean, log_var = model(images)
@@ -67,13 +64,13 @@ def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETrai
         step += 1
         running.add(neg_elbo=(recon + kl).detach(), recon=recon.detach(), kl=kl.detach())
 
-        if step % settings.log_every == 0 or step % eval_every == 0:
-            event = TrainEvent(step, total_steps, step / steps_per_epoch, clock.elapsed, running.read())
-            if step % eval_every == 0 and step < total_steps:
+        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+            event = schedule.event(step, clock, running)
+            if step % schedule.eval_every == 0 and step < schedule.total_steps:
                 event.metrics = {"test_neg_elbo": vae_metrics(model, test, device)["test_neg_elbo"]}
                 event.preview = preview(model, test, device)
             yield event
 
     model.eval()
-    yield TrainEvent(step, total_steps, step / steps_per_epoch, clock.elapsed, running.read(),
-                     metrics=vae_metrics(model, test, device), preview=preview(model, test, device), done=True)
+    yield schedule.event(step, clock, running, metrics=vae_metrics(model, test, device),
+                         preview=preview(model, test, device), done=True)
