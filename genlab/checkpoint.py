@@ -163,6 +163,13 @@ def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> Che
     return Checkpoint(model=model.to(device).eval(), meta=meta, path=weights_path)
 
 
+def store_metrics(checkpoint: Checkpoint, metrics: dict) -> None:
+    """Merge newly measured metrics into a checkpoint's metadata file."""
+    _, meta_path = checkpoint_paths(checkpoint.path)
+    checkpoint.meta["metrics"] = {**checkpoint.meta.get("metrics", {}), **metrics}
+    meta_path.write_text(json.dumps(checkpoint.meta, indent=2) + "\n")
+
+
 def load_all(folder: str | Path, device: torch.device | str = "cpu") -> tuple[dict[str, Checkpoint], dict[str, str]]:
     """Every checkpoint in a folder by name, and an error message for each one that failed to load."""
     loaded, errors = {}, {}

@@ -1,9 +1,13 @@
-"""`python -m genlab eval`: every committed checkpoint measured afresh on its test split."""
+"""`python -m genlab eval [folder] [--store]`: every checkpoint measured afresh on its test split.
+
+--store writes what was measured into each checkpoint's metadata (for metrics a checkpoint was
+trained without, such as a VAE's FID); the weights are never touched.
+"""
 from pathlib import Path
 
 import torch
 
-from genlab.checkpoint import load_all
+from genlab.checkpoint import load_all, store_metrics
 from genlab.data import load_mnist
 from genlab.device import describe, pick_device
 from genlab.metrics import classifier_metrics, sample_quality, vae_metrics
@@ -13,20 +17,20 @@ CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
 Row = tuple[str, str | None, str]  # metric, key stored in the metadata (if any), value measured now
+Evaluation = tuple[list[Row], dict]  # table rows, and every raw measurement
 
 
-def evaluate_classifier(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
-    """(metric, stored key, measured value) rows."""
+def evaluate_classifier(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
     measured = classifier_metrics(model, load_mnist(train=False), device)
     worst = min(range(10), key=lambda k: measured["per_class_accuracy"][k])
     return [
         ("test accuracy", "test_accuracy", f"{measured['test_accuracy']:.2%}"),
         ("test loss (nats)", "test_loss", f"{measured['test_loss']:.4g}"),
         (f"weakest digit ({worst})", None, f"{measured['per_class_accuracy'][worst]:.2%}"),
-    ]
+    ], measured
 
 
-def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
+def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
     test = load_mnist(train=False)
     measured = vae_metrics(model, test, device)
     with torch.no_grad():
@@ -42,7 +46,7 @@ def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.
     ]
 
 
-def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> list[Row]:
+def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
     measured = gan_metrics(model, reader, load_mnist(train=True), load_mnist(train=False))
     histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
     rows = [
@@ -56,14 +60,16 @@ def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.
         rows += [("samples read as the digit asked for", "requested_digit_accuracy",
                   f"{measured['requested_digit_accuracy']:.2%}"),
                  (f"  weakest digit ({worst})", None, f"{measured['per_class_requested_accuracy'][worst]:.2%}")]
-    return rows
+    return rows, measured
 
 
 EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan}
 
 
 def main(argv: list[str]) -> None:
-    folder = Path(argv[0]) if argv else CHECKPOINTS
+    store = "--store" in argv
+    folders = [a for a in argv if a != "--store"]
+    folder = Path(folders[0]) if folders else CHECKPOINTS
     device = pick_device()
     loaded, errors = load_all(folder, device)
     if "cnn" not in loaded:
@@ -74,10 +80,13 @@ def main(argv: list[str]) -> None:
     print("|---|---|---|---|---|---|")
     for name, checkpoint in loaded.items():
         meta = checkpoint.meta
-        for metric, key, value in EVALUATORS[meta["family"]](checkpoint.model, device, reader):
+        rows, measured = EVALUATORS[meta["family"]](checkpoint.model, device, reader)
+        for metric, key, value in rows:
             stored = meta["metrics"].get(key) if key else None
             stored_text = "" if stored is None else (f"{stored:.2%}" if "accuracy" in key else f"{stored:.4g}")
             print(f"| {name} | {meta['family']} ({meta['arch']}) | {meta['parameters']:,} | {metric} | {value} | "
                   f"{stored_text} |")
+        if store:
+            store_metrics(checkpoint, measured)
     for name, error in errors.items():
         print(f"| {name} | failed to load: {error} | | | | |")

@@ -116,8 +116,9 @@ def build(lab: Lab) -> None:
             sample_button = gr.Button("Sample")
             rows = gr.Slider(1, MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
             every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
-        grid = gr.Image(label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
-        reading = gr.Markdown()
+        first = sample(names[0], 0, 32, 1.0, ANY_DIGIT) if names[0] in lab.checkpoints else (None, "")
+        grid = gr.Image(first[0], label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
+        reading = gr.Markdown(first[1])
         with gr.Accordion("Interpolate between two seeds", open=False):
             with gr.Row():
                 seed_a = gr.Number(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
