@@ -42,8 +42,8 @@ def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.
         ("  reconstruction term", "test_recon", f"{measured['test_recon']:.4g}"),
         ("  KL term", "test_kl", f"{measured['test_kl']:.4g}"),
         ("active latent dimensions (KL > 0.05)", None, str(measured["active_dims"])),
-        ("FID of 10k prior samples (our CNN's features)", None, f"{quality['fid']:.2f}"),
-    ]
+        ("FID of 10k prior samples (our CNN's features)", "fid", f"{quality['fid']:.4g}"),
+    ], {**measured, **quality}
 
 
 def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
