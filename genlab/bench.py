@@ -54,7 +54,10 @@ def free_port() -> int:
 
 
 class RunningApp:
-    """`python app.py` in a subprocess on a free port, with a gradio_client connected."""
+    """`python app.py` (or another module) in a subprocess on a free port, with a gradio_client connected."""
+
+    def __init__(self, command: tuple[str, ...] = ("app.py",)):
+        self.command = command
 
     def __enter__(self):
         from gradio_client import Client
@@ -62,7 +65,7 @@ class RunningApp:
         port = free_port()
         env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
                "GRADIO_ANALYTICS_ENABLED": "False"}
-        self.process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+        self.process = subprocess.Popen([sys.executable, *self.command], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while True:
@@ -221,7 +224,18 @@ def bench_sample(device: torch.device) -> list[Row]:
     return rows
 
 
-BENCHES = {"classify": bench_classify, "explore": bench_explore, "sample": bench_sample}
+def bench_gradio_floor(device: torch.device) -> list[Row]:
+    """What any request costs through Gradio and gradio_client here, whatever the model does."""
+    with RunningApp(("-m", "ui.reference_app")) as client:
+        noop = latencies_ms(lambda: client.predict("x", api_name="/noop"), repeat=40)
+        blank = latencies_ms(lambda: client.predict("x", api_name="/blank_image"), repeat=40)
+    return [("Gradio floor: a no-op endpoint through gradio_client", p50_p95(noop), "", ""),
+            ("Gradio floor: an endpoint returning a blank 224x224 PNG", p50_p95(blank), "no-op endpoint",
+             ratio(np.median(blank), np.median(noop)))]
+
+
+BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
+           "sample": bench_sample}
 
 
 def main(argv: list[str]) -> None:
