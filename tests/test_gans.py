@@ -65,7 +65,7 @@ def test_the_same_seed_gives_the_same_grid_and_a_new_seed_another(running_app):
 def test_the_conditional_gan_draws_the_digit_asked_for(running_app):
     _, summary = running_app.predict("cdcgan", 3, 40, 1.0, "4", api_name="/sample")
     share = int(summary.split("It reads ")[1].split("%")[0])
-    assert share >= 90, summary
+    assert share >= 80, summary
     sheet, summary = running_app.predict("cdcgan", 5, 3, 1.0, api_name="/every_digit")
     assert grid(sheet).shape[1] == 10 * 84  # one column per digit
     assert "as the digit asked for" in summary
