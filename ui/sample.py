@@ -42,10 +42,15 @@ def build(lab: Lab) -> None:
             return torch.arange(count) % model.classes
         return torch.full((count,), int(digit))
 
-    def summary(images: torch.Tensor, labels: torch.Tensor | None) -> str:
+    def show(images: torch.Tensor, labels: torch.Tensor | None, columns: int):
+        """The captioned grid and a summary of what the CNN read, from one pass of the CNN."""
+        lines = captions(reader, images)
+        return captioned_grid(images, lines, columns=columns), summary(lines, labels)
+
+    def summary(lines: list[str], labels: torch.Tensor | None) -> str:
         if reader is None:
             return ""
-        read = torch.tensor([int(c.split()[0]) for c in captions(reader, images)])
+        read = torch.tensor([int(line.split()[0]) for line in lines])
         histogram = ", ".join(f"{d}: {int((read == d).sum())}" for d in range(10) if (read == d).any())
         text = f"The CNN reads these {len(read)} samples as {histogram}."
         if labels is not None:
@@ -59,8 +64,7 @@ def build(lab: Lab) -> None:
         count = int(checked(count, 1, MAX_SAMPLES, "The number of samples"))
         truncation = checked(truncation, 0.0, 1.0, "Truncation")
         labels = digits_for(model, digit, count)
-        images = model.sample(model.noise(count, seed, truncation), labels).cpu()
-        return captioned_grid(images, captions(reader, images), columns=8), summary(images, labels)
+        return show(model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=8)
 
     def new_seed(name: str, count: float, truncation: float, digit: str):
         seed = secrets.randbelow(MAX_SEED + 1)
@@ -77,8 +81,7 @@ def build(lab: Lab) -> None:
                                                                                          "Truncation"))
         noise = noise.repeat_interleave(model.classes, dim=0)
         labels = torch.arange(model.classes).repeat(rows)
-        images = model.sample(noise, labels).cpu()
-        return captioned_grid(images, captions(reader, images), columns=model.classes), summary(images, labels)
+        return show(model.sample(noise, labels).cpu(), labels, columns=model.classes)
 
     def interpolate(name: str, seed_a: float, seed_b: float, frames: float, spherical: str, digit: str):
         """Frames between the first noise vector of two seeds: a strip and a looping GIF."""
