@@ -47,6 +47,7 @@ def train(argv: list[str]) -> None:
     add_dataclass_options(parser, trainer.settings, "training")
     args = parser.parse_args(argv[1:])
     config, settings = pick_fields(arch.config, args), pick_fields(trainer.settings, args)
+    config = trainer.configure(config, settings)
     device = pick_device()
     torch.manual_seed(settings.seed)
     model = arch.model(config)
@@ -54,6 +55,8 @@ def train(argv: list[str]) -> None:
     last = None
     for last in trainer.run(model, settings, device):
         print(last.line(), flush=True)
+        if isinstance(last.preview, str):
+            print("  | " + last.preview.replace("\n", "\n  | "), flush=True)
     training = {**config_to_dict(settings), "steps": last.step, "seconds": round(last.elapsed, 1),
                 "device": describe(device)}
     paths = save_checkpoint(model, args.out, training=training, dataset=trainer.dataset, metrics=last.metrics)

@@ -6,6 +6,8 @@ from pathlib import Path
 import torch
 
 DEFAULT_ROOT = "data"
+SHAKESPEARE_FILE = "tinyshakespeare/input.txt"
+SHAKESPEARE_URL = "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt"
 MNIST_FILES = [
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -59,3 +61,26 @@ def load_mnist(train: bool, root: Path | None = None, download: bool = True) -> 
             raise DataMissingError(_mnist_missing_message(root, f"{type(failed).__name__}: {failed}")) from failed
     images = dataset.data.unsqueeze(1).float().div_(255.0)
     return ImageSplit(images=images, labels=dataset.targets.long())
+
+
+def load_shakespeare(root: Path | None = None, download: bool = True) -> str:
+    """tiny-shakespeare as one string (1.1M characters); downloads on first use where there is internet."""
+    path = (Path(root) if root is not None else data_root()) / SHAKESPEARE_FILE
+    if not path.is_file():
+        reason = "downloads are off"
+        if download:
+            try:
+                from urllib.request import urlopen
+
+                with urlopen(SHAKESPEARE_URL, timeout=30) as response:
+                    text = response.read().decode("utf-8")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except Exception as failed:  # no network, a read-only disk: the message says what to do
+                reason = f"{type(failed).__name__}: {failed}"
+        if not path.is_file():
+            raise DataMissingError(
+                f"tiny-shakespeare is not at {path.resolve()} and could not be downloaded ({reason}). "
+                f"Put input.txt from {SHAKESPEARE_URL} there, or set GENLAB_DATA to a folder "
+                f"that holds {SHAKESPEARE_FILE}.")
+    return path.read_text(encoding="utf-8")

@@ -1,4 +1,6 @@
 """Measurements on a test split, the numbers checkpoints and `python -m genlab eval` report."""
+import math
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -107,3 +109,29 @@ def fid_floor(reader: nn.Module, train: ImageSplit, test: ImageSplit, count: int
     """FID of real training images against the test images: the best a generator could hope for."""
     pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]
     return round(frechet_distance(cnn_features(reader, train.images[pick]), cnn_features(reader, test.images)), 3)
+
+
+@torch.no_grad()
+def text_loss(model: nn.Module, ids: torch.Tensor, device: torch.device, streams: int = 16, chunk: int = 512) -> float:
+    """Mean nats per character of a character LM over a whole text, carrying state from chunk to chunk.
+
+    The text is cut into `streams` contiguous pieces read side by side, so each character is
+    predicted from everything before it in its piece.
+    """
+    was_training = model.training
+    model.eval()
+    length = (len(ids) - 1) // streams
+    inputs = ids[:streams * length].view(streams, length).to(device)
+    targets = ids[1:streams * length + 1].view(streams, length).to(device)
+    total, state = 0.0, None
+    for start in range(0, length, chunk):
+        logits, state = model(inputs[:, start:start + chunk], state)
+        total += F.cross_entropy(logits.float().flatten(0, 1), targets[:, start:start + chunk].flatten(),
+                                 reduction="sum").item()
+    model.train(was_training)
+    return total / (streams * length)
+
+
+def lstm_metrics(model: nn.Module, val: torch.Tensor, device: torch.device) -> dict:
+    nats = text_loss(model, val, device)
+    return {"val_loss": round(nats, 5), "val_bits_per_char": round(nats / math.log(2), 5), "val_chars": len(val)}

@@ -5,6 +5,7 @@ from torch import nn
 
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
+from genlab.models.lstm import CharLSTM, CharLSTMConfig
 from genlab.models.vae import VAE, VAEConfig
 
 
@@ -22,6 +23,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "mlpgan": Architecture(MLPGAN, MLPGANConfig, "gan"),
     "dcgan": Architecture(DCGAN, DCGANConfig, "gan"),
     "cdcgan": Architecture(CDCGAN, CDCGANConfig, "gan"),
+    "lstm": Architecture(CharLSTM, CharLSTMConfig, "lstm"),
 }
 
 

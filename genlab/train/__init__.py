@@ -1,5 +1,5 @@
 """Which training loop, settings and data each architecture uses: the command line and the browser both look here."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -7,10 +7,12 @@ import torch
 from torch import nn
 
 from genlab.checkpoint import load_checkpoint
-from genlab.data import load_mnist
+from genlab.data import load_mnist, load_shakespeare
+from genlab.text import Corpus, decode_utf8, split_corpus
 from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.gan import GANTraining, train_gan
 from genlab.train.loop import TrainEvent
+from genlab.train.lstm import LSTMTraining, train_lstm
 from genlab.train.vae import VAETraining, train_vae
 
 
@@ -22,6 +24,7 @@ class Trainer:
     settings: type
     dataset: str
     run: Callable[[nn.Module, object, torch.device], Iterator[TrainEvent]]
+    configure: Callable[[object, object], object] = lambda config, settings: config  # fill data-given fields
 
 
 def run_classifier(model: nn.Module, settings: ClassifierTraining, device: torch.device) -> Iterator[TrainEvent]:
@@ -38,6 +41,22 @@ def run_gan(model: nn.Module, settings: GANTraining, device: torch.device) -> It
     return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device, reader)
 
 
+def lstm_corpus(settings: LSTMTraining) -> Corpus:
+    """tiny-shakespeare, or the UTF-8 text file the settings name."""
+    if settings.text_file:
+        return split_corpus(decode_utf8(Path(settings.text_file).expanduser().read_bytes()))
+    return split_corpus(load_shakespeare())
+
+
+def run_lstm(model: nn.Module, settings: LSTMTraining, device: torch.device) -> Iterator[TrainEvent]:
+    return train_lstm(model, lstm_corpus(settings), settings, device)
+
+
+def configure_lstm(config, settings: LSTMTraining):
+    """The vocabulary comes from the text the model trains on."""
+    return replace(config, vocab=lstm_corpus(settings).vocab)
+
+
 TRAINERS: dict[str, Trainer] = {
     "cnn": Trainer(ClassifierTraining, "MNIST", run_classifier),
     "mlp": Trainer(ClassifierTraining, "MNIST", run_classifier),
@@ -45,4 +64,5 @@ TRAINERS: dict[str, Trainer] = {
     "mlpgan": Trainer(GANTraining, "MNIST", run_gan),
     "dcgan": Trainer(GANTraining, "MNIST", run_gan),
     "cdcgan": Trainer(GANTraining, "MNIST", run_gan),
+    "lstm": Trainer(LSTMTraining, "tiny-shakespeare", run_lstm, configure_lstm),
 }
