@@ -56,3 +56,15 @@ def running_app(tmp_path_factory):
     yield client
     client.close()
     demo.close()
+
+
+REPORTS = pytest.StashKey[dict]()  # item.stash[REPORTS]["setup" | "call" | "teardown"]: that phase's report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so that a fixture's teardown can tell whether
+    the test failed (the browser tests save a screenshot then)."""
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report

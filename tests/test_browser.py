@@ -1,0 +1,261 @@
+"""The app in a real browser: a person opens it in Chromium, draws, drags and clicks with the mouse
+and keyboard, and sees what they should. Each test is one user's story.
+
+Chromium is started once for the module; every test opens the app in a new page (a new visitor,
+a new Gradio session). A failing test leaves a full-page screenshot in tests/artifacts/; passing
+story tests refresh the README's screenshots in docs/screenshots/.
+
+Needs Chromium: Debian's package at /usr/bin/chromium (`apt-get install chromium`), or the path of
+any Chromium/Chrome in GENLAB_CHROMIUM."""
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+
+from conftest import REPORTS
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
+VIEWPORT = {"width": 1280, "height": 900}
+SLIDERS = 16  # latent sliders in the VAE explorer, shown or not
+
+# The machine may be busy (2 cores, a training run beside the tests): wait generously, but only as
+# long as needed: every wait below is a retrying assertion, none is a fixed sleep.
+expect.set_options(timeout=20_000)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"No Chromium at {CHROMIUM}: install it (apt-get install chromium) or point "
+                           "GENLAB_CHROMIUM at a Chromium or Chrome executable.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> BrowserContext:
+    """One browser profile for the module: pages share its HTTP cache, so the app's scripts load once."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext, running_app, request) -> Page:
+    """A new visitor (a new page, so a new Gradio session) on the app's front page, loaded; a
+    screenshot of the page in tests/artifacts/ if the test fails."""
+    page = context.new_page()
+    page.goto(running_app.src)
+    expect(page.get_by_role("tab", name="Classify", exact=True)).to_be_visible(timeout=60_000)
+    yield page
+    reports = request.node.stash.get(REPORTS, {})
+    if any(report.failed for report in reports.values()):
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', request.node.name)}.png",
+                        full_page=True)
+    page.close()
+
+
+@pytest.fixture
+def readme_screenshot(request):
+    """Take a screenshot for the README now; it is written to docs/screenshots/ only if the test passes."""
+    taken: dict[str, bytes] = {}
+
+    def take(page: Page, name: str) -> None:
+        page.wait_for_function("() => [...document.images].every((image) => image.complete)")
+        taken[name] = page.screenshot(animations="disabled", caret="hide")
+
+    yield take
+    reports = request.node.stash.get(REPORTS, {})
+    if "call" in reports and reports["call"].passed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name, png in taken.items():
+            (SCREENSHOTS / f"{name}.png").write_bytes(png)
+
+
+def open_tab(page: Page, name: str) -> Locator:
+    """Click a tab and return its panel (the one tab panel on screen)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    return page.get_by_role("tabpanel")
+
+
+def image_in(panel: Locator, label: str) -> Locator:
+    """The <img> of the gr.Image whose block is labelled `label`."""
+    return panel.locator(".block").filter(has=panel.page.get_by_text(label, exact=True)).locator("img")
+
+
+def image_bytes(page: Page, image: Locator) -> bytes:
+    """The file the browser shows in an <img>, fetched the way the browser fetched it."""
+    response = page.request.get(image.get_attribute("src"))
+    assert response.ok, response.status
+    return response.body()
+
+
+def eventually(page: Page, condition, what: str, timeout: float = 20.0) -> None:
+    """Poll `condition` until it holds (for checks Playwright's expect cannot express)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"Still not there after {timeout:.0f} s: {what}")
+        page.wait_for_timeout(100)
+
+
+def stroke(page: Page, points: list[tuple[float, float]], steps: int = 3) -> None:
+    """Press the mouse at the first point, move through the others in small steps, release."""
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        for i in range(1, steps + 1):
+            page.mouse.move(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
+    page.mouse.up()
+
+
+def test_every_tab_opens_and_shows_its_main_widgets(page):
+    classify = open_tab(page, "Classify")
+    expect(classify.locator("canvas").first).to_be_visible()
+    expect(classify.get_by_role("button", name="Brush", exact=True)).to_be_visible()
+    expect(classify.get_by_text("Prediction", exact=True)).to_be_visible()
+    expect(classify.get_by_role("radio", name="CNN (pretrained)", exact=True)).to_be_checked()
+    expect(classify.get_by_role("radio", name="MLP (pretrained)", exact=True)).to_be_visible()
+    expect(classify.get_by_text("Draw a digit in the box, or upload an image.")).to_be_visible()
+
+    explore = open_tab(page, "VAE explorer")
+    expect(explore.get_by_role("radio", name="VAE, 2-D latent", exact=True)).to_be_checked()
+    expect(explore.get_by_role("radio", name="VAE, 16-D latent", exact=True)).to_be_visible()
+    expect(explore.get_by_role("slider")).to_have_count(2)  # the 2-D model's two latent dimensions
+    expect(image_in(explore, "Decoded digit")).to_have_attribute("src", re.compile(r"\S"))
+    expect(image_in(explore, "The 2-D latent space (click to decode)")).to_be_visible()
+    expect(explore.get_by_text(re.compile(r"^The CNN reads this as \d"))).to_be_visible()
+    expect(explore.get_by_role("button", name="Random sample", exact=True)).to_be_visible()
+    expect(explore.get_by_role("button", name="Reset", exact=True)).to_be_visible()
+
+    sampler = open_tab(page, "GAN sampler")
+    for model in ("MLP GAN", "DCGAN", "Conditional DCGAN"):
+        expect(sampler.get_by_role("radio", name=model, exact=True)).to_be_visible()
+    expect(sampler.get_by_label("Seed", exact=True)).to_have_value("0")
+    expect(sampler.get_by_role("button", name="New seed", exact=True)).to_be_visible()
+    expect(sampler.get_by_role("button", name="Sample", exact=True)).to_be_visible()
+    expect(image_in(sampler, "Samples")).to_be_visible()
+    expect(sampler.get_by_text(re.compile(r"^The CNN reads these 32 samples as"))).to_be_visible()
+
+
+
+def test_classify_a_seven_drawn_with_the_mouse(page, readme_screenshot):
+    panel = open_tab(page, "Classify")
+    brush = panel.get_by_role("button", name="Brush", exact=True)
+    expect(brush).to_have_class(re.compile(r"\bhighlight\b"))  # the app picked the brush for us
+    box = panel.locator("canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
+    u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
+    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])  # a 7: bar, then stem
+
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+    seen, why = image_in(panel, "What the model sees (28x28)"), image_in(panel, "What drove the answer (Grad-CAM / saliency)")
+    expect(seen).to_be_visible()
+    expect(why).to_be_visible()
+    readme_screenshot(page, "classify")
+
+    # Another model reads the same drawing: its explanation is different, its answer the same.
+    grad_cam = why.get_attribute("src")
+    panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()
+    expect(why).not_to_have_attribute("src", grad_cam)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+
+
+def test_vae_drag_a_latent_slider_and_the_digit_follows(page, running_app, readme_screenshot):
+    panel = open_tab(page, "VAE explorer")
+    decoded = image_in(panel, "Decoded digit")
+    latent_map = image_in(panel, "The 2-D latent space (click to decode)")
+    expect(decoded).to_have_attribute("src", re.compile(r"\S"))
+    expect(latent_map).to_have_attribute("src", re.compile(r"\S"))
+    first_src, first_map = decoded.get_attribute("src"), latent_map.get_attribute("src")
+    first_png = image_bytes(page, decoded)
+    numbers = panel.get_by_test_id("number-input")
+
+    def shows_the_decoded_slider_values() -> None:
+        """The digit on screen is the decoder's output for the values the sliders show (the app's
+        own /decode endpoint, asked through gradio_client, is the reference)."""
+        values = [float(number.input_value()) for number in numbers.all()]
+        expected, reading = running_app.predict("vae2d", *values, *[0.0] * (SLIDERS - len(values)),
+                                                api_name="/decode")
+        eventually(page, lambda: image_bytes(page, decoded) == Path(expected).read_bytes(),
+                   f"the decoded digit for the sliders at {values}")
+        expect(panel.get_by_text(reading.replace("**", ""))).to_be_visible()
+
+    # A real mouse drag of the first slider's thumb from the middle (0) towards the right end.
+    expect(numbers).to_have_count(2)  # the 2-D model's two latent dimensions
+    slider = panel.get_by_role("slider").nth(0)
+    expect(numbers.nth(0)).to_have_value("0")
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    stroke(page, [(box["x"] + box["width"] / 2, y), (box["x"] + box["width"] * 0.85, y)], steps=6)
+
+    expect(numbers.nth(0)).not_to_have_value("0")
+    assert 1.0 < float(numbers.nth(0).input_value()) <= 3.0
+    expect(decoded).not_to_have_attribute("src", first_src)
+    assert image_bytes(page, decoded) != first_png
+    expect(latent_map).not_to_have_attribute("src", first_map)  # the marker moved when the mouse let go
+    shows_the_decoded_slider_values()
+    readme_screenshot(page, "vae_explorer")
+
+    # The keyboard works too: End puts the second slider at its maximum.
+    dragged_src = decoded.get_attribute("src")
+    panel.get_by_role("slider").nth(1).focus()
+    page.keyboard.press("End")
+    expect(numbers.nth(1)).to_have_value("3")
+    expect(decoded).not_to_have_attribute("src", dragged_src)
+    shows_the_decoded_slider_values()
+
+
+def test_gan_change_the_model_then_new_seed(page, readme_screenshot):
+    panel = open_tab(page, "GAN sampler")
+    grid, seed = image_in(panel, "Samples"), panel.get_by_label("Seed", exact=True)
+    digit = panel.get_by_label("Digit", exact=True)
+    every_digit = panel.get_by_role("button", name="Same noise, every digit", exact=True)
+    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    expect(digit).to_be_hidden()  # the MLP GAN takes no digit
+    expect(every_digit).to_be_hidden()
+
+    # The conditional model: new samples for the same seed, and the digit controls appear.
+    mlp_src = grid.get_attribute("src")
+    panel.get_by_role("radio", name="Conditional DCGAN", exact=True).check()
+    expect(grid).not_to_have_attribute("src", mlp_src)
+    expect(digit).to_be_visible()
+    expect(every_digit).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"as the digit asked for\.$"))).to_be_visible()
+
+    # The same noise drawn as every digit: ten columns, one per digit.
+    mixed_src = grid.get_attribute("src")
+    every_digit.click()
+    expect(grid).not_to_have_attribute("src", mixed_src)
+    expect(panel.get_by_text(re.compile(r"^The CNN reads these 40 samples as"))).to_be_visible()
+    expect(seed).to_have_value("0")
+    readme_screenshot(page, "gan_sampler")  # seed 0: the same picture on every run
+
+    # New seed: a new number in the seed box and a new grid.
+    before_src, before_png = grid.get_attribute("src"), image_bytes(page, grid)
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    expect(seed).not_to_have_value("0")
+    assert 0 < int(seed.input_value()) < 2**32
+    expect(grid).not_to_have_attribute("src", before_src)
+    assert image_bytes(page, grid) != before_png
+    expect(panel.get_by_text(re.compile(r"^The CNN reads these 32 samples as"))).to_be_visible()
+
+    # Back to an unconditional model: the digit controls go away again.
+    panel.get_by_role("radio", name="DCGAN", exact=True).check()
+    expect(digit).to_be_hidden()
+    expect(every_digit).to_be_hidden()
