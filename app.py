@@ -7,8 +7,9 @@ import gradio as gr
 
 from genlab.checkpoint import load_all
 from genlab.device import describe, pick_device
-from ui import classify, explore, sample
-from ui.common import Lab
+from genlab.live import Runs
+from ui import classify, explore, sample, text, train
+from ui.common import Lab, user_of
 
 CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", Path(__file__).resolve().parent / "checkpoints"))
 MAX_UPLOAD = "20mb"
@@ -34,7 +35,9 @@ PICK_BRUSH = """
 def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
     device = pick_device()
     checkpoints, errors = load_all(checkpoint_dir, device)
-    lab = Lab(device=device, checkpoints=checkpoints, errors=errors)
+    runs = Runs(device=device)
+    runs.warm_up()
+    lab = Lab(device=device, checkpoints=checkpoints, errors=errors, runs=runs)
     with gr.Blocks(title="genlab") as demo:
         gr.Markdown(f"# genlab\nSmall deep generative models you can play with and train. "
                     f"Running on {describe(device)}.")
@@ -44,6 +47,14 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
             classify.build(lab)
             explore.build(lab)
             sample.build(lab)
+            text.build(lab)
+            train.build(lab, runs)
+
+        def forget_user(request: gr.Request) -> None:
+            """A closed tab ends the session: stop its training run and delete its models."""
+            runs.forget(user_of(request))
+
+        demo.unload(forget_user)
     return demo
 
 

@@ -4,12 +4,10 @@ import dataclasses
 import sys
 from pathlib import Path
 
-import torch
-
-from genlab.checkpoint import config_to_dict, save_checkpoint
+from genlab.checkpoint import checkpoint_paths
 from genlab.device import describe, pick_device
 from genlab.models import ARCHITECTURES
-from genlab.train import TRAINERS
+from genlab.train import TRAINERS, train_and_save
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
@@ -47,20 +45,13 @@ def train(argv: list[str]) -> None:
     add_dataclass_options(parser, trainer.settings, "training")
     args = parser.parse_args(argv[1:])
     config, settings = pick_fields(arch.config, args), pick_fields(trainer.settings, args)
-    config = trainer.configure(config, settings)
     device = pick_device()
-    torch.manual_seed(settings.seed)
-    model = arch.model(config)
     print(f"training {name} on {describe(device)}", flush=True)
-    last = None
-    for last in trainer.run(model, settings, device):
-        print(last.line(), flush=True)
-        if isinstance(last.preview, str):
-            print("  | " + last.preview.replace("\n", "\n  | "), flush=True)
-    training = {**config_to_dict(settings), "steps": last.step, "seconds": round(last.elapsed, 1),
-                "device": describe(device)}
-    paths = save_checkpoint(model, args.out, training=training, dataset=trainer.dataset, metrics=last.metrics)
-    print("wrote", *paths)
+    for event in train_and_save(name, config, settings, device, args.out):
+        print(event.line(), flush=True)
+        if isinstance(event.preview, str):
+            print("  | " + event.preview.replace("\n", "\n  | "), flush=True)
+    print("wrote", *checkpoint_paths(args.out))
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
 """Datasets under one configurable root (GENLAB_DATA), held in memory as tensors for fast batching."""
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +47,18 @@ def _mnist_missing_message(root: Path, reason: str) -> str:
 
 
 def load_mnist(train: bool, root: Path | None = None, download: bool = True) -> ImageSplit:
-    """MNIST through torchvision's loader; downloads on first use where there is internet."""
+    """MNIST through torchvision's loader; downloads on first use where there is internet.
+
+    Read once per process and shared: callers must not modify the tensors in place. (The training
+    fork server reads it before forking, so live runs start with it in memory.)
+    """
+    return _load_mnist(train, (Path(root) if root is not None else data_root()).resolve(), download)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_mnist(train: bool, root: Path, download: bool) -> ImageSplit:
     from torchvision import datasets
 
-    root = Path(root) if root is not None else data_root()
     try:
         dataset = datasets.MNIST(root=str(root), train=train, download=False)
     except RuntimeError as not_found:

@@ -6,7 +6,7 @@ from genlab.classify import Reading, read_digit
 from genlab.images import overlay, upscale
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, ImageFile, Lab
+from ui.common import CHEAP, MINE, ImageFile, Lab
 
 SHOW = 8  # 28x28 is shown 224x224
 CLASSIFIERS = {"cnn": "CNN", "mlp": "MLP"}
@@ -22,37 +22,39 @@ def pictures(reading: Reading) -> tuple[np.ndarray, np.ndarray]:
 
 def build(lab: Lab) -> None:
     names = [n for n in CLASSIFIERS if n in lab.checkpoints or n in lab.errors]
-    choices = [(f"{CLASSIFIERS[n]} (pretrained)", n) for n in names]
+    choices = [(f"{CLASSIFIERS[n]} (pretrained)", n) for n in names] + [("Mine (from the Train tab)", MINE)]
 
-    def classify(image_path: str | None, model_name: str):
-        """Read the digit in an image file with the chosen classifier (cnn or mlp)."""
+    def classify(image_path: str | None, model_name: str, request: gr.Request = None):
+        """Read the digit in an image file with the chosen classifier (cnn, mlp, or mine)."""
         if not image_path:
             raise gr.Error("No image was given: upload a picture of one digit.")
+        model = lab.checkpoint(model_name, "classifier", request).model
         try:
-            reading = read_digit(lab.checkpoint(model_name).model, open_image(image_path), lab.device)
+            reading = read_digit(model, open_image(image_path), lab.device)
         except InputError as err:
             raise gr.Error(str(err)) from None
         return (reading.probabilities, *pictures(reading), reading.summary())
 
-    def classify_drawing(sketch: dict | None, model_name: str):
+    def classify_drawing(sketch: dict | None, model_name: str, request: gr.Request = None):
         """Live reading of the sketchpad; a blank or unreadable drawing says so in the status line."""
         composite = (sketch or {}).get("composite")
         if composite is None:
             return None, None, None, "Draw a digit in the box, or upload an image."
+        model = lab.checkpoint(model_name, "classifier", request).model
         try:
-            reading = read_digit(lab.checkpoint(model_name).model, composite, lab.device)
+            reading = read_digit(model, composite, lab.device)
         except InputError as err:
             return None, None, None, f"⚠ {err}"
         return (reading.probabilities, *pictures(reading), reading.summary())
 
-    def reclassify(sketch: dict | None, image_path: str | None, model_name: str):
+    def reclassify(sketch: dict | None, image_path: str | None, model_name: str, request: gr.Request):
         """A new model choice re-reads whatever is there: the upload if any, else the drawing."""
         if image_path:
-            return classify(image_path, model_name)
-        return classify_drawing(sketch, model_name)
+            return classify(image_path, model_name, request)
+        return classify_drawing(sketch, model_name, request)
 
-    def card(model_name: str):
-        checkpoint = lab.checkpoint(model_name)
+    def card(model_name: str, request: gr.Request = None):
+        checkpoint = lab.checkpoint(model_name, "classifier", request)
         matrix = checkpoint.meta.get("metrics", {}).get("confusion_matrix")
         return model_card(checkpoint), confusion_html(matrix) if matrix else ""
 

@@ -8,23 +8,51 @@ import torch
 
 from genlab.checkpoint import Checkpoint
 from genlab.latent import gif
+from genlab.live import Runs
+
+MINE = "mine"  # the model name that means "the model I trained or uploaded"
+FAMILY_NAMES = {"classifier": "classifier", "vae": "VAE", "gan": "GAN", "lstm": "character LSTM",
+                "textvae": "sentence VAE", "textgan": "text GAN"}
+
+
+def user_of(request: gr.Request | None) -> str:
+    """The browser session (or gradio_client) a request comes from: the owner of 'mine' models."""
+    return getattr(request, "session_hash", None) or "anonymous"
 
 
 @dataclass
 class Lab:
-    """The pretrained checkpoints the app loaded at start-up, and why any of them failed to load."""
+    """The pretrained checkpoints the app loaded at start-up, why any of them failed to load, and
+    the users' own models (trained live or uploaded)."""
 
     device: torch.device
     checkpoints: dict[str, Checkpoint]
     errors: dict[str, str] = field(default_factory=dict)
+    runs: Runs | None = None
 
-    def checkpoint(self, name: str) -> Checkpoint:
-        """The named checkpoint, or a gr.Error a person (or an API client) can read."""
+    def checkpoint(self, name: str, family: str | None = None, request: gr.Request | None = None) -> Checkpoint:
+        """The named checkpoint of a family ('mine': the caller's own), or a gr.Error a person
+        (or an API client) can read."""
+        if name == MINE:
+            mine = self.runs.model(user_of(request), family) if self.runs is not None else None
+            if mine is None:
+                raise gr.Error(f"You have no {FAMILY_NAMES.get(family, family)} of your own yet: train one in "
+                               "the Train tab, or upload a checkpoint there.")
+            return mine
         if name in self.checkpoints:
-            return self.checkpoints[name]
-        if name in self.errors:
+            checkpoint = self.checkpoints[name]
+        elif name in self.errors:
             raise gr.Error(f"The model '{name}' could not be loaded: {self.errors[name]}")
-        raise gr.Error(f"There is no model named {name!r}; choose one of {sorted(self.checkpoints)}.")
+        else:
+            raise gr.Error(f"There is no model named {name!r}; choose one of {sorted(self.checkpoints)} or '{MINE}'.")
+        if family is not None and checkpoint.meta["family"] != family:
+            raise gr.Error(f"'{name}' is not a {FAMILY_NAMES.get(family, family)}.")
+        return checkpoint
+
+    def names(self, family: str) -> list[str]:
+        """Pretrained checkpoints of a family, including those that failed to load (so they can say why)."""
+        loaded = [n for n, c in self.checkpoints.items() if c.meta["family"] == family]
+        return loaded + [n for n in self.errors if n not in loaded]
 
 
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool

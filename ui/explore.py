@@ -11,14 +11,15 @@ from genlab.data import DataMissingError, load_mnist
 from genlab.images import captioned_grid, upscale
 from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
-from ui.common import CHEAP, ImageFile, Lab, gif_file
+from genlab.checkpoint import Checkpoint
+from ui.common import CHEAP, MINE, ImageFile, Lab, gif_file
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 EXTENT = 3.0  # sliders and the map span [-3, 3], three prior standard deviations
 MAP_CELLS = 15
 MAX_FRAMES = 64
-NAMES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
+NAMES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent", MINE: "Mine (from the Train tab)"}
 
 
 class Explorer:
@@ -31,25 +32,18 @@ class Explorer:
         self.maps: dict[str, tuple[np.ndarray, np.ndarray, torch.Tensor]] = {}
         self._test = None
 
-    def model(self, name: str):
-        checkpoint = self.lab.checkpoint(name)
-        if checkpoint.meta["family"] != "vae":
-            raise gr.Error(f"'{name}' is not a VAE.")
-        return checkpoint.model
-
-    def order(self, name: str) -> list[int]:
+    def order(self, vae: Checkpoint) -> list[int]:
         """Latent dimensions, most used (largest KL on the test set) first."""
-        meta = self.lab.checkpoint(name).meta
-        return meta["metrics"].get("dimension_order") or list(range(meta["config"]["latent"]))
+        return vae.meta["metrics"].get("dimension_order") or list(range(vae.meta["config"]["latent"]))
 
     def test_split(self):
         if self._test is None:
             self._test = load_mnist(train=False)
         return self._test
 
-    def code(self, name: str, values) -> torch.Tensor:
+    def code(self, vae: Checkpoint, values) -> torch.Tensor:
         """Slider values (most-used dimension first) -> the latent vector; refuses NaN and infinity."""
-        order = self.order(name)
+        order = self.order(vae)
         values = [float(v) for v in values]
         if not all(math.isfinite(v) for v in values):
             raise gr.Error("Latent values must be finite numbers.")
@@ -58,24 +52,24 @@ class Explorer:
             z[dim] = max(-EXTENT, min(EXTENT, values[slot])) if slot < len(values) else 0.0
         return z
 
-    def sliders_for(self, name: str, z: torch.Tensor) -> list[float]:
-        order = self.order(name)
+    def sliders_for(self, vae: Checkpoint, z: torch.Tensor) -> list[float]:
+        order = self.order(vae)
         values = [round(float(z[dim].clamp(-EXTENT, EXTENT)), 2) for dim in order[:SLIDERS]]
         return values + [0.0] * (SLIDERS - len(values))
 
     @torch.no_grad()
-    def decode(self, name: str, z: torch.Tensor) -> tuple[np.ndarray, str]:
-        model = self.model(name)
-        image = model.decode(z.view(1, -1).to(self.lab.device)).cpu()
+    def decode(self, vae: Checkpoint, z: torch.Tensor) -> tuple[np.ndarray, str]:
+        image = vae.model.decode(z.view(1, -1).to(self.lab.device)).cpu()
         picture = upscale(255 - (image[0, 0].numpy() * 255).round().astype(np.uint8), 8)
         reading = captions(self.reader, image)[0]
         return picture, (f"The CNN reads this as **{reading}**." if reading else "")
 
     @torch.no_grad()
-    def map_parts(self, name: str):
-        """The decoded grid and the test set's encodings for a 2-D model, computed once."""
-        if name not in self.maps:
-            model = self.model(name)
+    def map_parts(self, vae: Checkpoint):
+        """The decoded grid and the test set's encodings for a 2-D model, computed once per checkpoint."""
+        key = str(vae.path)
+        if key not in self.maps:
+            model = vae.model
             decoded = model.decode(grid_codes(EXTENT, MAP_CELLS).to(self.lab.device)).cpu()
             try:
                 test = self.test_split()
@@ -84,29 +78,29 @@ class Explorer:
                 labels = test.labels.numpy()
             except DataMissingError:
                 points, labels = np.zeros((0, 2)), np.zeros(0, int)
-            self.maps[name] = (points, labels, decoded)
-        return self.maps[name]
+            self.maps[key] = (points, labels, decoded)
+        return self.maps[key]
 
-    def draw(self, name: str, z: torch.Tensor | None) -> np.ndarray | None:
-        if self.lab.checkpoint(name).meta["config"]["latent"] != 2:
+    def draw(self, vae: Checkpoint, z: torch.Tensor | None) -> np.ndarray | None:
+        if vae.meta["config"]["latent"] != 2:
             return None
-        points, labels, decoded = self.map_parts(name)
+        points, labels, decoded = self.map_parts(vae)
         marker = None if z is None else (float(z[0]), float(z[1]))
         return draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT, marker)
 
     @torch.no_grad()
-    def encode_picture(self, name: str, picture) -> torch.Tensor:
+    def encode_picture(self, vae: Checkpoint, picture) -> torch.Tensor:
         """The mean code of a drawn or uploaded digit, after the classifier's preprocessing."""
         try:
             digit = prepare_digit(picture).digit
         except InputError as err:
             raise gr.Error(str(err)) from None
-        mean, _ = self.model(name).encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.lab.device))
+        mean, _ = vae.model.encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.lab.device))
         return mean[0].cpu()
 
-    def endpoint(self, name: str, source: str, number: float, sliders, sketch, upload) -> torch.Tensor:
+    def endpoint(self, vae: Checkpoint, source: str, number: float, sliders, sketch, upload) -> torch.Tensor:
         """One end of an interpolation, from the chosen source."""
-        latent = self.lab.checkpoint(name).meta["config"]["latent"]
+        latent = vae.meta["config"]["latent"]
         if source == "test digit":
             try:
                 test = self.test_split()
@@ -115,13 +109,13 @@ class Explorer:
             if not (0 <= number < len(test)) or number != int(number):
                 raise gr.Error(f"Test digit numbers run from 0 to {len(test) - 1}.")
             with torch.no_grad():
-                return self.model(name).encode(test.images[int(number)][None].to(self.lab.device))[0][0].cpu()
+                return vae.model.encode(test.images[int(number)][None].to(self.lab.device))[0][0].cpu()
         if source == "random":
             return torch.randn(latent, generator=torch.Generator().manual_seed(seed_value(number)))
         if source == "current sliders":
-            return self.code(name, sliders)
+            return self.code(vae, sliders)
         picture = drawing_or_upload(sketch, upload)
-        return self.encode_picture(name, picture)
+        return self.encode_picture(vae, picture)
 
 
 def seed_value(number: float | None) -> int:
@@ -153,10 +147,13 @@ def build(lab: Lab) -> None:
     names = explorer.names
     first = names[0] if names else None
 
-    def slider_props(name: str, z: torch.Tensor) -> list[dict]:
+    def vae_named(name: str, request: gr.Request | None) -> Checkpoint:
+        return lab.checkpoint(name, "vae", request)
+
+    def slider_props(vae: Checkpoint, z: torch.Tensor) -> list[dict]:
         """Label, visibility and value of every slider for this model."""
-        kl = lab.checkpoint(name).meta["metrics"].get("kl_per_dim", [])
-        order, values = explorer.order(name), explorer.sliders_for(name, z)
+        kl = vae.meta["metrics"].get("kl_per_dim", [])
+        order, values = explorer.order(vae), explorer.sliders_for(vae, z)
         props = []
         for slot in range(SLIDERS):
             if slot < len(order):
@@ -166,57 +163,67 @@ def build(lab: Lab) -> None:
                 props.append({"value": 0.0, "label": "unused", "visible": False})
         return props
 
-    def slider_updates(name: str, z: torch.Tensor) -> list:
-        return [gr.Slider(**props) for props in slider_props(name, z)]
+    def slider_updates(vae: Checkpoint, z: torch.Tensor) -> list:
+        return [gr.Slider(**props) for props in slider_props(vae, z)]
 
-    def show(name: str, z: torch.Tensor, note: str = "", relabel: bool = False):
+    def show(vae: Checkpoint, z: torch.Tensor, note: str = "", relabel: bool = False):
         """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map.
         The code is clamped to the sliders' range first, so what is shown is what the sliders hold."""
         z = z.clamp(-EXTENT, EXTENT)
-        picture, reading = explorer.decode(name, z)
-        sliders_out = slider_updates(name, z) if relabel else explorer.sliders_for(name, z)
-        return [*sliders_out, picture, (note + " " + reading).strip(), explorer.draw(name, z)]
+        picture, reading = explorer.decode(vae, z)
+        sliders_out = slider_updates(vae, z) if relabel else explorer.sliders_for(vae, z)
+        return [*sliders_out, picture, (note + " " + reading).strip(), explorer.draw(vae, z)]
 
-    def decode(name: str, *values: float):
+    def origin(vae: Checkpoint) -> torch.Tensor:
+        return torch.zeros(len(explorer.order(vae)))
+
+    def decode(name: str, *values: float, request: gr.Request = None):
         """Decode the latent code given by the slider values (most-used dimension first)."""
-        return explorer.decode(name, explorer.code(name, values))
+        vae = vae_named(name, request)
+        return explorer.decode(vae, explorer.code(vae, values))
 
-    def redraw_map(name: str, *values: float):
-        return explorer.draw(name, explorer.code(name, values))
+    def redraw_map(name: str, *values: float, request: gr.Request = None):
+        vae = vae_named(name, request)
+        return explorer.draw(vae, explorer.code(vae, values))
 
-    def switch_model(name: str):
-        more = len(explorer.order(name)) > MAIN_SLIDERS
-        two_d = lab.checkpoint(name).meta["config"]["latent"] == 2
-        return [*show(name, torch.zeros(len(explorer.order(name))), relabel=True), gr.Accordion(visible=more),
-                gr.Column(visible=two_d)]
+    def switch_model(name: str, request: gr.Request):
+        vae = vae_named(name, request)
+        more = len(explorer.order(vae)) > MAIN_SLIDERS
+        two_d = vae.meta["config"]["latent"] == 2
+        return [*show(vae, origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d)]
 
-    def click_map(name: str, event: gr.SelectData):
+    def click_map(name: str, event: gr.SelectData, request: gr.Request):
         x, y = event.index
         z = torch.tensor(to_code(x, y, EXTENT, MAP_CELLS * 28))
-        return show(name, z, f"Decoded the point ({z[0]:.2f}, {z[1]:.2f}).")
+        return show(vae_named(name, request), z, f"Decoded the point ({z[0]:.2f}, {z[1]:.2f}).")
 
-    def random_code(name: str, seed: float):
-        z = torch.randn(len(explorer.order(name)), generator=torch.Generator().manual_seed(seed_value(seed)))
+    def random_code(name: str, seed: float, request: gr.Request):
+        vae = vae_named(name, request)
+        z = torch.randn(len(explorer.order(vae)), generator=torch.Generator().manual_seed(seed_value(seed)))
         clamped = " (values beyond ±3 clamped to the sliders)" if z.abs().max() > EXTENT else ""
-        return [*show(name, z, f"A sample from the prior with seed {int(seed)}{clamped}."), int(seed) + 1]
+        return [*show(vae, z, f"A sample from the prior with seed {int(seed)}{clamped}."), int(seed) + 1]
 
-    def reset(name: str):
-        return show(name, torch.zeros(len(explorer.order(name))), "Back to the origin.")
+    def reset(name: str, request: gr.Request):
+        vae = vae_named(name, request)
+        return show(vae, origin(vae), "Back to the origin.")
 
-    def encode(name: str, sketch: dict | None, upload: str | None):
-        z = explorer.encode_picture(name, drawing_or_upload(sketch, upload))
-        shown = show(name, z, "The sliders jumped to your digit's code.")
+    def encode(name: str, sketch: dict | None, upload: str | None, request: gr.Request):
+        vae = vae_named(name, request)
+        z = explorer.encode_picture(vae, drawing_or_upload(sketch, upload))
+        shown = show(vae, z, "The sliders jumped to your digit's code.")
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
     def interpolate(name: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
-                    spherical: str, sketch: dict | None, upload: str | None, *values: float):
+                    spherical: str, sketch: dict | None, upload: str | None, *values: float,
+                    request: gr.Request = None):
         if frames is None or not math.isfinite(frames) or not 2 <= frames <= MAX_FRAMES:
             raise gr.Error(f"Frames must be between 2 and {MAX_FRAMES}.")
-        a = explorer.endpoint(name, source_a, number_a, values, sketch, upload)
-        b = explorer.endpoint(name, source_b, number_b, values, sketch, upload)
+        vae = vae_named(name, request)
+        a = explorer.endpoint(vae, source_a, number_a, values, sketch, upload)
+        b = explorer.endpoint(vae, source_b, number_b, values, sketch, upload)
         codes = path(a, b, int(frames), spherical == "spherical")
         with torch.no_grad():
-            images = explorer.model(name).decode(codes.to(lab.device)).cpu()
+            images = vae.model.decode(codes.to(lab.device)).cpu()
         return captioned_grid(images, captions(explorer.reader, images), columns=len(images)), gif_file(images)
 
     with gr.Tab("VAE explorer", id="explore"):
@@ -225,9 +232,10 @@ def build(lab: Lab) -> None:
             return
         gr.Markdown("Drag a slider: the decoder turns the latent code into a digit as you move. "
                     "The CNN's reading under it says how legible the digit is.")
-        model = gr.Radio([(NAMES[n], n) for n in names], value=first, label="Model")
+        model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=first, label="Model")
+        first_vae = lab.checkpoint(first, "vae")
         with gr.Row():
-            start_picture, start_reading = explorer.decode(first, explorer.code(first, []))
+            start_picture, start_reading = explorer.decode(first_vae, origin(first_vae))
             with gr.Column(scale=1, min_width=240):
                 decoded = gr.Image(start_picture, label="Decoded digit", interactive=False, format="png", height=240, width=240,
                                    buttons=["download"], elem_classes=["pixelated"])
@@ -237,11 +245,11 @@ def build(lab: Lab) -> None:
                     random_button = gr.Button("Random sample")
                     reset_button = gr.Button("Reset")
             with gr.Column(scale=1, min_width=260):
-                props = slider_props(first, torch.zeros(len(explorer.order(first))))
+                props = slider_props(first_vae, origin(first_vae))
                 sliders = [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS)]
                 with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
                     sliders += [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
-            start_map = explorer.draw(first, torch.zeros(len(explorer.order(first))))
+            start_map = explorer.draw(first_vae, origin(first_vae))
             with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
                 latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False, format="png",
                                       height=420, width=420)

@@ -9,9 +9,9 @@ import torch
 from genlab.classify import captions
 from genlab.images import captioned_grid
 from genlab.latent import path
-from ui.common import CHEAP, Lab, gif_file
+from ui.common import CHEAP, MINE, Lab, gif_file
 
-NAMES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN"}
+NAMES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN", MINE: "Mine (from the Train tab)"}
 MAX_SAMPLES = 64
 MAX_ROWS = 8
 MAX_FRAMES = 64
@@ -23,11 +23,8 @@ def build(lab: Lab) -> None:
     names = [n for n in NAMES if n in lab.checkpoints or n in lab.errors]
     reader = lab.checkpoints["cnn"].model if "cnn" in lab.checkpoints else None
 
-    def gan(name: str):
-        checkpoint = lab.checkpoint(name)
-        if checkpoint.meta["family"] != "gan":
-            raise gr.Error(f"'{name}' is not a GAN.")
-        return checkpoint.model
+    def gan(name: str, request: gr.Request | None = None):
+        return lab.checkpoint(name, "gan", request).model
 
     def checked(value: float, low: float, high: float, what: str) -> float:
         if value is None or not math.isfinite(value) or not low <= value <= high:
@@ -57,23 +54,23 @@ def build(lab: Lab) -> None:
             text += f" It reads {(read == labels).float().mean():.0%} of them as the digit asked for."
         return text
 
-    def sample(name: str, seed: float, count: float, truncation: float, digit: str):
+    def sample(name: str, seed: float, count: float, truncation: float, digit: str, request: gr.Request = None):
         """A grid of `count` samples from noise with this seed, shrunk by `truncation`."""
-        model = gan(name)
+        model = gan(name, request)
         seed = int(checked(seed, 0, MAX_SEED, "The seed"))
         count = int(checked(count, 1, MAX_SAMPLES, "The number of samples"))
         truncation = checked(truncation, 0.0, 1.0, "Truncation")
         labels = digits_for(model, digit, count)
         return show(model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=8)
 
-    def new_seed(name: str, count: float, truncation: float, digit: str):
+    def new_seed(name: str, count: float, truncation: float, digit: str, request: gr.Request):
         seed = secrets.randbelow(MAX_SEED + 1)
-        return seed, *sample(name, seed, count, truncation, digit)
+        return seed, *sample(name, seed, count, truncation, digit, request)
 
-    def every_digit(name: str, seed: float, rows: float, truncation: float):
+    def every_digit(name: str, seed: float, rows: float, truncation: float, request: gr.Request):
         """One row per noise vector, one column per digit: what the noise controls (style) and what
         the label controls (the digit)."""
-        model = gan(name)
+        model = gan(name, request)
         if not model.classes:
             raise gr.Error("Only the conditional GAN takes a digit; choose the Conditional DCGAN.")
         rows = int(checked(rows, 1, MAX_ROWS, "Rows"))
@@ -83,9 +80,10 @@ def build(lab: Lab) -> None:
         labels = torch.arange(model.classes).repeat(rows)
         return show(model.sample(noise, labels).cpu(), labels, columns=model.classes)
 
-    def interpolate(name: str, seed_a: float, seed_b: float, frames: float, spherical: str, digit: str):
+    def interpolate(name: str, seed_a: float, seed_b: float, frames: float, spherical: str, digit: str,
+                    request: gr.Request):
         """Frames between the first noise vector of two seeds: a strip and a looping GIF."""
-        model = gan(name)
+        model = gan(name, request)
         frames = int(checked(frames, 2, MAX_FRAMES, "Frames"))
         a = model.noise(1, int(checked(seed_a, 0, MAX_SEED, "Seed A")))[0]
         b = model.noise(1, int(checked(seed_b, 0, MAX_SEED, "Seed B")))[0]
@@ -94,8 +92,8 @@ def build(lab: Lab) -> None:
         images = model.sample(noise, labels).cpu()
         return captioned_grid(images, captions(reader, images), columns=frames), gif_file(images)
 
-    def switch_model(name: str):
-        conditional = bool(gan(name).classes)
+    def switch_model(name: str, request: gr.Request):
+        conditional = bool(gan(name, request).classes)
         return gr.Dropdown(visible=conditional), gr.Button(visible=conditional), gr.Slider(visible=conditional)
 
     with gr.Tab("GAN sampler", id="sample"):
@@ -106,7 +104,7 @@ def build(lab: Lab) -> None:
                     "samples; truncation shrinks the noise towards its centre for cleaner, less varied digits. "
                     "Under each sample: the CNN's reading and confidence.")
         with gr.Row():
-            model = gr.Radio([(NAMES[n], n) for n in names], value=names[0], label="Model")
+            model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=names[0], label="Model")
             seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
             new_seed_button = gr.Button("New seed", variant="primary")
         with gr.Row():

@@ -6,12 +6,14 @@ from typing import Callable, Iterator
 import torch
 from torch import nn
 
-from genlab.checkpoint import load_checkpoint
+from genlab.checkpoint import config_to_dict, load_checkpoint, save_checkpoint
+from genlab.device import describe
+from genlab.models import ARCHITECTURES
 from genlab.data import load_mnist, load_shakespeare
 from genlab.text import Corpus, decode_utf8, split_corpus
 from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.gan import GANTraining, train_gan
-from genlab.train.loop import TrainEvent
+from genlab.train.loop import Stop, TrainEvent
 from genlab.train.lstm import LSTMTraining, train_lstm
 from genlab.train.vae import VAETraining, train_vae
 
@@ -23,22 +25,25 @@ CHECKPOINTS = Path(__file__).resolve().parent.parent.parent / "checkpoints"
 class Trainer:
     settings: type
     dataset: str
-    run: Callable[[nn.Module, object, torch.device], Iterator[TrainEvent]]
+    run: Callable[..., Iterator[TrainEvent]]  # (model, settings, device, stop=None)
     configure: Callable[[object, object], object] = lambda config, settings: config  # fill data-given fields
 
 
-def run_classifier(model: nn.Module, settings: ClassifierTraining, device: torch.device) -> Iterator[TrainEvent]:
-    return train_classifier(model, load_mnist(train=True), load_mnist(train=False), settings, device)
+def run_classifier(model: nn.Module, settings: ClassifierTraining, device: torch.device,
+            stop: Stop | None = None) -> Iterator[TrainEvent]:
+    return train_classifier(model, load_mnist(train=True), load_mnist(train=False), settings, device, stop=stop)
 
 
-def run_vae(model: nn.Module, settings: VAETraining, device: torch.device) -> Iterator[TrainEvent]:
-    return train_vae(model, load_mnist(train=True), load_mnist(train=False), settings, device)
+def run_vae(model: nn.Module, settings: VAETraining, device: torch.device,
+            stop: Stop | None = None) -> Iterator[TrainEvent]:
+    return train_vae(model, load_mnist(train=True), load_mnist(train=False), settings, device, stop=stop)
 
 
-def run_gan(model: nn.Module, settings: GANTraining, device: torch.device) -> Iterator[TrainEvent]:
+def run_gan(model: nn.Module, settings: GANTraining, device: torch.device,
+            stop: Stop | None = None) -> Iterator[TrainEvent]:
     """The committed CNN measures the samples (FID in its feature space, class histogram)."""
     reader = load_checkpoint(CHECKPOINTS / "cnn", device).model
-    return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device, reader)
+    return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device, reader, stop)
 
 
 def lstm_corpus(settings: LSTMTraining) -> Corpus:
@@ -48,8 +53,9 @@ def lstm_corpus(settings: LSTMTraining) -> Corpus:
     return split_corpus(load_shakespeare())
 
 
-def run_lstm(model: nn.Module, settings: LSTMTraining, device: torch.device) -> Iterator[TrainEvent]:
-    return train_lstm(model, lstm_corpus(settings), settings, device)
+def run_lstm(model: nn.Module, settings: LSTMTraining, device: torch.device,
+            stop: Stop | None = None) -> Iterator[TrainEvent]:
+    return train_lstm(model, lstm_corpus(settings), settings, device, stop=stop)
 
 
 def configure_lstm(config, settings: LSTMTraining):
@@ -66,3 +72,22 @@ TRAINERS: dict[str, Trainer] = {
     "cdcgan": Trainer(GANTraining, "MNIST", run_gan),
     "lstm": Trainer(LSTMTraining, "tiny-shakespeare", run_lstm, configure_lstm),
 }
+
+
+def train_and_save(name: str, config, settings, device: torch.device, out: Path,
+                   stop: Stop | None = None) -> Iterator[TrainEvent]:
+    """Build the architecture, train it, yield every event, and write the checkpoint to `out` at the end.
+
+    The command line and the browser's training runs both come through here, so a model trained
+    live is saved exactly as the committed ones are.
+    """
+    trainer = TRAINERS[name]
+    config = trainer.configure(config, settings)
+    torch.manual_seed(settings.seed)
+    model = ARCHITECTURES[name].model(config)
+    last = None
+    for last in trainer.run(model, settings, device, stop=stop):
+        yield last
+    training = {**config_to_dict(settings), "steps": last.step, "seconds": round(last.elapsed, 1),
+                "device": describe(device)}
+    save_checkpoint(model, out, training=training, dataset=trainer.dataset, metrics=last.metrics)

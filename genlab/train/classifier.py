@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import classifier_metrics, predict_logits
-from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass
@@ -40,26 +40,26 @@ def preview(model: nn.Module, test: ImageSplit, device: torch.device, count: int
 
 
 def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, settings: ClassifierTraining,
-                     device: torch.device) -> Iterator[TrainEvent]:
-    """Train in place with AdamW and a cosine schedule; stop early by not asking for the next event."""
+                     device: torch.device, stop: Stop | None = None) -> Iterator[TrainEvent]:
+    """Train in place with AdamW and a cosine schedule; `stop` ends it early, after a final evaluation."""
     generator = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)
     memory_format = torch.channels_last if device.type == "cpu" else torch.contiguous_format
     model.to(device, memory_format=memory_format).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
     schedule = Schedule.plan(len(train), settings.batch_size, settings.epochs, settings.evals_per_epoch)
-    clock, running = Clock(settings.max_seconds), RunningMean()
+    clock, running = Clock(settings.max_seconds, stop), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
 
     step = 0
-    while step < schedule.total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.should_stop():
         index = next(batches)
         images, labels = train.images[index], train.labels[index]
         if settings.augment:
             images = augment_digits(images, generator)
         images = images.to(device, memory_format=memory_format, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
-        set_lr(optimizer, schedule.cosine_lr(step, settings.lr))
+        set_lr(optimizer, schedule.cosine_lr(step, settings.lr, clock))
         with autocast(device, settings.bf16):
             logits = model(images)
             loss = F.cross_entropy(logits.float(), labels, label_smoothing=settings.label_smoothing)

@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.images import image_grid
 from genlab.metrics import fid_floor, sample_quality
 from genlab.models.gan import GAN
-from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, shuffled_batches
+from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, shuffled_batches
 
 
 @dataclass
@@ -62,7 +62,7 @@ def gan_metrics(model: GAN, reader: nn.Module, train: ImageSplit, test: ImageSpl
 
 
 def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTraining, device: torch.device,
-              reader: nn.Module | None = None) -> Iterator[TrainEvent]:
+              reader: nn.Module | None = None, stop: Stop | None = None) -> Iterator[TrainEvent]:
     """Train in place; the final event carries FID and class statistics when a reader CNN is given."""
     generator = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)
@@ -71,7 +71,7 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
     d_opt = torch.optim.Adam(model.discriminator.parameters(), lr=settings.lr, betas=(0.5, 0.999))
     schedule = Schedule.plan(len(train), settings.batch_size * settings.d_steps, settings.epochs, 1.0)
     fixed_noise = model.noise(model.classes * 6 if model.classes else 64, seed=1234).to(device)
-    clock, running = Clock(settings.max_seconds), RunningMean()
+    clock, running = Clock(settings.max_seconds, stop), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
 
     def fake_batch(count: int):
@@ -81,7 +81,7 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
         return model.generator(noise, labels), labels
 
     step = 0
-    while step < schedule.total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.should_stop():
         for _ in range(settings.d_steps):
             index = next(batches)
             real = train.images[index].to(device) * 2 - 1

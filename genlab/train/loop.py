@@ -1,10 +1,16 @@
 """What every family's training loop shares: the progress event it yields and the clock that caps it."""
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
+
+
+class Stop(Protocol):
+    """A threading.Event or a multiprocessing Event: whatever the caller sets to end a run early."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass
@@ -63,17 +69,24 @@ class RunningMean:
 
 
 class Clock:
-    """Elapsed time of a run and its wall-time cap (None: no cap)."""
+    """Elapsed time of a run, its wall-time cap (None: no cap) and an optional stop signal.
 
-    def __init__(self, max_seconds: float | None) -> None:
+    Loops ask `should_stop()` every step, so a Stop button takes effect within one step and the
+    loop still ends with its final evaluation of what it has learned so far.
+    """
+
+    def __init__(self, max_seconds: float | None, stop: Stop | None = None) -> None:
         self.start = time.perf_counter()
         self.max_seconds = max_seconds
+        self.stop = stop
 
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
-    def out_of_time(self) -> bool:
+    def should_stop(self) -> bool:
+        if self.stop is not None and self.stop.is_set():
+            return True
         return self.max_seconds is not None and self.elapsed >= self.max_seconds
 
 
@@ -99,12 +112,18 @@ class Schedule:
         return cls(steps_per_epoch, max(1, round(epochs * steps_per_epoch)),
                    max(1, round(steps_per_epoch / evals_per_epoch)))
 
-    def cosine_lr(self, step: int, peak: float) -> float:
-        """Linear warm-up then cosine decay to zero: robust defaults for short runs."""
+    def cosine_lr(self, step: int, peak: float, clock: Clock | None = None) -> float:
+        """Linear warm-up then cosine decay to zero: robust defaults for short runs.
+
+        With a clock whose run has a time cap, the decay follows whichever is further along, the
+        steps or the time, so a run cut short by its cap still ends on a small learning rate.
+        """
         warmup = min(200, self.total_steps // 10 + 1)
         if step < warmup:
             return peak * (step + 1) / warmup
         progress = (step - warmup) / max(1, self.total_steps - warmup)
+        if clock is not None and clock.max_seconds:
+            progress = max(progress, clock.elapsed / clock.max_seconds)
         return peak * 0.5 * (1.0 + np.cos(np.pi * min(1.0, progress)))
 
     def event(self, step: int, clock: Clock, running: RunningMean, **fields) -> TrainEvent:

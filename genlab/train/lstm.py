@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from genlab.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM
 from genlab.text import Corpus
-from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, set_lr
+from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr
 from genlab.writer import Sampling, write
 
 
@@ -35,7 +35,8 @@ def preview(model: CharLSTM, device: torch.device, length: int = 240) -> str:
     return text
 
 
-def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: torch.device) -> Iterator[TrainEvent]:
+def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: torch.device,
+               stop: Stop | None = None) -> Iterator[TrainEvent]:
     """Train in place with Adam, a cosine schedule and gradient clipping; losses are nats per character."""
     generator = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)
@@ -43,15 +44,15 @@ def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: 
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     schedule = Schedule.plan(len(corpus.train), settings.batch_size * settings.seq_len, settings.epochs,
                              settings.evals_per_epoch)
-    clock, running = Clock(settings.max_seconds), RunningMean()
+    clock, running = Clock(settings.max_seconds, stop), RunningMean()
     offsets = torch.arange(settings.seq_len + 1)
     last_start = len(corpus.train) - settings.seq_len - 1
 
     step = 0
-    while step < schedule.total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.should_stop():
         starts = torch.randint(0, last_start, (settings.batch_size, 1), generator=generator)
         window = corpus.train[starts + offsets].to(device, non_blocking=True)
-        set_lr(optimizer, schedule.cosine_lr(step, settings.lr))
+        set_lr(optimizer, schedule.cosine_lr(step, settings.lr, clock))
         logits, _ = model(window[:, :-1])
         loss = F.cross_entropy(logits.flatten(0, 1), window[:, 1:].flatten())
         optimizer.zero_grad(set_to_none=True)

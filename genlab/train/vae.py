@@ -9,7 +9,7 @@ from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
-from genlab.train.loop import Clock, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass
@@ -39,20 +39,20 @@ def preview(model: VAE, test: ImageSplit, device: torch.device) -> torch.Tensor:
 
 
 def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETraining,
-              device: torch.device) -> Iterator[TrainEvent]:
+              device: torch.device, stop: Stop | None = None) -> Iterator[TrainEvent]:
     """Train in place with Adam and a cosine schedule; losses are nats per image."""
     generator = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)
     model.to(device).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr)
     schedule = Schedule.plan(len(train), settings.batch_size, settings.epochs, settings.evals_per_epoch)
-    clock, running = Clock(settings.max_seconds), RunningMean()
+    clock, running = Clock(settings.max_seconds, stop), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
 
     step = 0
-    while step < schedule.total_steps and not clock.out_of_time():
+    while step < schedule.total_steps and not clock.should_stop():
         images = train.images[next(batches)].to(device, non_blocking=True)
-        set_lr(optimizer, schedule.cosine_lr(step, settings.lr))
+        set_lr(optimizer, schedule.cosine_lr(step, settings.lr, clock))
         kl_weight = settings.beta * min(1.0, (step + 1) / max(1, settings.kl_warmup_steps))
         with autocast(device, settings.bf16):
             logits, mean, log_var = model(images)
