@@ -177,12 +177,12 @@ def build(lab: Lab) -> None:
     def origin(vae: Checkpoint) -> torch.Tensor:
         return torch.zeros(len(explorer.order(vae)))
 
-    def decode(name: str, *values: float, request: gr.Request = None):
+    def decode(name: str, request: gr.Request, *values: float):
         """Decode the latent code given by the slider values (most-used dimension first)."""
         vae = vae_named(name, request)
         return explorer.decode(vae, explorer.code(vae, values))
 
-    def redraw_map(name: str, *values: float, request: gr.Request = None):
+    def redraw_map(name: str, request: gr.Request, *values: float):
         vae = vae_named(name, request)
         return explorer.draw(vae, explorer.code(vae, values))
 
@@ -214,8 +214,8 @@ def build(lab: Lab) -> None:
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
     def interpolate(name: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
-                    spherical: str, sketch: dict | None, upload: str | None, *values: float,
-                    request: gr.Request = None):
+                    spherical: str, sketch: dict | None, upload: str | None, request: gr.Request,
+                    *values: float):
         if frames is None or not math.isfinite(frames) or not 2 <= frames <= MAX_FRAMES:
             raise gr.Error(f"Frames must be between 2 and {MAX_FRAMES}.")
         vae = vae_named(name, request)

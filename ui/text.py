@@ -84,8 +84,7 @@ def build(lab: Lab) -> None:
 
     with gr.Tab("Text", id="text"):
         if not names:
-            gr.Markdown("No character LSTM checkpoint is loaded.")
-            return
+            gr.Markdown("No pretrained character LSTM is loaded: train one of your own in the Train tab.")
         gr.Markdown("A character-level LSTM writes one character at a time, carrying its memory forward. "
                     "Type a prompt (or leave it empty) and press Write.")
         with gr.Row():
@@ -97,7 +96,7 @@ def build(lab: Lab) -> None:
                 output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True)
                 notice = gr.Markdown()
             with gr.Column(scale=2):
-                model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=names[0], label="Model")
+                model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=(names + [MINE])[0], label="Model")
                 temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
                 top_k = gr.Slider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
                 top_p = gr.Slider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")

@@ -139,12 +139,13 @@ def build(lab: Lab, runs: Runs) -> None:
             raise gr.Error(str(err)) from None
         shown = None
         while True:
+            ended = not run.active  # read first: the last view must show the run as it ended
             position = runs.position(run)
             snapshot = (run.state, len(run.events), position)
             if snapshot != shown:
                 shown = snapshot
                 yield view(run, position)
-            if not run.active:
+            if ended:
                 return
             time.sleep(POLL_SECONDS)
 

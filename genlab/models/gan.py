@@ -38,6 +38,16 @@ class MLPGenerator(nn.Module):
         return self.net(noise)
 
 
+def minibatch_spread(features: torch.Tensor) -> torch.Tensor:
+    """The features with one more column: their mean standard deviation across the batch.
+
+    A generator that collapses onto a few digits produces batches with too little spread, which
+    this column lets the discriminator see (the minibatch-stddev trick of Karras et al., 2018).
+    """
+    spread = features.float().std(0, unbiased=False).mean().to(features.dtype)
+    return torch.cat([features, spread.expand(len(features), 1)], 1)
+
+
 class MLPDiscriminator(nn.Module):
     def __init__(self, config: MLPGANConfig):
         super().__init__()
@@ -46,10 +56,15 @@ class MLPDiscriminator(nn.Module):
         for hidden in reversed(config.hidden[1:]):
             layers += [spectral_norm(nn.Linear(width, hidden)), nn.LeakyReLU(0.2)]
             width = hidden
-        self.net = nn.Sequential(*layers, spectral_norm(nn.Linear(width, 1)))
+        self.net = nn.Sequential(*layers)
+        self.out = spectral_norm(nn.Linear(width + 1, 1))
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.net(images).squeeze(1)
+        return self.judge(images, labels)[0]
+
+    def judge(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> tuple[torch.Tensor, None]:
+        """The real-or-fake logit (no digit head: this GAN is unconditional)."""
+        return self.out(minibatch_spread(self.net(images))).squeeze(1), None
 
 
 class ConvGenerator(nn.Module):
@@ -73,7 +88,8 @@ class ConvGenerator(nn.Module):
 
 
 class ConvDiscriminator(nn.Module):
-    """28 -> 14 -> 7 strided convolutions; conditional via a projection of the class embedding."""
+    """28 -> 14 -> 7 strided convolutions. Conditional: a projection of the class embedding, and an
+    auxiliary head that names the digit (AC-GAN), which the generator is also trained to satisfy."""
 
     def __init__(self, config: DCGANConfig):
         super().__init__()
@@ -85,13 +101,18 @@ class ConvDiscriminator(nn.Module):
         )
         self.out = spectral_norm(nn.Linear(c2 * 49, 1))
         self.embed = spectral_norm(nn.Embedding(config.classes, c2 * 49)) if config.classes else None
+        self.name_digit = nn.Linear(c2 * 49, config.classes) if config.classes else None
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        return self.judge(images, labels)[0]
+
+    def judge(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The real-or-fake logit and, for the conditional model, logits over the digits."""
         features = self.features(images)
         logit = self.out(features).squeeze(1)
-        if self.embed is not None:
-            logit = logit + (self.embed(labels) * features).sum(1)
-        return logit
+        if self.embed is None:
+            return logit, None
+        return logit + (self.embed(labels) * features).sum(1), self.name_digit(features)
 
 
 class GAN(nn.Module):

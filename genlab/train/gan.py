@@ -21,6 +21,7 @@ class GANTraining:
     lr: float = 2e-4
     d_steps: int = 1  # discriminator updates per generator update
     real_label: float = 0.9  # one-sided label smoothing
+    aux_weight: float = 1.0  # conditional GANs: weight of the AC-GAN loss (D and G both name the digit)
     seed: int = 0
     log_every: int = 50
     preview_every: int = 200
@@ -87,16 +88,20 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
             real = train.images[index].to(device) * 2 - 1
             real_labels = train.labels[index].to(device) if model.classes else None
             fake, fake_labels = fake_batch(len(index))
-            real_logits = model.discriminator(real, real_labels)
-            fake_logits = model.discriminator(fake.detach(), fake_labels)
+            real_logits, real_digits = model.discriminator.judge(real, real_labels)
+            fake_logits, _ = model.discriminator.judge(fake.detach(), fake_labels)
             d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, settings.real_label))
                       + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+            if real_digits is not None:  # D learns to name real digits only, so it cannot learn G's mistakes
+                d_loss = d_loss + settings.aux_weight * F.cross_entropy(real_digits, real_labels)
             d_opt.zero_grad(set_to_none=True)
             d_loss.backward()
             d_opt.step()
         fake, fake_labels = fake_batch(settings.batch_size)
-        g_logits = model.discriminator(fake, fake_labels)
+        g_logits, g_digits = model.discriminator.judge(fake, fake_labels)
         g_loss = F.binary_cross_entropy_with_logits(g_logits, torch.ones_like(g_logits))  # non-saturating
+        if g_digits is not None:
+            g_loss = g_loss + settings.aux_weight * F.cross_entropy(g_digits, fake_labels)
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()

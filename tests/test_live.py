@@ -1,0 +1,149 @@
+"""Training live from the browser, through gradio_client against the running app: a person starts a
+short run, watches it stream, stops it, and then uses the model as "mine" in the other tabs; bad
+knobs are refused; two people training at once each get their own model."""
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gradio_client import Client, handle_file
+from PIL import Image
+
+from conftest import draw_like_a_person
+from genlab.recipes import KNOBS, RECIPES
+
+SHAKESPEARE = "tiny-shakespeare"
+
+
+def knobs(name: str, **changes) -> list[float]:
+    """The recipe's defaults in API order, with some changed; a knob it ignores gets another recipe's default."""
+    fallback = {key: next(r.knobs[key].default for r in RECIPES.values() if key in r.knobs) for key in KNOBS}
+    values = {key: RECIPES[name].knobs[key].default if key in RECIPES[name].knobs else fallback[key] for key in KNOBS}
+    values.update(changes)
+    return [values[key] for key in KNOBS]
+
+
+def train(client: Client, name: str, text_source: str = SHAKESPEARE, text: str = "", **changes):
+    return client.submit(name, *knobs(name, **changes), text_source, text, None, api_name="/train")
+
+
+def finish(job, timeout: float = 240.0) -> list:
+    """Every streamed update of a training job, once it ends."""
+    deadline = time.monotonic() + timeout
+    while not job.done():
+        assert time.monotonic() < deadline, "the training run did not end in time"
+        time.sleep(0.2)
+    return job.outputs()
+
+
+def progress_of(update) -> str:
+    return re.sub(r"<[^>]+>", " ", update[0])
+
+
+@pytest.fixture(scope="module")
+def digit_png(tmp_path_factory, mnist_test):
+    path = tmp_path_factory.mktemp("digits") / "seven.png"
+    Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).save(path)  # a 7
+    return str(path)
+
+
+def test_a_short_cnn_run_streams_progress_and_becomes_my_classifier(running_app, digit_png):
+    client = Client(running_app.src, verbose=False)
+    with pytest.raises(Exception, match="no classifier of your own"):
+        client.predict(handle_file(digit_png), "mine", api_name="/classify")
+
+    updates = finish(train(client, "cnn", epochs=0.2, max_seconds=60))
+    steps = [int(m.group(1)) for u in updates if (m := re.search(r"Step (\d+) of", progress_of(u)))]
+    assert len(steps) >= 3 and steps == sorted(steps), "progress streams with rising steps"
+    last = updates[-1]
+    assert "Finished" in progress_of(last)
+    assert "Test accuracy" in last[5]
+    accuracy = float(re.search(r"Test accuracy \| ([\d.]+)%", last[5]).group(1))
+    assert accuracy > 90.0, "a fifth of an epoch already reads most digits"
+    files = sorted(Path(f).name for f in last[6])
+    assert files == ["cnn.json", "cnn.safetensors"], "the download is the checkpoint pair"
+
+    label = client.predict(handle_file(digit_png), "mine", api_name="/classify")[0]
+    assert label["label"] == "7", "my own CNN reads the 7"
+
+
+def test_stop_ends_a_run_within_seconds_and_keeps_what_it_learned(running_app):
+    client = Client(running_app.src, verbose=False)
+    job = train(client, "vae", epochs=20, max_seconds=300)
+    deadline = time.monotonic() + 180
+    while not any(int(m.group(1)) >= 100 for u in job.outputs() if (m := re.search(r"Step (\d+) of", progress_of(u)))):
+        assert time.monotonic() < deadline, "the run never got to step 100"
+        time.sleep(0.2)
+    with pytest.raises(Exception, match="already have a training run"):
+        client.predict("mlp", *knobs("mlp"), SHAKESPEARE, "", None, api_name="/train")
+
+    asked = time.monotonic()
+    assert client.predict(api_name="/stop_training") in ("Stopping…", "The run has ended.")
+    updates = finish(job)
+    assert time.monotonic() - asked < 60, "stop, final evaluation and save take seconds, not the whole run"
+    assert "Stopped at step" in progress_of(updates[-1])
+    elbo = float(re.search(r"negative ELBO \(nats\) \| ([\d.]+)", updates[-1][5]).group(1))
+    assert elbo < 250, "a hundred steps take the ELBO far below an untrained VAE's ~540 nats"
+
+    mine = np.asarray(Image.open(client.predict("mine", *[0.5] * 16, api_name="/decode")[0])).astype(float)
+    pretrained = np.asarray(Image.open(client.predict("vae", *[0.5] * 16, api_name="/decode")[0])).astype(float)
+    assert mine.shape == pretrained.shape and mine.std() > 1, "the explorer decodes with my VAE"
+    assert np.abs(mine - pretrained).mean() > 5, "...which is not the pretrained one"
+
+
+def test_bad_knobs_are_refused_with_a_message(running_app):
+    client = Client(running_app.src, verbose=False)
+    with pytest.raises(Exception, match="greater than maximum value 0.05"):
+        client.predict("cnn", *knobs("cnn", lr=0.5), SHAKESPEARE, "", None, api_name="/train")
+    with pytest.raises(Exception, match="Hidden units must be from 32"):
+        client.predict("vae", *knobs("vae", width=8), SHAKESPEARE, "", None, api_name="/train")
+    with pytest.raises(Exception, match="training needs at least"):
+        client.predict("lstm", *knobs("lstm"), "my text", "too short", None, api_name="/train")
+    with pytest.raises(Exception, match="Unknown architecture|not in the list of choices"):
+        client.predict("resnet", *knobs("cnn"), SHAKESPEARE, "", None, api_name="/train")
+    assert client.predict(api_name="/stop_training") == "There is no training run to stop."
+
+
+def test_two_people_training_at_once_keep_separate_models(running_app, digit_png):
+    alice_digit = digit_png
+    alice, bob = Client(running_app.src, verbose=False), Client(running_app.src, verbose=False)
+    text = ("To be, or not to be, that is the question:\n"
+            "Whether 'tis nobler in the mind to suffer\n") * 40
+    alice_job = train(alice, "mlp", epochs=0.1, max_seconds=30)
+    bob_job = train(bob, "lstm", "my text", text, epochs=1, max_seconds=20, width=64)
+    alice_updates, bob_updates = finish(alice_job), finish(bob_job)
+    waited = any("Waiting for a free trainer" in progress_of(u) for u in alice_updates + bob_updates)
+    assert waited, "with one trainer the second run waits in line and says so"
+    assert "Finished" in progress_of(alice_updates[-1]) and "Finished" in progress_of(bob_updates[-1])
+
+    written = bob.predict("To be", "mine", 0.8, 0, 1.0, 40, 0, False, api_name="/generate")[0]
+    assert written.startswith("To be") and len(written) == len("To be") + 40
+    with pytest.raises(Exception, match="no character LSTM of your own"):
+        alice.predict("To be", "mine", 0.8, 0, 1.0, 40, 0, False, api_name="/generate")
+    with pytest.raises(Exception, match="no classifier of your own"):
+        bob.predict(handle_file(alice_digit), "mine", api_name="/classify")
+    assert alice.predict(handle_file(alice_digit), "mine", api_name="/classify")[0]["label"] == "7"
+
+
+def test_a_downloaded_model_uploads_into_another_session(running_app, tmp_path):
+    owner = Client(running_app.src, verbose=False)
+    last = finish(train(owner, "mlpgan", epochs=0.05, max_seconds=20))[-1]
+    assert "FID" in last[5]
+
+    newcomer = Client(running_app.src, verbose=False)
+    with pytest.raises(Exception, match="no GAN of your own"):
+        newcomer.predict("mine", 0, 8, 1.0, "any", api_name="/sample")
+    note = newcomer.predict([handle_file(f) for f in last[6]], api_name="/upload_checkpoint")
+    assert "Loaded your GAN" in note
+    grid, reading = newcomer.predict("mine", 0, 8, 1.0, "any", api_name="/sample")
+    assert Path(grid).is_file() and "reads these 8 samples" in reading
+
+    garbage = tmp_path / "model.safetensors"
+    garbage.write_bytes(b"\x00not a checkpoint" * 10)
+    meta = tmp_path / "model.json"
+    meta.write_text(Path(last[6][1] if last[6][1].endswith(".json") else last[6][0]).read_text())
+    with pytest.raises(Exception, match="not a readable safetensors file"):
+        newcomer.predict([handle_file(str(garbage)), handle_file(str(meta))], api_name="/upload_checkpoint")
+    with pytest.raises(Exception, match="Upload two files together"):
+        newcomer.predict([handle_file(str(meta))], api_name="/upload_checkpoint")
