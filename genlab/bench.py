@@ -40,6 +40,8 @@ def latencies_ms(call: Callable[[], object], repeat: int, warmup: int = 3) -> np
 
 
 def p50_p95(times: np.ndarray) -> str:
+    if len(times) == 0:
+        return "no calls completed"
     return f"p50 {np.percentile(times, 50):.1f} ms, p95 {np.percentile(times, 95):.1f} ms"
 
 
@@ -234,8 +236,192 @@ def bench_gradio_floor(device: torch.device) -> list[Row]:
              ratio(np.median(blank), np.median(noop)))]
 
 
+def bench_text(device: torch.device) -> list[Row]:
+    """Characters per second: writing with the carried LSTM state, against re-reading the whole
+    text for every new character, and through the running app."""
+    from genlab.writer import Sampling, read_prompt, write
+
+    model = load_checkpoint(ROOT / "checkpoints" / "lstm", device).model
+    prompt, length = "ROMEO:\n", 400
+
+    start = time.perf_counter()
+    written = "".join(write(model, prompt, Sampling(length=length, seed=1), device))
+    carried = len(written) / (time.perf_counter() - start)
+
+    naive_length = 150
+    ids = read_prompt(prompt, model.config.vocab).ids.tolist()
+    start = time.perf_counter()
+    with torch.no_grad():
+        for _ in range(naive_length):
+            logits, _ = model(torch.tensor([ids], device=device))
+            ids.append(int(torch.multinomial(torch.softmax(logits[0, -1].float() / 0.8, 0).cpu(), 1)))
+    naive = naive_length / (time.perf_counter() - start)
+    rows = [(f"lstm: writing {length} characters, state carried (model alone)", f"{carried:,.0f} chars/s",
+             f"re-reading everything per character ({naive_length} chars) {naive:,.0f} chars/s",
+             ratio(carried, naive))]
+    with RunningApp() as client:
+        times, first = [], []
+        for seed in range(5):
+            start = time.perf_counter()
+            job = client.submit(prompt, "lstm", 0.8, 0, 1.0, length, seed, False, api_name="/generate")
+            for i, _ in enumerate(job):
+                if i == 0:
+                    first.append(time.perf_counter() - start)
+            times.append(time.perf_counter() - start)
+        through_app = length / np.median(times)
+        rows.append((f"lstm: {length} characters streamed through the running app (/generate)",
+                     f"{through_app:,.0f} chars/s, first text after {np.median(first) * 1000:.0f} ms",
+                     f"model alone {carried:,.0f} chars/s", ratio(through_app, carried)))
+    return rows
+
+
+def legible_share(vae: torch.nn.Module, reader: torch.nn.Module, count: int = 1000) -> float:
+    """How many reconstructions of test digits our CNN reads as the digit they came from."""
+    from genlab.metrics import predict_logits
+
+    test = load_mnist(train=False)
+    with torch.no_grad():
+        mean, _ = vae.encode(test.images[:count])
+        recon = vae.decode(mean)
+    return float((predict_logits(reader, recon, torch.device("cpu")).argmax(1) == test.labels[:count]).float().mean())
+
+
+def bench_train(device: torch.device) -> list[Row]:
+    """First results of live training: each architecture's browser recipe capped at the issue's time
+    budget, run the way the Train tab runs it (a forked process, one thread beside the server), and
+    measured on held-out data. The reference is the pretrained checkpoint, measured the same way."""
+    from genlab.live import Runs
+    from genlab.metrics import text_loss
+    from genlab.recipes import RECIPES
+    from genlab.text import split_corpus
+    from genlab.data import load_shakespeare
+
+    reader = load_checkpoint(ROOT / "checkpoints" / "cnn").model
+    runs = Runs()
+    runs.warm_up()
+    time.sleep(15)  # let the fork server import torch and read MNIST, as it does while the app starts
+    rows: list[Row] = []
+    budgets = {"cnn": 10, "vae": 10, "mlpgan": 30, "dcgan": 120, "lstm": 60}
+    for name, seconds in budgets.items():
+        recipe = RECIPES[name]
+        config, settings = recipe.build(name, {**recipe.defaults(), "epochs": recipe.knobs["epochs"].high,
+                                               "max_seconds": seconds})
+        clicked = time.perf_counter()
+        run = runs.start("bench", name, config, settings)
+        while not run.events and run.active:
+            time.sleep(0.05)
+        startup = time.perf_counter() - clicked - (run.events[0].elapsed if run.events else 0.0)
+        while run.active:
+            time.sleep(0.2)
+        if run.checkpoint is None:
+            rows.append((f"{name}: live run of {seconds} s", f"failed: {run.error}", "", ""))
+            continue
+        metrics, model = run.checkpoint.meta["metrics"], run.checkpoint.model.cpu()
+        steps = run.events[-1].step
+        pretrained = load_checkpoint(ROOT / "checkpoints" / ("vae" if name == "vae" else name))
+        if name == "cnn":
+            figure, reference = metrics["test_accuracy"], pretrained.meta["metrics"]["test_accuracy"]
+            text = f"test accuracy {figure:.2%}"
+            ref_text = f"pretrained {reference:.2%}"
+        elif name == "vae":
+            figure, reference = legible_share(model, reader), legible_share(pretrained.model, reader)
+            text = f"CNN reads {figure:.1%} of reconstructions right (neg. ELBO {metrics['test_neg_elbo']:.0f})"
+            ref_text = f"pretrained {reference:.1%}"
+        elif name == "lstm":
+            figure = metrics["val_loss"]
+            reference = text_loss(pretrained.model, split_corpus(load_shakespeare()).val, torch.device("cpu"))
+            text, ref_text = f"validation loss {figure:.3f} nats/char", f"pretrained {reference:.3f}"
+        else:
+            figure, reference = metrics["fid"], pretrained.meta["metrics"]["fid"]
+            text = f"FID {figure:.1f}, rarest digit {min(metrics['class_histogram']):.1%}"
+            ref_text = f"pretrained FID {reference:.1f}"
+        rows.append((f"{name}: live recipe trained {seconds} s ({steps} steps; start-up {startup:.1f} s)", text,
+                     ref_text, ratio(figure, reference)))
+    return rows
+
+
+def load_test(client_factory: Callable, users: int, seconds: float, digit_png: str) -> tuple[dict, list[str]]:
+    """`users` concurrent clients, each cycling through a slider move, a GAN grid, a classification and
+    a short text for `seconds`; latencies per endpoint and the errors met."""
+    import threading
+
+    from gradio_client import handle_file
+
+    latencies: dict[str, list[float]] = {"decode": [], "sample": [], "classify": [], "generate": []}
+    errors = []
+    stop_at = time.perf_counter() + seconds
+
+    def user(index: int) -> None:
+        client = client_factory()
+        rng = np.random.default_rng(index)
+        calls = {
+            "decode": lambda: client.predict("vae", *rng.uniform(-3, 3, 16).round(2).tolist(), api_name="/decode"),
+            "sample": lambda: client.predict("dcgan", int(rng.integers(1e6)), 16, 1.0, "any", api_name="/sample"),
+            "classify": lambda: client.predict(handle_file(digit_png), "cnn", api_name="/classify"),
+            "generate": lambda: client.predict("ROMEO:", "lstm", 0.8, 0, 1.0, 40, int(rng.integers(1e6)), False,
+                                               api_name="/generate"),
+        }
+        while time.perf_counter() < stop_at:
+            for name, call in calls.items():
+                start = time.perf_counter()
+                try:
+                    call()
+                    latencies[name].append((time.perf_counter() - start) * 1000)
+                except Exception as err:  # counted and reported: the load test wants zero
+                    errors.append(f"{name}: {err}")
+        client.close()
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def bench_load(device: torch.device) -> list[Row]:
+    """p50/p95 per endpoint at 1, 4 and 16 concurrent users, idle and while a DCGAN trains live."""
+    from gradio_client import Client
+
+    digit = load_mnist(train=False).images[0, 0].numpy()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as folder, RunningApp() as client:
+        png = str(Path(folder) / "digit.png")
+        Image.fromarray(255 - (digit * 255).astype(np.uint8)).resize((280, 280)).save(png)
+        url = client.src
+        idle: dict[tuple[int, str], np.ndarray] = {}
+        for training in (False, True):
+            trainer = None
+            if training:
+                from genlab.recipes import KNOBS, RECIPES
+
+                knobs = {**{k: 1.0 for k in KNOBS}, **RECIPES["dcgan"].defaults(), "epochs": 50, "max_seconds": 600,
+                         "latent": 64, "beta": 1.0}
+                trainer = Client(url, verbose=False)
+                job = trainer.submit("dcgan", *[knobs[k] for k in KNOBS], "tiny-shakespeare", "", None,
+                                     api_name="/train")
+                time.sleep(10)
+            for users in (1, 4, 16):
+                latencies, errors = load_test(lambda: Client(url, verbose=False), users, 20, png)
+                for name, times in latencies.items():
+                    times = np.array(times)
+                    label = f"load: {users} user{'s' if users > 1 else ''}, /{name}" + \
+                            (", while a DCGAN trains live" if training else "")
+                    reference = idle.get((users, name)) if training else None
+                    if not training:
+                        idle[(users, name)] = times
+                    rows.append((label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round)",
+                                 f"idle {p50_p95(reference)}" if reference is not None else "",
+                                 ratio(np.median(times), np.median(reference)) if reference is not None else ""))
+            if trainer is not None:
+                trainer.predict(api_name="/stop_training")
+                job.cancel()
+                trainer.close()
+    return rows
+
+
 BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
-           "sample": bench_sample}
+           "sample": bench_sample, "text": bench_text, "train": bench_train, "load": bench_load}
 
 
 def main(argv: list[str]) -> None:

@@ -79,6 +79,7 @@ class Run:
     error: str = ""
     checkpoint: Checkpoint | None = None
     abandoned: bool = False  # the user left while it ran: its model is thrown away
+    pid: int | None = None  # the training process, while there is one
 
     @property
     def active(self) -> bool:
@@ -220,6 +221,7 @@ class Runs:
             target=_train_in_child, daemon=True,
             args=(run.name, run.config, run.settings, str(run.path), events, run.stop_signal, self.threads))
         process.start()
+        run.pid = process.pid
         cap = getattr(run.settings, "max_seconds", None)
         deadline = time.monotonic() + (cap or 3600) + START_GRACE
         stop_asked_at = None

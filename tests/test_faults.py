@@ -1,0 +1,82 @@
+"""Faults a public Space meets: broken checkpoint files at start-up, and a training process that
+dies midway. Each leaves a clear message and everything else working."""
+import hashlib
+import os
+import shutil
+import signal
+import time
+from urllib.request import urlopen
+
+import pytest
+from gradio_client import Client
+
+from conftest import CHECKPOINTS
+from genlab.live import Runs
+from genlab.recipes import RECIPES
+
+
+@pytest.fixture(scope="module")
+def app_with_broken_checkpoints(tmp_path_factory):
+    """The app started on a copy of the checkpoints where the VAE's weights are cut in half and the
+    MLP's weights are replaced by garbage."""
+    import app
+
+    folder = tmp_path_factory.mktemp("checkpoints")
+    for path in CHECKPOINTS.iterdir():
+        shutil.copy(path, folder / path.name)
+    vae = (folder / "vae.safetensors").read_bytes()
+    (folder / "vae.safetensors").write_bytes(vae[:len(vae) // 2])
+    (folder / "mlp.safetensors").write_bytes(os.urandom(4096))
+    demo = app.build_app(folder)
+    _, url, _ = app.launch(demo, prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
+    client = Client(url, verbose=False)
+    yield client, folder
+    client.close()
+    demo.close()
+
+
+def test_broken_checkpoints_are_named_at_start_up_and_the_rest_works(app_with_broken_checkpoints):
+    client, folder = app_with_broken_checkpoints
+    page = urlopen(client.src + "config").read().decode()
+    assert "vae.safetensors" in page and "truncated or corrupt" in page, "the header names the broken file"
+    assert "mlp.safetensors" in page
+
+    with pytest.raises(Exception, match="could not be loaded.*vae.safetensors"):
+        client.predict("vae", *[0.0] * 16, api_name="/decode")
+    grid, reading = client.predict("dcgan", 3, 8, 1.0, "any", api_name="/sample")
+    assert "reads these 8 samples" in reading, "the GAN sampler still works"
+    decoded = client.predict("vae2d", *[0.0] * 16, api_name="/decode")
+    assert decoded[0], "the other VAE still decodes"
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_training_process_killed_midway_harms_nobody(tmp_path):
+    pretrained = {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")}
+    runs = Runs(root=tmp_path)
+    quick = RECIPES["mlp"].build("mlp", {**RECIPES["mlp"].defaults(), "epochs": 0.05})
+    first = runs.start("alice", "mlp", *quick)
+    other = runs.start("bob", "mlp", *quick)
+    for run in (first, other):
+        while run.active:
+            time.sleep(0.1)
+    assert first.state == other.state == "finished"
+
+    long_run = runs.start("alice", "cnn", *RECIPES["cnn"].build("cnn", {**RECIPES["cnn"].defaults(), "epochs": 5}))
+    while not long_run.events:
+        assert long_run.active, long_run.error
+        time.sleep(0.1)
+    os.kill(long_run.pid, signal.SIGKILL)
+    while long_run.active:
+        time.sleep(0.1)
+    assert long_run.state == "failed" and "ended unexpectedly" in long_run.error
+
+    assert runs.model("alice", "classifier") is first.checkpoint, "alice keeps the model she had"
+    assert runs.model("bob", "classifier") is other.checkpoint, "bob's model is untouched"
+    assert {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")} == pretrained
+    again = runs.start("alice", "mlp", *quick)
+    while again.active:
+        time.sleep(0.1)
+    assert again.state == "finished", "the trainer keeps serving after a crash"

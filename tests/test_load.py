@@ -1,0 +1,19 @@
+"""Many people at once: concurrent gradio_client users on loopback move sliders, sample grids,
+classify digits and write text for a bounded time, and nobody gets an error."""
+from gradio_client import Client
+from PIL import Image
+
+from genlab.bench import load_test
+
+USERS = 8
+SECONDS = 15
+
+
+def test_eight_concurrent_users_get_answers_and_no_errors(running_app, mnist_test, tmp_path):
+    png = tmp_path / "seven.png"
+    Image.fromarray(255 - (mnist_test.images[0, 0].numpy() * 255).astype("uint8")).resize((280, 280)).save(png)
+    latencies, errors = load_test(lambda: Client(running_app.src, verbose=False), USERS, SECONDS, str(png))
+    assert errors == []
+    for endpoint, times in latencies.items():
+        assert len(times) >= USERS, f"every user got at least one /{endpoint} answer"
+    assert running_app.predict("vae", *[0.0] * 16, api_name="/decode")[0], "the server still serves afterwards"
