@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -286,7 +286,7 @@ def legible_share(vae: torch.nn.Module, reader: torch.nn.Module, count: int = 10
     return float((predict_logits(reader, recon, torch.device("cpu")).argmax(1) == test.labels[:count]).float().mean())
 
 
-def bench_train(device: torch.device) -> list[Row]:
+def bench_train(device: torch.device) -> Iterator[Row]:
     """First results of live training: each architecture's browser recipe capped at the issue's time
     budget, run the way the Train tab runs it (a forked process, one thread beside the server), and
     measured on held-out data. The reference is the pretrained checkpoint, measured the same way."""
@@ -300,7 +300,6 @@ def bench_train(device: torch.device) -> list[Row]:
     runs = Runs()
     runs.warm_up()
     time.sleep(15)  # let the fork server import torch and read MNIST, as it does while the app starts
-    rows: list[Row] = []
     budgets = {"cnn": 10, "vae": 10, "mlpgan": 30, "dcgan": 120, "lstm": 60}
     for name, seconds in budgets.items():
         recipe = RECIPES[name]
@@ -314,7 +313,7 @@ def bench_train(device: torch.device) -> list[Row]:
         while run.active:
             time.sleep(0.2)
         if run.checkpoint is None:
-            rows.append((f"{name}: live run of {seconds} s", f"failed: {run.error}", "", ""))
+            yield f"{name}: live run of {seconds} s", f"failed: {run.error}", "", ""
             continue
         metrics, model = run.checkpoint.meta["metrics"], run.checkpoint.model.cpu()
         steps = run.events[-1].step
@@ -335,9 +334,8 @@ def bench_train(device: torch.device) -> list[Row]:
             figure, reference = metrics["fid"], pretrained.meta["metrics"]["fid"]
             text = f"FID {figure:.1f}, rarest digit {min(metrics['class_histogram']):.1%}"
             ref_text = f"pretrained FID {reference:.1f}"
-        rows.append((f"{name}: live recipe trained {seconds} s ({steps} steps; start-up {startup:.1f} s)", text,
-                     ref_text, ratio(figure, reference)))
-    return rows
+        yield (f"{name}: live recipe trained {seconds} s ({steps} steps; start-up {startup:.1f} s)", text,
+               ref_text, ratio(figure, reference))
 
 
 def load_test(client_factory: Callable, users: int, seconds: float, digit_png: str) -> tuple[dict, list[str]]:

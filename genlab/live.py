@@ -34,12 +34,13 @@ class LiveError(ValueError):
     """A request the run manager refuses; the message is for the person who made it."""
 
 
+TRAIN_NICENESS = 10  # training yields the CPU to the server's sliders and samples whenever they need it
+
+
 def default_threads() -> int:
-    """Threads for a training process: leave a core for the server's sliders where there are few."""
+    """Threads for a training process: every core, since it runs at a lower priority than the server."""
     wanted = os.environ.get("GENLAB_TRAIN_THREADS")
-    if wanted:
-        return max(1, int(wanted))
-    return max(1, (os.cpu_count() or 2) - 1)
+    return max(1, int(wanted)) if wanted else (os.cpu_count() or 1)
 
 
 def _context() -> Any:
@@ -53,6 +54,8 @@ def _context() -> Any:
 
 def _train_in_child(name: str, config: Any, settings: Any, out: str, events: Any, stop: Any, threads: int) -> None:
     """The body of a run's process: train, stream every event back, save the checkpoint."""
+    if hasattr(os, "nice"):
+        os.nice(TRAIN_NICENESS)
     torch.set_num_threads(threads)
     try:
         for event in train_and_save(name, config, settings, pick_device(), Path(out), stop):

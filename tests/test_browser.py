@@ -122,6 +122,16 @@ def stroke(page: Page, points: list[tuple[float, float]], steps: int = 3) -> Non
     page.mouse.up()
 
 
+def draw_a_seven(page: Page, panel: Locator) -> None:
+    """Draw a 7 (a bar, then the stem) with the mouse on the Classify tab's sketchpad."""
+    brush = panel.get_by_role("button", name="Brush", exact=True)
+    expect(brush).to_have_class(re.compile(r"\bhighlight\b"))  # the app picked the brush for us
+    box = panel.locator("canvas").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
+    u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
+    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])
+
+
 def test_every_tab_opens_and_shows_its_main_widgets(page):
     classify = open_tab(page, "Classify")
     expect(classify.locator("canvas").first).to_be_visible()
@@ -154,12 +164,7 @@ def test_every_tab_opens_and_shows_its_main_widgets(page):
 
 def test_classify_a_seven_drawn_with_the_mouse(page, readme_screenshot):
     panel = open_tab(page, "Classify")
-    brush = panel.get_by_role("button", name="Brush", exact=True)
-    expect(brush).to_have_class(re.compile(r"\bhighlight\b"))  # the app picked the brush for us
-    box = panel.locator("canvas").first.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
-    u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
-    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])  # a 7: bar, then stem
+    draw_a_seven(page, panel)
 
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
@@ -259,3 +264,110 @@ def test_gan_change_the_model_then_new_seed(page, readme_screenshot):
     panel.get_by_role("radio", name="DCGAN", exact=True).check()
     expect(digit).to_be_hidden()
     expect(every_digit).to_be_hidden()
+
+
+def block_labelled(panel: Locator, label: str) -> Locator:
+    """The block (one component) whose label is `label`."""
+    return panel.locator(".block").filter(has=panel.page.get_by_text(label, exact=True))
+
+
+def set_number(panel: Locator, label: str, value: float) -> None:
+    """Type a value into a slider's number box, as a person does for an exact value."""
+    box = panel.get_by_role("spinbutton", name=label)
+    box.fill(str(value))
+    box.press("Enter")
+    expect(panel.get_by_role("slider", name=label)).to_have_value(str(value))
+
+
+def tab_at_the_top(page: Page) -> None:
+    """Scroll the tab strip to the top of the window, so that a screenshot shows the tab, not the header."""
+    page.get_by_role("tab", selected=True).evaluate("(tab) => tab.scrollIntoView({block: 'start'})")
+
+
+def test_text_streams_in_as_it_is_written_and_stop_ends_it(page, readme_screenshot):
+    panel = open_tab(page, "Text")
+    prompt, text = panel.get_by_label("Prompt", exact=True), panel.get_by_label("Text", exact=True)
+    typed = "To be, or not to be"
+    prompt.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(typed, delay=20)
+    expect(prompt).to_have_value(typed)
+
+    # Look inside: the likeliest next characters after the prompt, and how surprising each prompt
+    # character was (any model has both; the test does not judge how good its guesses are).
+    guesses = block_labelled(panel, "Likeliest next characters after the prompt")
+    expect(guesses.get_by_test_id("label-output-value")).not_to_be_empty()
+    expect(guesses.locator("meter")).to_have_count(8)
+    expect(panel.locator("span[title$=' nats']")).to_have_count(len(typed))
+    expect(panel.get_by_text(re.compile(r"^Mean surprisal [\d.]+ nats"))).to_be_visible()
+
+    # A long text (the slider's maximum, by keyboard) streams in: it grows, always from the prompt.
+    panel.get_by_role("slider", name="Characters to write").focus()
+    page.keyboard.press("End")
+    expect(panel.get_by_role("spinbutton", name="Characters to write")).to_have_value("2000")
+    panel.get_by_role("button", name="Write", exact=True).click()
+    seen: list[str] = []
+
+    def grew_three_times() -> bool:
+        value = text.input_value()
+        if value and (not seen or value != seen[-1]):
+            seen.append(value)
+        return len(seen) >= 3
+
+    eventually(page, grew_three_times, "the text growing three times", timeout=30)
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    assert all(value.startswith(typed) for value in seen), seen[0][:80]
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in zip(seen, seen[1:])), "each piece extends the last"
+
+    # Stop: the text settles (the same for a whole second) well short of 2000 characters.
+    settled = {"value": text.input_value(), "since": time.monotonic()}
+
+    def unchanged_for_a_second() -> bool:
+        value = text.input_value()
+        if value != settled["value"]:
+            settled.update(value=value, since=time.monotonic())
+        return time.monotonic() - settled["since"] >= 1.0
+
+    eventually(page, unchanged_for_a_second, "the text to stop growing after Stop", timeout=15)
+    final = text.input_value()
+    assert final.startswith(seen[-1])
+    assert len(final) < len(typed) + 2000, "Stop ended the writing before all 2000 characters"
+    tab_at_the_top(page)
+    readme_screenshot(page, "text")
+
+
+def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot):
+    panel = open_tab(page, "Train")
+    panel.get_by_role("radio", name="CNN classifier", exact=True).check()
+    set_number(panel, "Time limit (seconds)", 20)
+    set_number(panel, "Epochs (passes over the training data)", 0.5)
+    panel.get_by_role("button", name="Train", exact=True).click()
+
+    # Progress: a bar and "Step N of M", with N rising, and the loss curve drawn as it comes.
+    progress = panel.get_by_text(re.compile(r"^Step \d+ of \d+, epoch"))
+    expect(progress).to_be_visible(timeout=60_000)  # the first step waits for the data to load
+    expect(panel.locator("progress")).to_be_visible()
+    step = lambda: int(re.search(r"Step (\d+) of", progress.inner_text()).group(1))  # noqa: E731
+    first = step()
+    loss_plot = panel.locator(".vega-embed").filter(has_text="Training loss (running mean)")
+    expect(loss_plot.locator(".mark-line path").first).to_have_attribute("d", re.compile(r"\d.*L.*\d"))
+    eventually(page, lambda: step() > first, "the step count rising")
+    tab_at_the_top(page)
+    readme_screenshot(page, "train")  # mid-run: the bar, the step count and the curve so far
+
+    # Stop: the run ends within seconds, keeps what it learned and offers the checkpoint pair.
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Stopped at step \d+|Finished: \d+ steps"))).to_be_visible(timeout=60_000)
+    expect(panel.get_by_text(re.compile(r"Your classifier is ready"))).to_be_visible()
+    download = block_labelled(panel, "Download your model (.safetensors + .json)")
+    expect(download.get_by_label("cnn.safetensors", exact=True)).to_be_visible()
+    expect(download.get_by_label("cnn.json", exact=True)).to_be_visible()
+    expect(download.get_by_test_id("download-link")).to_have_count(2)
+
+    # The model is mine in the Classify tab: it reads a drawing (after a few seconds of training
+    # its answer may be wrong; that it answers, with this session's model, is the point).
+    classify = open_tab(page, "Classify")
+    classify.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    draw_a_seven(page, classify)
+    expect(classify.get_by_test_id("label-output-value")).to_have_text(re.compile(r"^\d$"))
+    expect(classify.get_by_text(re.compile(r"^Read as \d with"))).to_be_visible()
