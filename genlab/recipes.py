@@ -78,8 +78,8 @@ LIVE_GAN = {"log_every": 20, "preview_every": 50}
 
 RECIPES: dict[str, Recipe] = {
     "cnn": Recipe("CNN classifier", "classifier", {
-        "epochs": epochs(1.0), "lr": lr(3e-3), "batch_size": batch(128),
-        "width": Knob("Channels of the first convolution (the second has twice as many)", 4, 64, 16, 1,
+        "epochs": epochs(1.0), "lr": lr(4e-3), "batch_size": batch(64),
+        "width": Knob("Channels of the first convolution (the second has twice as many)", 4, 64, 8, 1,
                       "config.channels", lambda c: (c, 2 * c)),
         "max_seconds": TIME,
     }, config={"hidden": 64}, settings={**LIVE_CLASSIFIER, "augment": False}),
@@ -89,7 +89,7 @@ RECIPES: dict[str, Recipe] = {
         "max_seconds": TIME,
     }, settings={**LIVE_CLASSIFIER, "augment": False}),
     "vae": Recipe("VAE", "vae", {
-        "epochs": epochs(2.0), "lr": lr(2e-3), "batch_size": batch(128),
+        "epochs": epochs(2.0), "lr": lr(3e-3), "batch_size": batch(64),
         "width": Knob("Hidden units", 32, 1024, 256, 1, "config.hidden"),
         "latent": Knob("Latent dimensions", 2, 16, 8, 1, "config.latent"),
         "beta": Knob("Beta (weight of the KL term)", 0.1, 10.0, 1.0, 0.1, "settings.beta"),

@@ -371,3 +371,20 @@ def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot)
     draw_a_seven(page, classify)
     expect(classify.get_by_test_id("label-output-value")).to_have_text(re.compile(r"^\d$"))
     expect(classify.get_by_text(re.compile(r"^Read as \d with"))).to_be_visible()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "App bug: the Train tab's first update gives the two gr.LinePlot(height=260) an empty DataFrame; Gradio 6.31 "
+    "then keeps discrete axes and an empty colour scale, so every curve is drawn with no stroke (invisible). "
+    "Yielding None (or gr.skip()) for a plot until it has rows fixes it."))
+def test_the_loss_curve_is_drawn_where_a_person_can_see_it(page):
+    panel = open_tab(page, "Train")
+    set_number(panel, "Time limit (seconds)", 5)
+    set_number(panel, "Epochs (passes over the training data)", 0.05)
+    panel.get_by_role("button", name="Train", exact=True).click()
+    loss_plot = panel.locator(".vega-embed").filter(has_text="Training loss (running mean)")
+    curve = loss_plot.locator("path[aria-roledescription='line mark']").first
+    expect(curve).to_have_attribute("d", re.compile(r"\d.*L.*\d"), timeout=60_000)  # the data has arrived
+    expect(loss_plot.locator("[aria-roledescription='axis']").last).to_have_attribute(
+        "aria-label", re.compile(r"^Y-axis titled 'value' for a linear scale"), timeout=2_000)
+    expect(curve).to_have_attribute("stroke", re.compile(r"^(#|rgb)"), timeout=2_000)
