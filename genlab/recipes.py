@@ -76,6 +76,14 @@ TIME = Knob("Time limit (seconds)", 5, MAX_SECONDS, 120, 1, "settings.max_second
 LIVE_CLASSIFIER = {"log_every": 10, "evals_per_epoch": 4.0}
 LIVE_GAN = {"log_every": 20, "preview_every": 50}
 
+CONV_GAN = {  # the DCGAN and its conditional twin share their knobs
+    "epochs": epochs(2.0, 50.0), "lr": lr(2e-4), "batch_size": batch(64),
+    "width": Knob("Channels (the larger layer has twice as many)", 8, 64, 16, 1, "config.channels",
+                  lambda c: (c, 2 * c)),
+    "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
+    "max_seconds": TIME,
+}
+
 RECIPES: dict[str, Recipe] = {
     "cnn": Recipe("CNN classifier", "classifier", {
         "epochs": epochs(1.0), "lr": lr(4e-3), "batch_size": batch(64),
@@ -102,20 +110,8 @@ RECIPES: dict[str, Recipe] = {
         "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
         "max_seconds": TIME,
     }, settings=LIVE_GAN),
-    "dcgan": Recipe("DCGAN", "gan", {
-        "epochs": epochs(2.0, 50.0), "lr": lr(2e-4), "batch_size": batch(64),
-        "width": Knob("Channels (the larger layer has twice as many)", 8, 64, 16, 1, "config.channels",
-                      lambda c: (c, 2 * c)),
-        "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
-        "max_seconds": TIME,
-    }, settings=LIVE_GAN),
-    "cdcgan": Recipe("Conditional DCGAN", "gan", {
-        "epochs": epochs(2.0, 50.0), "lr": lr(2e-4), "batch_size": batch(64),
-        "width": Knob("Channels (the larger layer has twice as many)", 8, 64, 16, 1, "config.channels",
-                      lambda c: (c, 2 * c)),
-        "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
-        "max_seconds": TIME,
-    }, settings=LIVE_GAN),
+    "dcgan": Recipe("DCGAN", "gan", CONV_GAN, settings=LIVE_GAN),
+    "cdcgan": Recipe("Conditional DCGAN", "gan", CONV_GAN, settings=LIVE_GAN),
     "lstm": Recipe("Character LSTM", "lstm", {
         "epochs": epochs(1.0, 20.0), "lr": lr(3e-3), "batch_size": batch(32, 256),
         "width": Knob("Hidden units", 32, 512, 256, 1, "config.hidden"),

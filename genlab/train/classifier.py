@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import classifier_metrics, predict_logits
-from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass

@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.images import image_grid
 from genlab.metrics import fid_floor, sample_quality
 from genlab.models.gan import GAN
-from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, shuffled_batches
 
 
 @dataclass

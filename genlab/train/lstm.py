@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from genlab.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM
 from genlab.text import Corpus
-from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr
 from genlab.writer import Sampling, write
 
 

@@ -9,7 +9,7 @@ from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
-from genlab.train.loop import Clock, Stop, RunningMean, Schedule, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr, shuffled_batches
 
 
 @dataclass
