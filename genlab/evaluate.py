@@ -8,9 +8,10 @@ from pathlib import Path
 import torch
 
 from genlab.checkpoint import load_all, store_metrics
-from genlab.data import load_mnist
+from genlab.data import load_mnist, load_shakespeare
 from genlab.device import describe, pick_device
-from genlab.metrics import classifier_metrics, sample_quality, vae_metrics
+from genlab.metrics import classifier_metrics, lstm_metrics, sample_quality, vae_metrics
+from genlab.text import split_corpus
 from genlab.train.gan import gan_metrics
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
@@ -63,7 +64,20 @@ def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.
     return rows, measured
 
 
-EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan}
+def evaluate_lstm(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
+    """Loss on the held-out last 10% of tiny-shakespeare, every character predicted in context."""
+    corpus = split_corpus(load_shakespeare())
+    if corpus.vocab != model.config.vocab:
+        return [("validation loss", None, "trained on another text: no tiny-shakespeare figure")], {}
+    measured = lstm_metrics(model, corpus.val, device)
+    return [
+        (f"validation loss (nats/char), last {len(corpus.val):,} characters", "val_loss",
+         f"{measured['val_loss']:.4g}"),
+        ("  bits per character", "val_bits_per_char", f"{measured['val_bits_per_char']:.4g}"),
+    ], measured
+
+
+EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan, "lstm": evaluate_lstm}
 
 
 def main(argv: list[str]) -> None:
