@@ -373,10 +373,6 @@ def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot)
     expect(classify.get_by_text(re.compile(r"^Read as \d with"))).to_be_visible()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "App bug: the Train tab's first update gives the two gr.LinePlot(height=260) an empty DataFrame; Gradio 6.31 "
-    "then keeps discrete axes and an empty colour scale, so every curve is drawn with no stroke (invisible). "
-    "Yielding None (or gr.skip()) for a plot until it has rows fixes it."))
 def test_the_loss_curve_is_drawn_where_a_person_can_see_it(page):
     panel = open_tab(page, "Train")
     set_number(panel, "Time limit (seconds)", 5)

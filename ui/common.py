@@ -1,14 +1,17 @@
 """What every tab shares: the loaded checkpoints, the device, and turning errors into messages."""
+import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 import torch
+from PIL import Image as PILImage
 
 from genlab.checkpoint import Checkpoint
 from genlab.latent import gif
 from genlab.live import Runs
+from genlab.preprocess import MAX_PIXELS
 
 MINE = "mine"  # the model name that means "the model I trained or uploaded"
 FAMILY_NAMES = {"classifier": "classifier", "vae": "VAE", "gan": "GAN", "lstm": "character LSTM",
@@ -58,6 +61,53 @@ class Lab:
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool
 
 
+def shown(number: float) -> str:
+    """A bound or value as a person writes it: 4294967295, 0.05, 1e-05."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+class NumberSlider(gr.Slider):
+    """A gr.Slider that refuses a value that is not a number with a message naming the slider and its
+    range (Gradio's own check fails unreadably on None or text). With `limits`, the server accepts
+    that wider range while the widget shows the narrower one it is given; the handler narrows."""
+
+    def __init__(self, minimum: float = 0, maximum: float = 100, value: float | None = None, *,
+                 limits: tuple[float, float] | None = None, **kwargs):
+        # named, not *args: Gradio's component metaclass maps positional arguments by this signature
+        super().__init__(minimum=minimum, maximum=maximum, value=value, **kwargs)
+        self.limits = limits
+
+    def get_block_name(self) -> str:
+        return "slider"
+
+    def preprocess(self, payload):
+        low, high = self.limits or (self.minimum, self.maximum)
+        if isinstance(payload, bool) or not isinstance(payload, (int, float)) or not math.isfinite(payload):
+            raise gr.Error(f"'{self.label}' must be a number from {shown(low)} to {shown(high)}; got {payload!r}.")
+        if self.limits is None:
+            return super().preprocess(payload)
+        if not low <= payload <= high:
+            raise gr.Error(f"'{self.label}' must be from {shown(low)} to {shown(high)}; got {shown(payload)}.")
+        return payload
+
+
+class WholeNumber(gr.Number):
+    """A gr.Number for seeds and indices: None, text, NaN and fractions get a message naming the field
+    (Gradio's own rounding fails silently on NaN)."""
+
+    def get_block_name(self) -> str:
+        return "number"
+
+    def preprocess(self, payload):
+        whole = (not isinstance(payload, bool) and isinstance(payload, (int, float)) and math.isfinite(payload)
+                 and payload == int(payload))
+        if not whole:
+            bounded = self.minimum is not None and self.maximum is not None
+            span = f" from {shown(self.minimum)} to {shown(self.maximum)}" if bounded else ""
+            raise gr.Error(f"'{self.label}' must be a whole number{span}; got {payload!r}.")
+        return super().preprocess(payload)
+
+
 class ImageFile(gr.Image):
     """A gr.Image that hands the handler the uploaded file's path undecoded, so that a file that
     is not an image gets a readable message instead of a preprocessing error."""
@@ -68,6 +118,9 @@ class ImageFile(gr.Image):
     def preprocess(self, payload):
         try:
             return super().preprocess(payload)
+        except PILImage.DecompressionBombError as err:
+            raise gr.Error(f"This image is over the {MAX_PIXELS // 1_000_000}-megapixel cap: "
+                           "send a smaller picture of the digit.") from err
         except (OSError, ValueError, SyntaxError) as err:  # PIL's UnidentifiedImageError is an OSError
             raise gr.Error("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
 

@@ -12,7 +12,7 @@ from genlab.images import captioned_grid, upscale
 from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
 from genlab.checkpoint import Checkpoint
-from ui.common import CHEAP, MINE, ImageFile, Lab, gif_file
+from ui.common import CHEAP, MINE, ImageFile, Lab, NumberSlider, WholeNumber, gif_file
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
@@ -241,14 +241,14 @@ def build(lab: Lab) -> None:
                                    buttons=["download"], elem_classes=["pixelated"])
                 reading = gr.Markdown(start_reading)
                 with gr.Row():
-                    seed = gr.Number(value=0, precision=0, label="Seed", minimum=0, maximum=2**32 - 1)
+                    seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=2**32 - 1)
                     random_button = gr.Button("Random sample")
                     reset_button = gr.Button("Reset")
             with gr.Column(scale=1, min_width=260):
                 props = slider_props(first_vae, origin(first_vae))
-                sliders = [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS)]
+                sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS)]
                 with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
-                    sliders += [gr.Slider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
+                    sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
             start_map = explorer.draw(first_vae, origin(first_vae))
             with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
                 latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False, format="png",
@@ -268,11 +268,11 @@ def build(lab: Lab) -> None:
             with gr.Row():
                 sources = ["test digit", "random", "current sliders", "my drawing"]
                 source_a = gr.Radio(sources, value="test digit", label="From")
-                number_a = gr.Number(value=0, precision=0, label="Test digit number or seed")
+                number_a = WholeNumber(value=0, precision=0, label="Test digit number or seed")
                 source_b = gr.Radio(sources, value="test digit", label="To")
-                number_b = gr.Number(value=1, precision=0, label="Test digit number or seed")
+                number_b = WholeNumber(value=1, precision=0, label="Test digit number or seed")
             with gr.Row():
-                frames = gr.Slider(2, MAX_FRAMES, value=10, step=1, label="Frames")
+                frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
             strip = gr.Image(label="Frames, with the CNN's reading of each", interactive=False, format="png",

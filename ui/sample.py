@@ -9,7 +9,7 @@ import torch
 from genlab.classify import captions
 from genlab.images import captioned_grid
 from genlab.latent import path
-from ui.common import CHEAP, MINE, Lab, gif_file
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, gif_file
 
 NAMES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN", MINE: "Mine (from the Train tab)"}
 MAX_SAMPLES = 64
@@ -105,26 +105,26 @@ def build(lab: Lab) -> None:
                     "Under each sample: the CNN's reading and confidence.")
         with gr.Row():
             model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=names[0], label="Model")
-            seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+            seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
             new_seed_button = gr.Button("New seed", variant="primary")
         with gr.Row():
-            count = gr.Slider(1, MAX_SAMPLES, value=32, step=1, label="Samples")
-            truncation = gr.Slider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
+            count = NumberSlider(1, MAX_SAMPLES, value=32, step=1, label="Samples")
+            truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
             conditional = bool(names[0] in lab.checkpoints and lab.checkpoints[names[0]].model.classes)
             digit = gr.Dropdown([ANY_DIGIT] + [str(d) for d in range(10)], value=ANY_DIGIT, label="Digit",
                                 visible=conditional)
         with gr.Row():
             sample_button = gr.Button("Sample")
-            rows = gr.Slider(1, MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
+            rows = NumberSlider(1, MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
             every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
         first = sample(names[0], 0, 32, 1.0, ANY_DIGIT) if names[0] in lab.checkpoints else (None, "")
         grid = gr.Image(first[0], label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
         reading = gr.Markdown(first[1])
         with gr.Accordion("Interpolate between two seeds", open=False):
             with gr.Row():
-                seed_a = gr.Number(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
-                seed_b = gr.Number(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B")
-                frames = gr.Slider(2, MAX_FRAMES, value=10, step=1, label="Frames")
+                seed_a = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
+                seed_b = WholeNumber(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B")
+                frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
             strip = gr.Image(label="Frames", interactive=False, format="png", elem_classes=["pixelated"])

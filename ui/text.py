@@ -8,7 +8,7 @@ import gradio as gr
 
 from genlab.text import TextError
 from genlab.writer import MAX_LENGTH, MAX_PROMPT, Sampling, insight, read_prompt, write
-from ui.common import CHEAP, MINE, Lab
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber
 
 NAMES = {"lstm": "Character LSTM (tiny-shakespeare)", MINE: "Mine (from the Train tab)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network
@@ -97,12 +97,12 @@ def build(lab: Lab) -> None:
                 notice = gr.Markdown()
             with gr.Column(scale=2):
                 model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=(names + [MINE])[0], label="Model")
-                temperature = gr.Slider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
-                top_k = gr.Slider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
-                top_p = gr.Slider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")
-                length = gr.Slider(1, MAX_LENGTH, value=400, step=1, label="Characters to write")
+                temperature = NumberSlider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
+                top_k = NumberSlider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
+                top_p = NumberSlider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")
+                length = NumberSlider(1, MAX_LENGTH, value=400, step=1, label="Characters to write")
                 with gr.Row():
-                    seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                    seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
                     greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
         with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
             with gr.Row():

@@ -13,7 +13,7 @@ from genlab.live import LiveError, Run, Runs
 from genlab.recipes import KNOBS, RECIPES, RecipeError
 from genlab.text import MAX_TRAINING_TEXT, TextError, decode_utf8, split_corpus
 from genlab.train.loop import TrainEvent
-from ui.common import FAMILY_NAMES, Lab, user_of
+from ui.common import FAMILY_NAMES, Lab, NumberSlider, user_of
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -42,12 +42,12 @@ def knob_updates(name: str) -> list:
 
 
 def knob_slider(key: str, recipe) -> gr.Slider:
-    """A slider whose own bounds span every recipe's range for this knob (the server checks values
-    against them); the recipe's narrower range is shown, and checked again when a run starts."""
+    """A slider showing this recipe's range, whose server-side limits span every recipe's range for
+    the knob (the recipe checks its own range when a run starts)."""
     every = [r.knobs[key] for r in RECIPES.values() if key in r.knobs]
     knob = recipe.knobs.get(key, every[0])
-    return gr.Slider(min(k.low for k in every), max(k.high for k in every), value=knob.default, step=knob.step,
-                     label=knob.label, visible=key in recipe.knobs)
+    return NumberSlider(knob.low, knob.high, value=knob.default, step=knob.step, label=knob.label,
+                        visible=key in recipe.knobs, limits=(min(k.low for k in every), max(k.high for k in every)))
 
 
 def progress_html(run: Run, position: int) -> str:
@@ -60,6 +60,8 @@ def progress_html(run: Run, position: int) -> str:
         return f"<p>❌ The run failed: {html.escape(run.error)}</p>"
     last = run.events[-1] if run.events else None
     if last is None:
+        if run.state == "stopped":
+            return "<p>Stopped: the run left the line before it started.</p>"
         return "<p>Starting: loading the data and building the model…</p>"
     cap = getattr(run.settings, "max_seconds", None)
     left = min(last.seconds_left, cap - last.elapsed if cap else float("inf"))
@@ -118,6 +120,11 @@ def build(lab: Lab, runs: Runs) -> None:
             text = decode_utf8(Path(text_file).read_bytes())
         if not text:
             raise gr.Error("Paste some text or upload a UTF-8 .txt file, or choose tiny-shakespeare.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise gr.Error(f"The text holds a character that is not valid Unicode ({text[err.start]!r} at "
+                           f"position {err.start}), so it cannot be saved as UTF-8: fix or remove it.") from None
         split_corpus(text)  # refuses too short or too long a text before any process starts
         return runs.save_text(user, text)
 
@@ -150,7 +157,8 @@ def build(lab: Lab, runs: Runs) -> None:
             time.sleep(POLL_SECONDS)
 
     def view(run: Run, position: int):
-        losses, measured = curves(run.events)
+        # No table until there are rows: an empty one fixes the plot's scales, and later lines stay invisible.
+        losses, measured = (None if table.empty else table for table in curves(run.events))
         image, text = latest_preview(run)
         files = [str(p) for p in (run.path.with_suffix(".safetensors"), run.path.with_suffix(".json"))] \
             if run.checkpoint is not None else None
