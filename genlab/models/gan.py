@@ -38,16 +38,6 @@ class MLPGenerator(nn.Module):
         return self.net(noise)
 
 
-def minibatch_spread(features: torch.Tensor) -> torch.Tensor:
-    """The features with one more column: their mean standard deviation across the batch.
-
-    A generator that collapses onto a few digits produces batches with too little spread, which
-    this column lets the discriminator see (the minibatch-stddev trick of Karras et al., 2018).
-    """
-    spread = features.float().std(0, unbiased=False).mean().to(features.dtype)
-    return torch.cat([features, spread.expand(len(features), 1)], 1)
-
-
 class MLPDiscriminator(nn.Module):
     def __init__(self, config: MLPGANConfig):
         super().__init__()
@@ -56,15 +46,14 @@ class MLPDiscriminator(nn.Module):
         for hidden in reversed(config.hidden[1:]):
             layers += [spectral_norm(nn.Linear(width, hidden)), nn.LeakyReLU(0.2)]
             width = hidden
-        self.net = nn.Sequential(*layers)
-        self.out = spectral_norm(nn.Linear(width + 1, 1))
+        self.net = nn.Sequential(*layers, spectral_norm(nn.Linear(width, 1)))
 
     def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         return self.judge(images, labels)[0]
 
     def judge(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> tuple[torch.Tensor, None]:
         """The real-or-fake logit (no digit head: this GAN is unconditional)."""
-        return self.out(minibatch_spread(self.net(images))).squeeze(1), None
+        return self.net(images).squeeze(1), None
 
 
 class ConvGenerator(nn.Module):
