@@ -94,7 +94,7 @@ def test_stop_ends_a_run_within_seconds_and_keeps_what_it_learned(running_app):
 
 def test_bad_knobs_are_refused_with_a_message(running_app):
     client = Client(running_app.src, verbose=False)
-    with pytest.raises(Exception, match="greater than maximum value 0.05"):
+    with pytest.raises(Exception, match="'Learning rate' must be from 1e-05 to 0.05"):
         client.predict("cnn", *knobs("cnn", lr=0.5), SHAKESPEARE, "", None, api_name="/train")
     with pytest.raises(Exception, match="Hidden units must be from 32"):
         client.predict("vae", *knobs("vae", width=8), SHAKESPEARE, "", None, api_name="/train")
