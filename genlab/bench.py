@@ -408,7 +408,9 @@ def bench_load(device: torch.device) -> list[Row]:
                     reference = idle.get((users, name)) if training else None
                     if not training:
                         idle[(users, name)] = times
-                    rows.append((label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round)",
+                    first_error = f"; first: {errors[0][:120]}" if errors else ""
+                    rows.append((label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round"
+                                 f"{first_error})",
                                  f"idle {p50_p95(reference)}" if reference is not None else "",
                                  ratio(np.median(times), np.median(reference)) if reference is not None else ""))
             if trainer is not None:
