@@ -68,14 +68,11 @@ def shown(number: float) -> str:
 
 class NumberSlider(gr.Slider):
     """A gr.Slider that refuses a value that is not a number with a message naming the slider and its
-    range (Gradio's own check fails unreadably on None or text). With `limits`, the server accepts
-    that wider range while the widget shows the narrower one it is given; the handler narrows."""
+    range (Gradio's own check fails unreadably on None or text). With `limits` set, the server
+    accepts that wider range while the widget shows the narrower one it was built with."""
 
-    def __init__(self, minimum: float = 0, maximum: float = 100, value: float | None = None, *,
-                 limits: tuple[float, float] | None = None, **kwargs):
-        # named, not *args: Gradio's component metaclass maps positional arguments by this signature
-        super().__init__(minimum=minimum, maximum=maximum, value=value, **kwargs)
-        self.limits = limits
+    limits: tuple[float, float] | None = None  # set after construction: Gradio builds a component's
+    # browser config from its __init__ signature, so a subclass must not change that signature
 
     def get_block_name(self) -> str:
         return "slider"

@@ -46,8 +46,10 @@ def knob_slider(key: str, recipe) -> gr.Slider:
     the knob (the recipe checks its own range when a run starts)."""
     every = [r.knobs[key] for r in RECIPES.values() if key in r.knobs]
     knob = recipe.knobs.get(key, every[0])
-    return NumberSlider(knob.low, knob.high, value=knob.default, step=knob.step, label=knob.label,
-                        visible=key in recipe.knobs, limits=(min(k.low for k in every), max(k.high for k in every)))
+    slider = NumberSlider(knob.low, knob.high, value=knob.default, step=knob.step, label=knob.label,
+                          visible=key in recipe.knobs)
+    slider.limits = (min(k.low for k in every), max(k.high for k in every))
+    return slider
 
 
 def progress_html(run: Run, position: int) -> str:
