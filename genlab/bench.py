@@ -338,9 +338,9 @@ def bench_train(device: torch.device) -> Iterator[Row]:
                ref_text, ratio(figure, reference))
 
 
-def load_test(client_factory: Callable, users: int, seconds: float, digit_png: str) -> tuple[dict, list[str]]:
-    """`users` concurrent clients, each cycling through a slider move, a GAN grid, a classification and
-    a short text for `seconds`; latencies per endpoint and the errors met."""
+def load_test(client_factory: Callable, users: int, seconds: float, digit_pngs: list[str]) -> tuple[dict, list[str]]:
+    """`users` concurrent clients, each cycling through a slider move, a GAN grid, a classification of
+    its own digit picture and a short text for `seconds`; latencies per endpoint and the errors met."""
     import threading
 
     from gradio_client import handle_file
@@ -355,7 +355,8 @@ def load_test(client_factory: Callable, users: int, seconds: float, digit_png: s
         calls = {
             "decode": lambda: client.predict("vae", *rng.uniform(-3, 3, 16).round(2).tolist(), api_name="/decode"),
             "sample": lambda: client.predict("dcgan", int(rng.integers(1e6)), 16, 1.0, "any", api_name="/sample"),
-            "classify": lambda: client.predict(handle_file(digit_png), "cnn", api_name="/classify"),
+            "classify": lambda: client.predict(handle_file(digit_pngs[index % len(digit_pngs)]), "cnn",
+                                               api_name="/classify"),
             "generate": lambda: client.predict("ROMEO:", "lstm", 0.8, 0, 1.0, 40, int(rng.integers(1e6)), False,
                                                api_name="/generate"),
         }
@@ -381,11 +382,12 @@ def bench_load(device: torch.device) -> list[Row]:
     """p50/p95 per endpoint at 1, 4 and 16 concurrent users, idle and while a DCGAN trains live."""
     from gradio_client import Client
 
-    digit = load_mnist(train=False).images[0, 0].numpy()
+    digits = load_mnist(train=False).images[:16, 0].numpy()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder, RunningApp() as client:
-        png = str(Path(folder) / "digit.png")
-        Image.fromarray(255 - (digit * 255).astype(np.uint8)).resize((280, 280)).save(png)
+        png = [str(Path(folder) / f"digit{i}.png") for i in range(len(digits))]
+        for path, digit in zip(png, digits):
+            Image.fromarray(255 - (digit * 255).astype(np.uint8)).resize((280, 280)).save(path)
         url = client.src
         idle: dict[tuple[int, str], np.ndarray] = {}
         for training in (False, True):

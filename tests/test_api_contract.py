@@ -439,7 +439,7 @@ BAD = [
     case("/every_digit", ("dcgan", 3, 2, 1.0), "Only the conditional GAN takes a digit", "an unconditional GAN"),
     case("/every_digit", ("cdcgan", 3, 9, 1.0), "greater than maximum value 8", "9 rows"),
     case("/every_digit", ("cdcgan", 3, 2, 2.0), "greater than maximum value 1", "truncation 2"),
-    case("/every_digit", ("cdcgan", 3, NAN, 1.0), "Rows must be a number from 1 to 8", "NaN rows", needs="cdcgan"),
+    case("/every_digit", ("cdcgan", 3, NAN, 1.0), "Rows of noise. must be a number from 1 to 8", "NaN rows", needs="cdcgan"),
     case("/every_digit", (LONE, 3, 2, 1.0), CHOICES, "lone surrogate for the model"),
     mine("/every_digit", ("mine", 3, 2, 1.0), "GAN"),
     # /interpolate_seeds: name, seed_a, seed_b, frames, path, digit

@@ -10,9 +10,10 @@ SECONDS = 15
 
 
 def test_eight_concurrent_users_get_answers_and_no_errors(running_app, mnist_test, tmp_path):
-    png = tmp_path / "seven.png"
-    Image.fromarray(255 - (mnist_test.images[0, 0].numpy() * 255).astype("uint8")).resize((280, 280)).save(png)
-    latencies, errors = load_test(lambda: Client(running_app.src, verbose=False), USERS, SECONDS, str(png))
+    pngs = [str(tmp_path / f"digit{i}.png") for i in range(USERS)]  # each person draws their own digit
+    for i, png in enumerate(pngs):
+        Image.fromarray(255 - (mnist_test.images[i, 0].numpy() * 255).astype("uint8")).resize((280, 280)).save(png)
+    latencies, errors = load_test(lambda: Client(running_app.src, verbose=False), USERS, SECONDS, pngs)
     assert errors == []
     for endpoint, times in latencies.items():
         assert len(times) >= USERS, f"every user got at least one /{endpoint} answer"
