@@ -59,5 +59,9 @@ def elbo_terms(logits: torch.Tensor, images: torch.Tensor, mean: torch.Tensor,
                log_var: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-image reconstruction (Bernoulli NLL summed over pixels, in nats) and KL per latent dimension."""
     recon = F.binary_cross_entropy_with_logits(logits.float(), images, reduction="none").flatten(1).sum(1)
-    kl = 0.5 * (mean.float().pow(2) + log_var.float().exp() - 1 - log_var.float())
-    return recon, kl
+    return recon, kl_per_dim(mean, log_var)
+
+
+def kl_per_dim(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(q(z|x) || N(0, I)) per example and latent dimension, in nats (the text VAE uses it too)."""
+    return 0.5 * (mean.float().pow(2) + log_var.float().exp() - 1 - log_var.float())

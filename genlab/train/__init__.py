@@ -10,11 +10,13 @@ from genlab.checkpoint import config_to_dict, load_checkpoint, save_checkpoint
 from genlab.device import describe
 from genlab.models import ARCHITECTURES
 from genlab.data import load_mnist, load_shakespeare
+from genlab.lines import split_lines
 from genlab.text import Corpus, decode_utf8, split_corpus
 from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.gan import GANTraining, train_gan
 from genlab.train.loop import Stop, TrainEvent
 from genlab.train.lstm import LSTMTraining, train_lstm
+from genlab.train.text_vae import TextVAETraining, train_text_vae
 from genlab.train.vae import VAETraining, train_vae
 
 
@@ -46,11 +48,23 @@ def run_gan(model: nn.Module, settings: GANTraining, device: torch.device,
     return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device, reader, stop)
 
 
-def lstm_corpus(settings: LSTMTraining) -> Corpus:
+def corpus_text(settings) -> str:
     """tiny-shakespeare, or the UTF-8 text file the settings name."""
     if settings.text_file:
-        return split_corpus(decode_utf8(Path(settings.text_file).expanduser().read_bytes()))
-    return split_corpus(load_shakespeare())
+        return decode_utf8(Path(settings.text_file).expanduser().read_bytes())
+    return load_shakespeare()
+
+
+def lstm_corpus(settings: LSTMTraining) -> Corpus:
+    return split_corpus(corpus_text(settings))
+
+
+def line_judge(device: torch.device) -> nn.Module | None:
+    """The committed character LSTM, which scores lines without any latent code; None if it is missing."""
+    try:
+        return load_checkpoint(CHECKPOINTS / "lstm", device).model
+    except Exception:  # a missing or broken LSTM only costs the comparison, never the run
+        return None
 
 
 def run_lstm(model: nn.Module, settings: LSTMTraining, device: torch.device,
@@ -63,6 +77,17 @@ def configure_lstm(config, settings: LSTMTraining):
     return replace(config, vocab=lstm_corpus(settings).vocab)
 
 
+def run_text_vae(model: nn.Module, settings: TextVAETraining, device: torch.device,
+                 stop: Stop | None = None) -> Iterator[TrainEvent]:
+    lines = split_lines(corpus_text(settings), model.config.max_chars)
+    return train_text_vae(model, lines, settings, device, line_judge(device), stop)
+
+
+def configure_lines(config, settings):
+    """Line models take their vocabulary from the text they learn from."""
+    return replace(config, vocab=split_lines(corpus_text(settings), config.max_chars).vocab)
+
+
 TRAINERS: dict[str, Trainer] = {
     "cnn": Trainer(ClassifierTraining, "MNIST", run_classifier),
     "mlp": Trainer(ClassifierTraining, "MNIST", run_classifier),
@@ -71,6 +96,7 @@ TRAINERS: dict[str, Trainer] = {
     "dcgan": Trainer(GANTraining, "MNIST", run_gan),
     "cdcgan": Trainer(GANTraining, "MNIST", run_gan),
     "lstm": Trainer(LSTMTraining, "tiny-shakespeare", run_lstm, configure_lstm),
+    "textvae": Trainer(TextVAETraining, "tiny-shakespeare lines", run_text_vae, configure_lines),
 }
 
 

@@ -1,0 +1,97 @@
+"""A sentence VAE (Bowman et al. 2016) over characters: a bidirectional LSTM encodes a line to a
+diagonal Gaussian q(z|x); an LSTM decoder starts from z and also reads z at every step, so that it
+leans on the code instead of ignoring it (posterior collapse)."""
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
+
+from genlab.lines import NEWLINE, LineBatch
+
+
+@dataclass
+class TextVAEConfig:
+    vocab: str = ""  # the characters the model knows, in id order; stored in the checkpoint
+    max_chars: int = 40  # the longest line it was trained on
+    embed: int = 64
+    hidden: int = 256
+    latent: int = 16
+
+
+class TextVAE(nn.Module):
+    arch = "textvae"
+    family = "textvae"
+
+    def __init__(self, config: TextVAEConfig):
+        super().__init__()
+        if NEWLINE not in config.vocab:
+            raise ValueError("TextVAEConfig.vocab needs the newline: it starts and ends every line")
+        self.config = config
+        chars = len(config.vocab)
+        self.blank = chars  # an extra input id: what word dropout puts in place of a character
+        self.embed = nn.Embedding(chars + 1, config.embed)
+        self.encoder = nn.LSTM(config.embed, config.hidden, batch_first=True, bidirectional=True)
+        self.to_latent = nn.Linear(2 * config.hidden, 2 * config.latent)
+        self.from_latent = nn.Linear(config.latent, 2 * config.hidden)
+        self.decoder = nn.LSTM(config.embed + config.latent, config.hidden, batch_first=True)
+        self.head = nn.Linear(config.hidden, chars)
+
+    def encode(self, batch: LineBatch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean and log-variance of q(z|line), from both directions' last states over the real characters."""
+        packed = pack_padded_sequence(self.embed(batch.targets), batch.lengths.cpu(), batch_first=True,
+                                      enforce_sorted=False)
+        _, (last, _) = self.encoder(packed)
+        mean, log_var = self.to_latent(torch.cat([last[0], last[1]], dim=1)).chunk(2, dim=1)
+        return mean, log_var.clamp(-12, 8)
+
+    def decode_logits(self, z: torch.Tensor, inputs: torch.Tensor, state=None):
+        """Next-character logits (B, T, V) for teacher-forced inputs, and the state after them."""
+        if state is None:
+            h, c = torch.tanh(self.from_latent(z)).chunk(2, dim=1)
+            state = (h[None].contiguous(), c[None].contiguous())
+        steps = z[:, None].expand(-1, inputs.shape[1], -1)
+        out, state = self.decoder(torch.cat([self.embed(inputs), steps], dim=2), state)
+        return self.head(out), state
+
+    def forward(self, batch: LineBatch, word_dropout: float = 0.0, generator: torch.Generator | None = None):
+        """(logits, mean, log-variance) with one reparameterised z; word dropout blanks that share of the
+        decoder's input characters (never the start), so it must get them from z."""
+        mean, log_var = self.encode(batch)
+        noise = torch.randn(mean.shape, generator=generator).to(mean.device)
+        z = mean + noise * torch.exp(0.5 * log_var)
+        inputs = batch.inputs
+        if word_dropout > 0:
+            drop = torch.rand(inputs.shape, generator=generator).to(inputs.device) < word_dropout
+            drop[:, 0] = False
+            inputs = inputs.masked_fill(drop, self.blank)
+        logits, _ = self.decode_logits(z, inputs)
+        return logits, mean, log_var
+
+    @torch.no_grad()
+    def decode(self, z: torch.Tensor, temperature: float = 0.0, seed: int = 0) -> list[str]:
+        """One line per code: greedy at temperature 0, sampled otherwise; at most 1.5x max_chars."""
+        vocab = self.config.vocab
+        newline = vocab.index(NEWLINE)
+        generator = torch.Generator().manual_seed(seed)
+        ids = torch.full((len(z), 1), newline, dtype=torch.long, device=z.device)
+        state, chosen = None, []
+        ended = torch.zeros(len(z), dtype=torch.bool)
+        for _ in range(int(self.config.max_chars * 1.5)):
+            logits, state = self.decode_logits(z, ids, state)
+            logits = logits[:, -1].float().cpu()
+            if temperature > 0:
+                next_ids = torch.multinomial((logits / temperature).softmax(1), 1, generator=generator)[:, 0]
+            else:
+                next_ids = logits.argmax(1)
+            chosen.append(next_ids)
+            ended |= next_ids == newline
+            if ended.all():
+                break
+            ids = next_ids[:, None].to(z.device)
+        lines = []
+        for row in torch.stack(chosen, 1).tolist():
+            text = "".join(vocab[i] for i in row)
+            lines.append(text.split(NEWLINE)[0])
+        return lines
+
