@@ -8,7 +8,7 @@ import gradio as gr
 from genlab.checkpoint import load_all
 from genlab.device import describe, pick_device
 from genlab.live import Runs
-from ui import classify, explore, sample, text, train
+from ui import classify, explore, sample, sentences, text, text_gan, train
 from ui.common import Lab, user_of
 
 CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", Path(__file__).resolve().parent / "checkpoints"))
@@ -48,6 +48,8 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
             explore.build(lab)
             sample.build(lab)
             text.build(lab)
+            sentences.build(lab)
+            text_gan.build(lab)
             train.build(lab, runs)
 
         def forget_user(request: gr.Request) -> None:

@@ -10,9 +10,11 @@ import torch
 from genlab.checkpoint import load_all, store_metrics
 from genlab.data import load_mnist, load_shakespeare
 from genlab.device import describe, pick_device
-from genlab.metrics import classifier_metrics, lstm_metrics, sample_quality, vae_metrics
+from genlab.lines import Lines, split_lines
+from genlab.metrics import classifier_metrics, lstm_metrics, sample_quality, text_vae_metrics, vae_metrics
 from genlab.text import split_corpus
 from genlab.train.gan import gan_metrics
+from genlab.train.text_gan import text_gan_metrics
 
 CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
 
@@ -21,7 +23,7 @@ Row = tuple[str, str | None, str]  # metric, key stored in the metadata (if any)
 Evaluation = tuple[list[Row], dict]  # table rows, and every raw measurement
 
 
-def evaluate_classifier(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
+def evaluate_classifier(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
     measured = classifier_metrics(model, load_mnist(train=False), device)
     worst = min(range(10), key=lambda k: measured["per_class_accuracy"][k])
     return [
@@ -31,13 +33,13 @@ def evaluate_classifier(model: torch.nn.Module, device: torch.device, reader: to
     ], measured
 
 
-def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
+def evaluate_vae(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
     test = load_mnist(train=False)
     measured = vae_metrics(model, test, device)
     with torch.no_grad():
         z = torch.randn(len(test), model.config.latent, generator=torch.Generator().manual_seed(1))
         samples = torch.cat([model.decode(z[i:i + 1000].to(device)).cpu() for i in range(0, len(z), 1000)])
-    quality = sample_quality(samples, reader, test)
+    quality = sample_quality(samples, judges["cnn"], test)
     return [
         ("test negative ELBO (nats/image)", "test_neg_elbo", f"{measured['test_neg_elbo']:.4g}"),
         ("  reconstruction term", "test_recon", f"{measured['test_recon']:.4g}"),
@@ -47,8 +49,8 @@ def evaluate_vae(model: torch.nn.Module, device: torch.device, reader: torch.nn.
     ], {**measured, **quality}
 
 
-def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
-    measured = gan_metrics(model, reader, load_mnist(train=True), load_mnist(train=False))
+def evaluate_gan(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
+    measured = gan_metrics(model, judges["cnn"], load_mnist(train=True), load_mnist(train=False))
     histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
     rows = [
         ("FID, 10k samples vs 10k test images (our CNN's features)", "fid", f"{measured['fid']:.4g}"),
@@ -64,7 +66,7 @@ def evaluate_gan(model: torch.nn.Module, device: torch.device, reader: torch.nn.
     return rows, measured
 
 
-def evaluate_lstm(model: torch.nn.Module, device: torch.device, reader: torch.nn.Module) -> Evaluation:
+def evaluate_lstm(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
     """Loss on the held-out last 10% of tiny-shakespeare, every character predicted in context."""
     corpus = split_corpus(load_shakespeare())
     if corpus.vocab != model.config.vocab:
@@ -77,7 +79,50 @@ def evaluate_lstm(model: torch.nn.Module, device: torch.device, reader: torch.nn
     ], measured
 
 
-EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan, "lstm": evaluate_lstm}
+def shakespeare_lines(model: torch.nn.Module) -> Lines | None:
+    """The held-out tiny-shakespeare lines, or None for a line model trained on another text."""
+    lines = split_lines(load_shakespeare(), model.config.max_chars)
+    return lines if lines.vocab == model.config.vocab else None
+
+
+def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
+    lines = shakespeare_lines(model)
+    if lines is None:
+        return [("held-out lines", None, "trained on another text: no tiny-shakespeare figure")], {}
+    measured = text_vae_metrics(model, lines.val, device, judges.get("lstm"))
+    rows = [
+        (f"negative ELBO (nats/line), {len(lines.val):,} held-out lines", "val_neg_elbo",
+         f"{measured['val_neg_elbo']:.4g}"),
+        ("  reconstruction term", "val_recon", f"{measured['val_recon']:.4g}"),
+        ("  KL term (a collapsed posterior has ~0)", "val_kl", f"{measured['val_kl']:.4g}"),
+        ("reconstruction given another line's code", "val_recon_other_code", f"{measured['val_recon_other_code']:.4g}"),
+        ("active latent dimensions", "active_dims", str(measured["active_dims"])),
+        ("lines rebuilt exactly (greedy, posterior mean)", "exact_reconstructions",
+         f"{measured['exact_reconstructions']:.2%}"),
+    ]
+    if "no_latent_baseline" in measured:
+        rows.append(("no-latent baseline: the character LSTM's nats/line", "no_latent_baseline",
+                     f"{measured['no_latent_baseline']:.4g}"))
+    return rows, measured
+
+
+def evaluate_text_gan(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
+    lines = shakespeare_lines(model)
+    if lines is None:
+        return [("held-out lines", None, "trained on another text: no tiny-shakespeare figure")], {}
+    measured = text_gan_metrics(model, lines, device, judges.get("lstm"))
+    rows = []
+    for prefix, who in (("", "GAN"), ("pretrained_", "before adversarial training")):
+        if prefix + "samples_judge_nats_per_char" in measured:
+            rows.append((f"{who}: samples' nats/char under the character LSTM", None,
+                         f"{measured[prefix + 'samples_judge_nats_per_char']:.4g}"))
+        rows += [(f"{who}: distinct 4-grams of 1000 samples", None, f"{measured[prefix + 'samples_distinct_4']:.4g}"),
+                 (f"{who}: its nats/char on held-out lines", None, f"{measured[prefix + 'val_nats_per_char']:.4g}")]
+    return rows, measured
+
+
+EVALUATORS = {"classifier": evaluate_classifier, "vae": evaluate_vae, "gan": evaluate_gan, "lstm": evaluate_lstm,
+              "textvae": evaluate_text_vae, "textgan": evaluate_text_gan}
 
 
 def main(argv: list[str]) -> None:
@@ -88,13 +133,13 @@ def main(argv: list[str]) -> None:
     loaded, errors = load_all(folder, device)
     if "cnn" not in loaded:
         raise SystemExit(f"the CNN checkpoint in {folder} is needed: it measures the generated samples")
-    reader = loaded["cnn"].model
+    judges = {name: loaded[name].model for name in ("cnn", "lstm") if name in loaded}
     print(f"Quality of the checkpoints in {folder}, measured on the test splits on {describe(device)}\n")
     print("| checkpoint | family | parameters | metric | measured now | stored in metadata |")
     print("|---|---|---|---|---|---|")
     for name, checkpoint in loaded.items():
         meta = checkpoint.meta
-        rows, measured = EVALUATORS[meta["family"]](checkpoint.model, device, reader)
+        rows, measured = EVALUATORS[meta["family"]](checkpoint.model, device, judges)
         for metric, key, value in rows:
             stored = meta["metrics"].get(key) if key else None
             stored_text = "" if stored is None else (f"{stored:.2%}" if "accuracy" in key else f"{stored:.4g}")

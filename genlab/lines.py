@@ -108,3 +108,52 @@ def distinct_ngrams(lines: list[str], n: int) -> float:
     """Share of character n-grams that are distinct (diversity: low means repetition or mode collapse)."""
     grams = Counter(line[i:i + n] for line in lines for i in range(len(line) - n + 1))
     return len(grams) / max(1, sum(grams.values()))
+
+
+@torch.no_grad()
+def sample_lines(model: torch.nn.Module, count: int, max_chars: int, device: torch.device,
+                 temperature: float = 1.0, seed: int = 0) -> list[str]:
+    """count lines from a character LM (CharLSTM's forward), each from the start state to its first end
+    or max_chars characters, whichever comes first."""
+    vocab = model.config.vocab
+    newline = vocab.index(NEWLINE)
+    generator = torch.Generator().manual_seed(seed)
+    was_training = model.training
+    model.eval()
+    ids = torch.full((count, 1), newline, dtype=torch.long, device=device)
+    state, chosen = None, []
+    for _ in range(max_chars + 1):
+        logits, state = model(ids, state)
+        probs = (logits[:, -1].float().cpu() / temperature).softmax(1)
+        ids = torch.multinomial(probs, 1, generator=generator)
+        chosen.append(ids[:, 0])
+        ids = ids.to(device)
+    model.train(was_training)
+    return ["".join(vocab[i] for i in row).split(NEWLINE)[0] for row in torch.stack(chosen, 1).tolist()]
+
+
+def line_statistics(lines: list[str], judge: torch.nn.Module | None, device: torch.device,
+                    training_lines: set[str] | None = None) -> dict:
+    """How a set of lines reads: nats per character under a judge LM, distinct 2-, 3- and 4-grams,
+    mean length, and the share copied verbatim from the training lines."""
+    measured = {"lines": len(lines), "mean_chars": round(sum(map(len, lines)) / max(1, len(lines)), 2)}
+    if judge is not None:
+        measured["judge_nats_per_char"] = round(nats_per_char(lm_line_nll(judge, lines, device), lines), 4)
+    for n in (2, 3, 4):
+        measured[f"distinct_{n}"] = round(distinct_ngrams(lines, n), 4)
+    if training_lines is not None:
+        measured["copied"] = round(sum(line in training_lines for line in lines) / max(1, len(lines)), 4)
+    return measured
+
+
+def lm_lines(model: torch.nn.Module, count: int, max_chars: int, device: torch.device, temperature: float = 1.0,
+             seed: int = 0, tries: int = 8) -> list[str]:
+    """count lines of the kind the line models learn (2 to max_chars characters, no speaker tags) from a
+    character LM trained on whole text: its lines from the start state, the other kinds passed over."""
+    kept: list[str] = []
+    for attempt in range(tries):
+        drawn = sample_lines(model, 4 * count, max_chars, device, temperature, seed + attempt * 7919)
+        kept += [line for line in drawn if 2 <= len(line) <= max_chars and not is_speaker(line.strip())]
+        if len(kept) >= count:
+            break
+    return kept[:count]

@@ -118,4 +118,20 @@ RECIPES: dict[str, Recipe] = {
         "max_seconds": TIME,
     }, config={"layers": 1, "dropout": 0.0, "embed": 64},
         settings={"seq_len": 64, "log_every": 10, "evals_per_epoch": 10.0, "eval_chars": 10_000}),
+    "textvae": Recipe("Sentence VAE", "textvae", {
+        "epochs": epochs(3.0, 50.0), "lr": lr(3e-3), "batch_size": batch(64, 256),
+        "width": Knob("Hidden units", 32, 512, 128, 1, "config.hidden"),
+        "latent": Knob("Latent dimensions", 2, 64, 16, 1, "config.latent"),
+        "beta": Knob("Beta (weight of the KL term)", 0.1, 10.0, 1.0, 0.1, "settings.beta"),
+        "max_seconds": TIME,
+    }, config={"embed": 48}, settings={"log_every": 10, "evals_per_epoch": 4.0, "eval_lines": 300,
+                                       "kl_warmup_steps": 300}),
+    "textgan": Recipe("Text GAN", "textgan", {
+        "epochs": Knob("Pre-training epochs (maximum likelihood, before the GAN)", 0.05, 50.0, 3.0, 0.05,
+                       "settings.epochs"),
+        "lr": Knob("Learning rate (pre-training)", 1e-5, 0.05, 3e-3, 1e-5, "settings.lr"),
+        "batch_size": batch(64, 256),
+        "width": Knob("Hidden units", 32, 512, 128, 1, "config.hidden"),
+        "max_seconds": TIME,
+    }, config={"embed": 48}, settings={"adversarial_steps": 300, "log_every": 10, "preview_every": 50}),
 }

@@ -266,6 +266,31 @@ def looks_inside(out) -> None:
     assert len(candidates["confidences"]) == 8 and surprise.count("<span") == len("To be")
 
 
+def writes_lines(count: int) -> Callable:
+    def check(out) -> None:
+        html_list = out[0] if isinstance(out, tuple) else out
+        assert html_list.count("<li>") == count, html_list
+    return check
+
+
+def rebuilds(out) -> None:
+    best, draws, note = out
+    assert best and draws.count("<li>") == 4 and "nats about this line" in note
+
+
+def new_lines_seed(out) -> None:
+    assert isinstance(out[0], int) and 0 <= out[0] <= MAX_SEED
+    writes_lines(2)(out[1])
+
+
+def compares_lines(count: int) -> Callable:
+    def check(out) -> None:
+        table, stored = out[-2:]
+        assert table.count("<tr>") == count + 2 and "Character LSTM" in table and "nats/char" in table
+        assert "distinct 4-grams" in stored
+    return check
+
+
 def nothing_to_stop(out) -> None:
     assert out == "There is no training run to stop."
 
@@ -293,6 +318,12 @@ GOOD: dict[str, Good] = {
     "/interpolate_seeds": Good(("dcgan", 1, 2, 2, "linear", "any"), strip_and_gif),
     "/generate": Good(("To be", "lstm", 0.8, 0, 1.0, 3, 1, False), writes),
     "/look_inside": Good(("To be", "lstm"), looks_inside),
+    "/walk_lines": Good(("textvae", "I will go.", "What say you?", 3, False), writes_lines(3)),
+    "/rebuild_line": Good(("textvae", "Now is the winter", 0), rebuilds),
+    "/prior_lines": Good(("textvae", 2, 0.0, 1), writes_lines(2)),
+    "/new_lines_seed": Good(("textvae", 2, 0.5), new_lines_seed),
+    "/sample_text_gan": Good(("textgan", 2, 1.0, 1), compares_lines(2)),
+    "/new_text_gan_seed": Good(("textgan", 2, 1.0), compares_lines(2)),
     "/stop_training": Good((), nothing_to_stop),
     "/upload_checkpoint": Good(([Upload("checkpoints/cnn.safetensors"), Upload("checkpoints/cnn.json")],),
                                loads_my_classifier),
@@ -474,6 +505,46 @@ BAD = [
     case("/look_inside", ("To be", "gpt"), CHOICES, "unknown model"),
     case("/look_inside", ("To be", None), "There is no model named None", "model None"),
     mine("/look_inside", ("To be", "mine"), "character LSTM"),
+    # /walk_lines: name, first, second, steps, spherical
+    case("/walk_lines", ("textvae", "", "What say you?", 3, False), "The first line is empty", "a blank line"),
+    case("/walk_lines", ("textvae", "I will go.", "\u4e2d\u6587", 3, False), "The second line is empty",
+         "only characters the model does not know"),
+    case("/walk_lines", ("textvae", "x" * 81, "What say you?", 3, False), "81 characters; the model reads lines of up to 80",
+         "an 81-character line"),
+    case("/walk_lines", ("textvae", None, "What say you?", 3, False), "must be text", "None for a line"),
+    case("/walk_lines", ("textvae", "I will go.", "What say you?", 17, False), "greater than maximum value 16",
+         "17 steps"),
+    case("/walk_lines", ("textvae", "I will go.", "What say you?", NAN, False), "Steps' must be a number from 3 to 16",
+         "NaN steps"),
+    case("/walk_lines", ("lstm", "I will go.", "What say you?", 3, False), CHOICES, "an LSTM for the VAE"),
+    mine("/walk_lines", ("mine", "I will go.", "What say you?", 3, False), "sentence VAE"),
+    # /rebuild_line: name, line, seed
+    case("/rebuild_line", ("textvae", "   ", 0), "The line is empty", "spaces only"),
+    case("/rebuild_line", ("textvae", "To be" + LONE * 100, 0), "characters; the model reads lines of up to 80",
+         "lone surrogates past the cap"),
+    case("/rebuild_line", ("textvae", "To be", -1), "less than minimum value 0", "negative seed"),
+    case("/rebuild_line", ("textvae", "To be", NAN), "(?i)seed", "NaN seed"),
+    mine("/rebuild_line", ("mine", "To be", 0), "sentence VAE"),
+    # /prior_lines: name, count, temperature, seed
+    case("/prior_lines", ("textvae", 33, 0.0, 1), "greater than maximum value 32", "33 lines"),
+    case("/prior_lines", ("textvae", 2, NAN, 1), "Temperature \(0: greedy\)' must be a number from 0 to 1.5",
+         "NaN temperature"),
+    case("/prior_lines", ("textvae", 2, 0.0, None), "Seed' must be a whole number", "seed None"),
+    mine("/prior_lines", ("mine", 2, 0.0, 1), "sentence VAE"),
+    # /new_lines_seed: name, count, temperature
+    case("/new_lines_seed", ("textvae", 0, 0.0), "less than minimum value 1", "no lines"),
+    case("/new_lines_seed", ("textvae", 2, 2.0), "greater than maximum value 1.5", "temperature 2"),
+    mine("/new_lines_seed", ("mine", 2, 0.0), "sentence VAE"),
+    # /sample_text_gan: name, count, temperature, seed
+    case("/sample_text_gan", ("textgan", 100, 1.0, 1), "greater than maximum value 32", "100 lines"),
+    case("/sample_text_gan", ("textgan", 2, 0.0, 1), "less than minimum value 0.1", "temperature 0"),
+    case("/sample_text_gan", ("textgan", 2, INF, 1), "Temperature .*must be a number from 0.1 to 2", "infinite temperature"),
+    case("/sample_text_gan", ("textgan", 2, 1.0, 2**40), f"greater than maximum value {MAX_SEED}", "huge seed"),
+    case("/sample_text_gan", ("textvae", 2, 1.0, 1), CHOICES, "the VAE for the GAN"),
+    mine("/sample_text_gan", ("mine", 2, 1.0, 1), "text GAN"),
+    # /new_text_gan_seed: name, count, temperature
+    case("/new_text_gan_seed", ("textgan", "abc", 1.0), "must be a number", "text count"),
+    mine("/new_text_gan_seed", ("mine", 2, 1.0), "text GAN"),
     # /train: architecture, epochs, lr, batch_size, width, latent, beta, max_seconds, text_source, text, text_file
     case("/train", (LONE, *train("cnn")[1:]), CHOICES, "lone surrogate for the architecture"),
     case("/train", train("cnn", lr=0.5), "Learning rate' must be from 1e-05 to 0.05", "learning rate 0.5"),
@@ -491,6 +562,11 @@ BAD = [
     case("/train", train("lstm", "my text", SHAKESPEARE_LINES.replace("question", "question" + LONE)),
          "not valid Unicode", "lone surrogate in the text"),
     case("/train", train("lstm", "my text", "", "abc"), "file", "text for the file", bug(FILE_TYPE)),
+    case("/train", train("textvae", "my text", "word " * 300), "no line breaks", "a text without lines"),
+    case("/train", train("textvae", "my text", "A short line here.\n" * 30 + "x" * 1000),
+         "training needs at least 101", "too few lines for a line model"),
+    case("/train", train("textvae", latent=100), "Latent dimensions must be from 2 to 64", "100 latent dimensions"),
+    case("/train", train("textgan", width=4), "Hidden units must be from 32", "4 hidden units"),
     # /upload_checkpoint: paths
     case("/upload_checkpoint", (None,), "Choose the two files of a checkpoint", "no files"),
     case("/upload_checkpoint", ([Upload("checkpoints/cnn.json")],), "Upload two files together", "one file"),

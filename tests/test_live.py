@@ -147,3 +147,28 @@ def test_a_downloaded_model_uploads_into_another_session(running_app, tmp_path):
         newcomer.predict([handle_file(str(garbage)), handle_file(str(meta))], api_name="/upload_checkpoint")
     with pytest.raises(Exception, match="Upload two files together"):
         newcomer.predict([handle_file(str(meta))], api_name="/upload_checkpoint")
+
+
+def test_the_line_models_train_live_and_serve_as_mine(running_app):
+    """A sentence VAE on my own verse and a text GAN on tiny-shakespeare, each trained for seconds, then
+    used in their tabs as "mine"."""
+    poet = Client(running_app.src, verbose=False)
+    verse = "\n".join(f"The {w} of the {v} is {a}." for w in ("song", "light", "king", "sea", "night")
+                      for v in ("morning", "river", "city", "forest") for a in ("mine", "gone", "near", "here",
+                                                                                 "cold", "bright"))
+    last = finish(train(poet, "textvae", "my text", verse * 2, epochs=5, max_seconds=15, width=64))[-1]
+    assert "Finished" in progress_of(last) or "Stopped" in progress_of(last)
+    assert "KL term (nats/line)" in last[5] and "Sentences" in last[5]
+    lines = poet.predict("mine", 4, 0.0, 1, api_name="/prior_lines")
+    assert lines.count("<li>") == 4
+    walked, _ = poet.predict("mine", "The song of the river is near.", "The king of the city is cold.", 4, False,
+                             api_name="/walk_lines")
+    assert walked.count("<li>") == 4
+
+    gamer = Client(running_app.src, verbose=False)
+    last = finish(train(gamer, "textgan", epochs=0.3, max_seconds=20, width=64))[-1]
+    assert "distinct 4-grams" in last[5].lower() or "Distinct 4-grams" in last[5]
+    table, _ = gamer.predict("mine", 3, 1.0, 0, api_name="/sample_text_gan")
+    assert table.count("<tr>") == 3 + 2 and "Character LSTM" in table
+    with pytest.raises(Exception, match="no sentence VAE of your own"):
+        gamer.predict("mine", 4, 0.0, 1, api_name="/prior_lines")

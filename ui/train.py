@@ -9,6 +9,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from genlab.lines import split_lines
 from genlab.live import LiveError, Run, Runs
 from genlab.recipes import KNOBS, RECIPES, RecipeError
 from genlab.text import MAX_TRAINING_TEXT, TextError, decode_utf8, split_corpus
@@ -18,12 +19,19 @@ from ui.common import FAMILY_NAMES, Lab, NumberSlider, user_of
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
 POLL_SECONDS = 0.25
-WHERE_TO_USE = {"classifier": "Classify", "vae": "VAE explorer", "gan": "GAN sampler", "lstm": "Text"}
+WHERE_TO_USE = {"classifier": "Classify", "vae": "VAE explorer", "gan": "GAN sampler", "lstm": "Text",
+                "textvae": "Sentences", "textgan": "Text GAN"}
+TEXT_FAMILIES = ("lstm", "textvae", "textgan")  # they learn from tiny-shakespeare or the user's text
 HEADLINE = {  # the final metric that says how good the model is, and how to print it
     "test_accuracy": ("Test accuracy", "{:.2%}"), "test_neg_elbo": ("Test negative ELBO (nats)", "{:.2f}"),
     "test_kl": ("KL term (nats)", "{:.2f}"), "active_dims": ("Active latent dimensions", "{}"),
     "fid": ("FID (our CNN's features)", "{:.2f}"), "val_loss": ("Validation loss (nats/char)", "{:.3f}"),
     "val_bits_per_char": ("Bits per character", "{:.3f}"),
+    "val_neg_elbo": ("Held-out negative ELBO (nats/line)", "{:.2f}"), "val_kl": ("KL term (nats/line)", "{:.2f}"),
+    "exact_reconstructions": ("Lines rebuilt exactly", "{:.1%}"),
+    "val_nats_per_char": ("Held-out nats/char", "{:.3f}"),
+    "samples_judge_nats_per_char": ("Its lines' nats/char under the character LSTM", "{:.3f}"),
+    "samples_distinct_4": ("Distinct 4-grams in 1000 lines", "{:.3f}"),
 }
 
 
@@ -111,7 +119,8 @@ def latest_preview(run: Run):
 
 
 def build(lab: Lab, runs: Runs) -> None:
-    def training_text(text_source: str, text: str | None, text_file: str | None, user: str) -> Path | None:
+    def training_text(family: str, text_source: str, text: str | None, text_file: str | None,
+                      user: str) -> Path | None:
         """The user's own corpus written to their folder, after the checks training would make."""
         if text_source != MY_TEXT:
             return None
@@ -128,6 +137,8 @@ def build(lab: Lab, runs: Runs) -> None:
             raise gr.Error(f"The text holds a character that is not valid Unicode ({text[err.start]!r} at "
                            f"position {err.start}), so it cannot be saved as UTF-8: fix or remove it.") from None
         split_corpus(text)  # refuses too short or too long a text before any process starts
+        if family != "lstm":
+            split_lines(text)  # the line models need enough short lines
         return runs.save_text(user, text)
 
     def train(architecture: str, epochs: float, lr: float, batch_size: float, width: float, latent: float,
@@ -140,8 +151,9 @@ def build(lab: Lab, runs: Runs) -> None:
         user = user_of(request)
         try:
             config, settings = RECIPES[architecture].build(architecture, values)
-            if architecture == "lstm":
-                corpus = training_text(text_source, text, text_file, user)
+            family = RECIPES[architecture].family
+            if family in TEXT_FAMILIES:
+                corpus = training_text(family, text_source, text, text_file, user)
                 settings = replace(settings, text_file=str(corpus) if corpus else "")
             run = runs.start(user, architecture, config, settings)
         except (RecipeError, LiveError, TextError) as err:
@@ -174,7 +186,7 @@ def build(lab: Lab, runs: Runs) -> None:
         return "Stopping…" if run.active else "The run has ended."
 
     def switch(name: str):
-        is_text = RECIPES[name].family == "lstm"
+        is_text = RECIPES[name].family in TEXT_FAMILIES
         return [*knob_updates(name), gr.Group(visible=is_text), gr.Image(visible=not is_text),
                 gr.Textbox(visible=is_text)]
 

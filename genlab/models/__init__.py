@@ -6,6 +6,7 @@ from torch import nn
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
+from genlab.models.text_gan import TextGAN, TextGANConfig
 from genlab.models.text_vae import TextVAE, TextVAEConfig
 from genlab.models.vae import VAE, VAEConfig
 
@@ -26,6 +27,7 @@ ARCHITECTURES: dict[str, Architecture] = {
     "cdcgan": Architecture(CDCGAN, CDCGANConfig, "gan"),
     "lstm": Architecture(CharLSTM, CharLSTMConfig, "lstm"),
     "textvae": Architecture(TextVAE, TextVAEConfig, "textvae"),
+    "textgan": Architecture(TextGAN, TextGANConfig, "textgan"),
 }
 
 

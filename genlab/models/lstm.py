@@ -35,3 +35,9 @@ class CharLSTM(nn.Module):
         """Logits (B, T, V) for the next character after each position, and the state after the last."""
         out, state = self.lstm(self.drop(self.embed(ids)), state)
         return self.head(self.drop(out)), state
+
+    def forward_soft(self, weights: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
+        """forward for inputs given as distributions over characters (B, T, V), each embedded as the
+        mix of its characters' embeddings: how a text GAN passes gradients through sampled text."""
+        out, state = self.lstm(self.drop(weights @ self.embed.weight), state)
+        return self.head(self.drop(out)), state

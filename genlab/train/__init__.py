@@ -16,6 +16,7 @@ from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.gan import GANTraining, train_gan
 from genlab.train.loop import Stop, TrainEvent
 from genlab.train.lstm import LSTMTraining, train_lstm
+from genlab.train.text_gan import TextGANTraining, train_text_gan
 from genlab.train.text_vae import TextVAETraining, train_text_vae
 from genlab.train.vae import VAETraining, train_vae
 
@@ -83,6 +84,12 @@ def run_text_vae(model: nn.Module, settings: TextVAETraining, device: torch.devi
     return train_text_vae(model, lines, settings, device, line_judge(device), stop)
 
 
+def run_text_gan(model: nn.Module, settings: TextGANTraining, device: torch.device,
+                 stop: Stop | None = None) -> Iterator[TrainEvent]:
+    lines = split_lines(corpus_text(settings), model.config.max_chars)
+    return train_text_gan(model, lines, settings, device, line_judge(device), stop)
+
+
 def configure_lines(config, settings):
     """Line models take their vocabulary from the text they learn from."""
     return replace(config, vocab=split_lines(corpus_text(settings), config.max_chars).vocab)
@@ -97,6 +104,7 @@ TRAINERS: dict[str, Trainer] = {
     "cdcgan": Trainer(GANTraining, "MNIST", run_gan),
     "lstm": Trainer(LSTMTraining, "tiny-shakespeare", run_lstm, configure_lstm),
     "textvae": Trainer(TextVAETraining, "tiny-shakespeare lines", run_text_vae, configure_lines),
+    "textgan": Trainer(TextGANTraining, "tiny-shakespeare lines", run_text_gan, configure_lines),
 }
 
 
