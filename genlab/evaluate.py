@@ -89,7 +89,10 @@ def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict
     lines = shakespeare_lines(model)
     if lines is None:
         return [("held-out lines", None, "trained on another text: no tiny-shakespeare figure")], {}
-    measured = text_vae_metrics(model, lines.val, device, judges.get("lstm"))
+    baselines = {"lstm": judges["lstm"]} if "lstm" in judges else {}
+    if "textgan" in judges:
+        baselines["line_lstm"] = judges["textgan"].pretrained
+    measured = text_vae_metrics(model, lines.val, device, baselines)
     rows = [
         (f"negative ELBO (nats/line), {len(lines.val):,} held-out lines", "val_neg_elbo",
          f"{measured['val_neg_elbo']:.4g}"),
@@ -100,9 +103,11 @@ def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict
         ("lines rebuilt exactly (greedy, posterior mean)", "exact_reconstructions",
          f"{measured['exact_reconstructions']:.2%}"),
     ]
-    if "no_latent_baseline" in measured:
-        rows.append(("no-latent baseline: the character LSTM's nats/line", "no_latent_baseline",
-                     f"{measured['no_latent_baseline']:.4g}"))
+    for key, who in (("no_latent_line_lstm", "an LSTM of the decoder's size trained on the same lines (the text "
+                                             "GAN's pre-trained generator)"),
+                     ("no_latent_lstm", "the character LSTM (whole text)")):
+        if key in measured:
+            rows.append((f"no-latent baseline, nats/line: {who}", key, f"{measured[key]:.4g}"))
     return rows, measured
 
 
@@ -133,7 +138,7 @@ def main(argv: list[str]) -> None:
     loaded, errors = load_all(folder, device)
     if "cnn" not in loaded:
         raise SystemExit(f"the CNN checkpoint in {folder} is needed: it measures the generated samples")
-    judges = {name: loaded[name].model for name in ("cnn", "lstm") if name in loaded}
+    judges = {name: loaded[name].model for name in ("cnn", "lstm", "textgan") if name in loaded}
     print(f"Quality of the checkpoints in {folder}, measured on the test splits on {describe(device)}\n")
     print("| checkpoint | family | parameters | metric | measured now | stored in metadata |")
     print("|---|---|---|---|---|---|")

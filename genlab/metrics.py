@@ -138,12 +138,12 @@ def lstm_metrics(model: nn.Module, val: torch.Tensor, device: torch.device) -> d
 
 
 @torch.no_grad()
-def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device, judge: nn.Module | None = None,
-                     batch_size: int = 500, exact_lines: int = 500) -> dict:
+def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device,
+                     baselines: dict[str, nn.Module] | None = None, batch_size: int = 500, exact_lines: int = 500) -> dict:
     """Nats per held-out line: reconstruction from one posterior sample (fixed seed), KL and negative
     ELBO; the reconstruction when the decoder is given another line's code (how much it uses z); the
-    share of lines that greedy decoding from the posterior mean gives back exactly; and, given a
-    character LSTM that has no code (`judge`), its nats for the same lines: the no-latent baseline."""
+    share of lines that greedy decoding from the posterior mean gives back exactly; and, for each
+    named character LM without a code (`baselines`), its nats for the same lines: the no-latent baselines."""
     from genlab.lines import lm_line_nll, line_batch, line_nll, nats_per_char
     from genlab.models.vae import kl_per_dim
 
@@ -175,6 +175,7 @@ def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device, j
         "active_dims": int((torch.cat(means).var(0) > 0.01).sum()),  # Burda et al.'s active units
         "exact_reconstructions": round(exact, 4),
     }
-    if judge is not None and judge.config.vocab == model.config.vocab:
-        measured["no_latent_baseline"] = round(float(lm_line_nll(judge, lines, device).mean()), 4)
+    for name, baseline in (baselines or {}).items():
+        if baseline.config.vocab == model.config.vocab:
+            measured[f"no_latent_{name}"] = round(float(lm_line_nll(baseline, lines, device).mean()), 4)
     return measured

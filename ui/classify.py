@@ -6,7 +6,7 @@ from genlab.classify import Reading, read_digit
 from genlab.images import overlay, upscale
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, MINE, ImageFile, Lab
+from ui.common import CHEAP, MINE, ImageFile, Lab, on_gpu
 
 SHOW = 8  # 28x28 is shown 224x224
 CLASSIFIERS = {"cnn": "CNN", "mlp": "MLP"}
@@ -81,10 +81,10 @@ def build(lab: Lab) -> None:
             card_text, card_matrix = gr.Markdown(first_card[0]), gr.HTML(first_card[1])
 
         outputs = [label, seen, why, status]
-        sketch.change(classify_drawing, [sketch, model], outputs, api_visibility="private",
+        sketch.change(on_gpu(classify_drawing), [sketch, model], outputs, api_visibility="private",
                       trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        upload.upload(classify, [upload, model], outputs, api_name="classify", **CHEAP)
+        upload.upload(on_gpu(classify), [upload, model], outputs, api_name="classify", **CHEAP)
         upload.clear(lambda: (None, None, None, "Draw a digit in the box, or upload an image."), None, outputs,
                      api_visibility="private", queue=False)
-        model.change(reclassify, [sketch, upload, model], outputs, api_visibility="private", **CHEAP)
+        model.change(on_gpu(reclassify), [sketch, upload, model], outputs, api_visibility="private", **CHEAP)
         model.change(card, model, [card_text, card_matrix], api_visibility="private", **CHEAP)

@@ -1,5 +1,6 @@
 """What every tab shares: the loaded checkpoints, the device, and turning errors into messages."""
 import math
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,21 @@ class Lab:
 
 
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool
+GPU_SECONDS = 60  # the most a handler borrows a ZeroGPU GPU for (ZeroGPU's default; writing 2000 characters fits)
+
+
+def on_gpu(handler):
+    """The handler as a ZeroGPU function on a Hugging Face ZeroGPU Space (SPACES_ZERO_GPU set and the
+    `spaces` package installed): each call borrows the GPU for at most GPU_SECONDS. Everywhere else,
+    the handler itself. Training runs are separate processes and stay on the Space's CPU there: a
+    ZeroGPU GPU is lent one call at a time, for minutes at most, out of each visitor's daily quota."""
+    if not os.environ.get("SPACES_ZERO_GPU"):
+        return handler
+    try:
+        import spaces
+    except ImportError:
+        return handler
+    return spaces.GPU(duration=GPU_SECONDS)(handler)
 
 
 def shown(number: float) -> str:

@@ -12,7 +12,7 @@ from genlab.images import captioned_grid, upscale
 from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
 from genlab.checkpoint import Checkpoint
-from ui.common import CHEAP, MINE, ImageFile, Lab, NumberSlider, WholeNumber, gif_file
+from ui.common import CHEAP, MINE, ImageFile, Lab, NumberSlider, WholeNumber, gif_file, on_gpu
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
@@ -282,16 +282,16 @@ def build(lab: Lab) -> None:
 
         shown = [*sliders, decoded, reading, latent_map]
         for slider in sliders:
-            slider.input(decode, [model, *sliders], [decoded, reading], api_name="decode" if slider is sliders[0]
+            slider.input(on_gpu(decode), [model, *sliders], [decoded, reading], api_name="decode" if slider is sliders[0]
                          else None, api_visibility="public" if slider is sliders[0] else "private",
                          trigger_mode="always_last", show_progress="hidden", **CHEAP)
-            slider.release(redraw_map, [model, *sliders], latent_map, api_visibility="private",
+            slider.release(on_gpu(redraw_map), [model, *sliders], latent_map, api_visibility="private",
                            show_progress="hidden", **CHEAP)
-        model.change(switch_model, model, [*shown, more, map_column], api_visibility="private", **CHEAP)
-        latent_map.select(click_map, model, shown, api_visibility="private", **CHEAP)
-        random_button.click(random_code, [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
-        reset_button.click(reset, model, shown, api_visibility="private", **CHEAP)
-        encode_button.click(encode, [model, sketch, upload], [*shown, reconstruction], api_name="encode", **CHEAP)
-        interpolate_button.click(interpolate, [model, source_a, number_a, source_b, number_b, frames, spherical,
+        model.change(on_gpu(switch_model), model, [*shown, more, map_column], api_visibility="private", **CHEAP)
+        latent_map.select(on_gpu(click_map), model, shown, api_visibility="private", **CHEAP)
+        random_button.click(on_gpu(random_code), [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
+        reset_button.click(on_gpu(reset), model, shown, api_visibility="private", **CHEAP)
+        encode_button.click(on_gpu(encode), [model, sketch, upload], [*shown, reconstruction], api_name="encode", **CHEAP)
+        interpolate_button.click(on_gpu(interpolate), [model, source_a, number_a, source_b, number_b, frames, spherical,
                                                sketch, upload, *sliders], [strip, animation],
                                  api_name="interpolate", **CHEAP)

@@ -9,7 +9,7 @@ import torch
 from genlab.classify import captions
 from genlab.images import captioned_grid
 from genlab.latent import path
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, gif_file
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, gif_file, on_gpu
 
 NAMES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN", MINE: "Mine (from the Train tab)"}
 MAX_SAMPLES = 64
@@ -133,12 +133,12 @@ def build(lab: Lab) -> None:
 
         settings = [model, seed, count, truncation, digit]
         for trigger in (sample_button.click, model.change, truncation.release, count.release, digit.change):
-            trigger(sample, settings, [grid, reading], api_name="sample" if trigger == sample_button.click else None,
+            trigger(on_gpu(sample), settings, [grid, reading], api_name="sample" if trigger == sample_button.click else None,
                     api_visibility="public" if trigger == sample_button.click else "private", **CHEAP)
         model.change(switch_model, model, [digit, every_digit_button, rows], api_visibility="private", queue=False)
-        new_seed_button.click(new_seed, [model, count, truncation, digit], [seed, grid, reading],
+        new_seed_button.click(on_gpu(new_seed), [model, count, truncation, digit], [seed, grid, reading],
                               api_name="new_seed", **CHEAP)
-        every_digit_button.click(every_digit, [model, seed, rows, truncation], [grid, reading],
+        every_digit_button.click(on_gpu(every_digit), [model, seed, rows, truncation], [grid, reading],
                                  api_name="every_digit", **CHEAP)
-        interpolate_button.click(interpolate, [model, seed_a, seed_b, frames, spherical, digit], [strip, animation],
+        interpolate_button.click(on_gpu(interpolate), [model, seed_a, seed_b, frames, spherical, digit], [strip, animation],
                                  api_name="interpolate_seeds", **CHEAP)

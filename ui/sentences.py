@@ -7,7 +7,7 @@ import gradio as gr
 
 from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, read_line, rebuild, walk
 from genlab.text import TextError
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, on_gpu
 
 NAMES = {"textvae": "Sentence VAE (tiny-shakespeare lines)", MINE: "Mine (from the Train tab)"}
 MAX_SEED = 2**32 - 1
@@ -95,9 +95,9 @@ def build(lab: Lab) -> None:
             seed_button = gr.Button("🎲 New seed")
         sampled = gr.HTML()
 
-        walk_button.click(interpolate, [model, first, second, steps, spherical], [walked, walk_note],
+        walk_button.click(on_gpu(interpolate), [model, first, second, steps, spherical], [walked, walk_note],
                           api_name="walk_lines", **CHEAP)
-        rebuild_button.click(reconstruct, [model, typed, draw_seed], [rebuilt, draws, rebuild_note],
+        rebuild_button.click(on_gpu(reconstruct), [model, typed, draw_seed], [rebuilt, draws, rebuild_note],
                              api_name="rebuild_line", **CHEAP)
-        sample_button.click(sample, [model, count, temperature, seed], sampled, api_name="prior_lines", **CHEAP)
-        seed_button.click(new_seed, [model, count, temperature], [seed, sampled], api_name="new_lines_seed", **CHEAP)
+        sample_button.click(on_gpu(sample), [model, count, temperature, seed], sampled, api_name="prior_lines", **CHEAP)
+        seed_button.click(on_gpu(new_seed), [model, count, temperature], [seed, sampled], api_name="new_lines_seed", **CHEAP)

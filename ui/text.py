@@ -8,7 +8,7 @@ import gradio as gr
 
 from genlab.text import TextError
 from genlab.writer import MAX_LENGTH, MAX_PROMPT, Sampling, insight, read_prompt, write
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, on_gpu
 
 NAMES = {"lstm": "Character LSTM (tiny-shakespeare)", MINE: "Mine (from the Train tab)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network
@@ -109,11 +109,11 @@ def build(lab: Lab) -> None:
                 candidates = gr.Label(num_top_classes=8, label="Likeliest next characters after the prompt")
                 surprise = gr.HTML(surprisal_html([]))
 
-        writing = write_button.click(generate, [prompt, model, temperature, top_k, top_p, length, seed, greedy],
+        writing = write_button.click(on_gpu(generate), [prompt, model, temperature, top_k, top_p, length, seed, greedy],
                                      [output, notice], api_name="generate", concurrency_limit=4,
                                      concurrency_id="writing")
         stop_button.click(None, None, None, cancels=[writing], queue=False)
-        write_button.click(look_inside, [prompt, model], [candidates, surprise], api_name="look_inside", **CHEAP)
+        write_button.click(on_gpu(look_inside), [prompt, model], [candidates, surprise], api_name="look_inside", **CHEAP)
         for trigger in (prompt.change, model.change):
-            trigger(look_inside, [prompt, model], [candidates, surprise], api_visibility="private",
+            trigger(on_gpu(look_inside), [prompt, model], [candidates, surprise], api_visibility="private",
                     trigger_mode="always_last", show_progress="hidden", **CHEAP)

@@ -6,7 +6,7 @@ import secrets
 import gradio as gr
 
 from genlab.lines import line_statistics, lm_lines, sample_lines
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber
+from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, on_gpu
 
 NAMES = {"textgan": "Text GAN (tiny-shakespeare lines)", MINE: "Mine (from the Train tab)"}
 MAX_COUNT = 32
@@ -85,7 +85,7 @@ def build(lab: Lab) -> None:
         compared = gr.HTML()
         stored = gr.Markdown()
 
-        sample_button.click(sample, [model, count, temperature, seed], [compared, stored], api_name="sample_text_gan",
+        sample_button.click(on_gpu(sample), [model, count, temperature, seed], [compared, stored], api_name="sample_text_gan",
                             **CHEAP)
-        seed_button.click(new_seed, [model, count, temperature], [seed, compared, stored],
+        seed_button.click(on_gpu(new_seed), [model, count, temperature], [seed, compared, stored],
                           api_name="new_text_gan_seed", **CHEAP)

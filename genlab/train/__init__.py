@@ -68,6 +68,17 @@ def line_judge(device: torch.device) -> nn.Module | None:
         return None
 
 
+def no_latent_baselines(device: torch.device) -> dict[str, nn.Module]:
+    """Character LMs that read a line with no code: the committed LSTM (whole text, in context) and the
+    text GAN's pre-trained generator (the same lines, a decoder of the VAE's size), where they load."""
+    baselines = {"lstm": line_judge(device)}
+    try:
+        baselines["line_lstm"] = load_checkpoint(CHECKPOINTS / "textgan", device).model.pretrained
+    except Exception:  # as above: only the comparison is lost
+        pass
+    return {name: model for name, model in baselines.items() if model is not None}
+
+
 def run_lstm(model: nn.Module, settings: LSTMTraining, device: torch.device,
             stop: Stop | None = None) -> Iterator[TrainEvent]:
     return train_lstm(model, lstm_corpus(settings), settings, device, stop=stop)
@@ -81,7 +92,7 @@ def configure_lstm(config, settings: LSTMTraining):
 def run_text_vae(model: nn.Module, settings: TextVAETraining, device: torch.device,
                  stop: Stop | None = None) -> Iterator[TrainEvent]:
     lines = split_lines(corpus_text(settings), model.config.max_chars)
-    return train_text_vae(model, lines, settings, device, line_judge(device), stop)
+    return train_text_vae(model, lines, settings, device, no_latent_baselines(device), stop)
 
 
 def run_text_gan(model: nn.Module, settings: TextGANTraining, device: torch.device,

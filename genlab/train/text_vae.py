@@ -44,9 +44,10 @@ def preview(model: TextVAE, val: list[str], device: torch.device) -> str:
 
 
 def train_text_vae(model: TextVAE, lines: Lines, settings: TextVAETraining, device: torch.device,
-                   judge: torch.nn.Module | None = None, stop: Stop | None = None) -> Iterator[TrainEvent]:
+                   baselines: dict[str, torch.nn.Module] | None = None,
+                   stop: Stop | None = None) -> Iterator[TrainEvent]:
     """Train in place with Adam and a cosine schedule; the final event holds text_vae_metrics, with the
-    no-latent baseline when a character LSTM `judge` of the same vocabulary is given."""
+    no-latent baselines (character LMs of the same vocabulary) it is given."""
     generator = torch.Generator().manual_seed(settings.seed)
     torch.manual_seed(settings.seed)
     model.to(device).train()
@@ -81,5 +82,5 @@ def train_text_vae(model: TextVAE, lines: Lines, settings: TextVAETraining, devi
             yield event
 
     model.eval()
-    yield schedule.event(step, clock, running, metrics=text_vae_metrics(model, lines.val, device, judge),
+    yield schedule.event(step, clock, running, metrics=text_vae_metrics(model, lines.val, device, baselines),
                          preview=preview(model, lines.val, device), done=True)
