@@ -275,6 +275,40 @@ def bench_text(device: torch.device) -> list[Row]:
     return rows
 
 
+def bench_lines(device: torch.device) -> list[Row]:
+    """The line models: a sentence VAE walk of 8 steps and a text GAN comparison of 8 lines from each of
+    three generators, model alone and through the running app."""
+    from genlab.lines import lm_lines, line_statistics, sample_lines
+    from genlab.sentences import walk
+
+    vae = load_checkpoint(ROOT / "checkpoints" / "textvae", device).model
+    gan = load_checkpoint(ROOT / "checkpoints" / "textgan", device).model
+    lstm = load_checkpoint(ROOT / "checkpoints" / "lstm", device).model
+    a, b = "I will not go to bed tonight.", "What say you, my lord?"
+    walk_alone = latencies_ms(lambda: walk(vae, a, b, 8, device), repeat=30)
+    seeds = iter(range(10_000))
+
+    def compare():
+        seed = next(seeds)
+        columns = [sample_lines(gan.generator, 8, 40, device, seed=seed), sample_lines(gan.pretrained, 8, 40, device, seed=seed),
+                   lm_lines(lstm, 8, 40, device, seed=seed)]
+        return [line_statistics(lines, lstm, device) for lines in columns]
+
+    compare_alone = latencies_ms(compare, repeat=20)
+    rows = [("textvae: walk of 8 lines between two typed lines, model alone", p50_p95(walk_alone), "", ""),
+            ("textgan: 8 lines from each of 3 generators, judged by the LSTM, model alone", p50_p95(compare_alone), "", "")]
+    with RunningApp() as client:
+        through = latencies_ms(lambda: client.predict("textvae", a, b, 8, False, api_name="/walk_lines"), repeat=20)
+        rows.append(("textvae: the same walk through the running app (/walk_lines)", p50_p95(through),
+                     f"model alone {p50_p95(walk_alone)}", ratio(np.median(through), np.median(walk_alone))))
+        seeds = iter(range(10_000))
+        through = latencies_ms(lambda: client.predict("textgan", 8, 1.0, next(seeds), api_name="/sample_text_gan"),
+                               repeat=20)
+        rows.append(("textgan: the same comparison through the running app (/sample_text_gan)", p50_p95(through),
+                     f"model alone {p50_p95(compare_alone)}", ratio(np.median(through), np.median(compare_alone))))
+    return rows
+
+
 def legible_share(vae: torch.nn.Module, reader: torch.nn.Module, count: int = 1000) -> float:
     """How many reconstructions of test digits our CNN reads as the digit they came from."""
     from genlab.metrics import predict_logits
@@ -300,7 +334,7 @@ def bench_train(device: torch.device) -> Iterator[Row]:
     runs = Runs()
     runs.warm_up()
     time.sleep(15)  # let the fork server import torch and read MNIST, as it does while the app starts
-    budgets = {"cnn": 10, "vae": 10, "mlpgan": 30, "dcgan": 120, "lstm": 60}
+    budgets = {"cnn": 10, "vae": 10, "mlpgan": 30, "dcgan": 120, "lstm": 60, "textvae": 60, "textgan": 60}
     for name, seconds in budgets.items():
         recipe = RECIPES[name]
         config, settings = recipe.build(name, {**recipe.defaults(), "epochs": recipe.knobs["epochs"].high,
@@ -326,6 +360,17 @@ def bench_train(device: torch.device) -> Iterator[Row]:
             figure, reference = legible_share(model, reader), legible_share(pretrained.model, reader)
             text = f"CNN reads {figure:.1%} of reconstructions right (neg. ELBO {metrics['test_neg_elbo']:.0f})"
             ref_text = f"pretrained {reference:.1%}"
+        elif name == "textvae":
+            figure, reference = metrics["val_neg_elbo"], pretrained.meta["metrics"]["val_neg_elbo"]
+            text = (f"held-out negative ELBO {figure:.1f} nats/line (KL {metrics['val_kl']:.1f}, "
+                    f"{metrics['exact_reconstructions']:.0%} rebuilt exactly)")
+            ref_text = f"pretrained {reference:.1f} ({pretrained.meta['metrics']['exact_reconstructions']:.0%} exactly)"
+        elif name == "textgan":
+            figure = metrics["samples_judge_nats_per_char"]
+            reference = pretrained.meta["metrics"]["samples_judge_nats_per_char"]
+            text = (f"its lines read at {figure:.2f} nats/char by the LSTM, distinct 4-grams "
+                    f"{metrics['samples_distinct_4']:.2f}")
+            ref_text = f"pretrained {reference:.2f} nats/char"
         elif name == "lstm":
             figure = metrics["val_loss"]
             reference = text_loss(pretrained.model, split_corpus(load_shakespeare()).val, torch.device("cpu"))
@@ -423,7 +468,7 @@ def bench_load(device: torch.device) -> list[Row]:
 
 
 BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
-           "sample": bench_sample, "text": bench_text, "train": bench_train, "load": bench_load}
+           "sample": bench_sample, "text": bench_text, "lines": bench_lines, "train": bench_train, "load": bench_load}
 
 
 def main(argv: list[str]) -> None:

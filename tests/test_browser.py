@@ -336,6 +336,50 @@ def test_text_streams_in_as_it_is_written_and_stop_ends_it(page, readme_screensh
     readme_screenshot(page, "text")
 
 
+def test_sentences_rebuild_a_typed_line_walk_between_two_and_write_new_ones(page, readme_screenshot):
+    panel = open_tab(page, "Sentences")
+    line = panel.get_by_label("Line", exact=True)
+    line.fill("To be, or not to be")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    rebuilt = panel.get_by_label("Rebuilt from the code's mean", exact=True)
+    expect(rebuilt).not_to_have_value("")
+    expect(panel.locator("#drawn-lines li")).to_have_count(4)
+    expect(panel.get_by_text(re.compile(r"^The code holds [\d.]+ nats about this line"))).to_be_visible()
+
+    panel.get_by_label("First line", exact=True).fill("I will not go to bed tonight.")
+    panel.get_by_label("Second line", exact=True).fill("What say you, my lord?")
+    set_number(panel, "Steps", 5)
+    panel.get_by_role("button", name="Walk", exact=True).click()
+    expect(panel.locator("#walked-lines li")).to_have_count(5)
+
+    panel.get_by_role("button", name="Write", exact=True).click()
+    expect(panel.locator("#prior-lines li")).to_have_count(8)
+    seed = panel.get_by_label("Seed", exact=True)
+    first_lines = panel.locator("#prior-lines").inner_text()
+    panel.get_by_role("button", name="🎲 New seed", exact=True).click()
+    expect(seed).not_to_have_value("0")
+    eventually(page, lambda: panel.locator("#prior-lines").inner_text() != first_lines, "new lines for a new seed")
+
+    line.fill("\u4e2d\u6587")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    expect(page.get_by_text("The line is empty: type a line with letters the model knows.").first).to_be_visible()
+    tab_at_the_top(page)
+    readme_screenshot(page, "sentences")
+
+
+def test_text_gan_lines_beside_the_pretrained_generator_and_the_lstm(page, readme_screenshot):
+    panel = open_tab(page, "Text GAN")
+    panel.get_by_role("button", name="Write", exact=True).click()
+    table = panel.locator("table").first
+    for column in ("Text GAN", "Before adversarial training", "Character LSTM"):
+        expect(table.get_by_role("columnheader", name=column, exact=True)).to_be_visible()
+    expect(table.locator("tr")).to_have_count(8 + 2)
+    expect(table.get_by_text(re.compile(r"nats/char to the LSTM"))).to_have_count(3)
+    expect(panel.get_by_text(re.compile(r"^Measured on 1000 lines each"))).to_be_visible()
+    tab_at_the_top(page)
+    readme_screenshot(page, "text_gan")
+
+
 def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot):
     panel = open_tab(page, "Train")
     panel.get_by_role("radio", name="CNN classifier", exact=True).check()

@@ -6,7 +6,7 @@ from genlab.classify import Reading, read_digit
 from genlab.images import overlay, upscale
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, MINE, ImageFile, Lab, on_gpu
+from ui.common import CHEAP, ImageFile, Lab, MINE, Picture, on_gpu
 
 SHOW = 8  # 28x28 is shown 224x224
 CLASSIFIERS = {"cnn": "CNN", "mlp": "MLP"}
@@ -73,9 +73,9 @@ def build(lab: Lab) -> None:
                 label = gr.Label(num_top_classes=3, label="Prediction")
                 status = gr.Markdown("Draw a digit in the box, or upload an image.")
                 with gr.Row():
-                    seen = gr.Image(label="What the model sees (28x28)", interactive=False, format="png", height=224,
+                    seen = Picture(label="What the model sees (28x28)", interactive=False, format="png", height=224,
                                     elem_classes=["pixelated"])
-                    why = gr.Image(label="What drove the answer (Grad-CAM / saliency)", interactive=False, format="png", height=224)
+                    why = Picture(label="What drove the answer (Grad-CAM / saliency)", interactive=False, format="png", height=224)
         with gr.Accordion("Model card", open=False):
             first_card = card(names[0]) if names and names[0] in lab.checkpoints else ("", "")
             card_text, card_matrix = gr.Markdown(first_card[0]), gr.HTML(first_card[1])

@@ -1,4 +1,6 @@
 """What every tab shares: the loaded checkpoints, the device, and turning errors into messages."""
+import hashlib
+import io
 import math
 import os
 import tempfile
@@ -6,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
+import numpy as np
 import torch
 from PIL import Image as PILImage
 
@@ -136,6 +139,38 @@ class ImageFile(gr.Image):
                            "send a smaller picture of the digit.") from err
         except (OSError, ValueError, SyntaxError) as err:  # PIL's UnidentifiedImageError is an OSError
             raise gr.Error("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
+
+
+class Picture(gr.Image):
+    """A gr.Image for pictures the app makes, written to Gradio's cache as PNG under a temporary name and
+    renamed into place. (Gradio rewrites a cached picture in place, so two requests that make the same
+    picture at the same moment could be served a half-written file.)"""
+
+    def get_block_name(self) -> str:
+        return "image"
+
+    def postprocess(self, value):
+        if isinstance(value, np.ndarray):
+            value = PILImage.fromarray(value)
+        if isinstance(value, PILImage.Image):
+            value = cached_png(value, Path(self.GRADIO_CACHE))
+        return super().postprocess(value)
+
+
+def cached_png(picture: PILImage.Image, cache: Path) -> str:
+    """The picture's PNG in a folder named by its hash, written whole before it appears."""
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    data = buffer.getvalue()
+    folder = cache / hashlib.sha256(data).hexdigest()
+    path = folder / "image.png"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, staging = tempfile.mkstemp(dir=folder, prefix=".image.png.")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(staging, path)
+    return str(path)
 
 
 def gif_file(frames: torch.Tensor) -> str:

@@ -12,7 +12,7 @@ from genlab.images import captioned_grid, upscale
 from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
 from genlab.checkpoint import Checkpoint
-from ui.common import CHEAP, MINE, ImageFile, Lab, NumberSlider, WholeNumber, gif_file, on_gpu
+from ui.common import CHEAP, ImageFile, Lab, MINE, NumberSlider, Picture, WholeNumber, gif_file, on_gpu
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
@@ -237,7 +237,7 @@ def build(lab: Lab) -> None:
         with gr.Row():
             start_picture, start_reading = explorer.decode(first_vae, origin(first_vae))
             with gr.Column(scale=1, min_width=240):
-                decoded = gr.Image(start_picture, label="Decoded digit", interactive=False, format="png", height=240, width=240,
+                decoded = Picture(start_picture, label="Decoded digit", interactive=False, format="png", height=240, width=240,
                                    buttons=["download"], elem_classes=["pixelated"])
                 reading = gr.Markdown(start_reading)
                 with gr.Row():
@@ -251,7 +251,7 @@ def build(lab: Lab) -> None:
                     sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
             start_map = explorer.draw(first_vae, origin(first_vae))
             with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
-                latent_map = gr.Image(start_map, label="The 2-D latent space (click to decode)", interactive=False, format="png",
+                latent_map = Picture(start_map, label="The 2-D latent space (click to decode)", interactive=False, format="png",
                                       height=420, width=420)
                 gr.HTML(legend_html())
         with gr.Accordion("Encode your own digit", open=False):
@@ -261,7 +261,7 @@ def build(lab: Lab) -> None:
                                       layers=False, transforms=())
                 upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
                                    sources=["upload", "clipboard"], height=200)
-                reconstruction = gr.Image(label="Reconstruction", interactive=False, format="png", height=224, width=224,
+                reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
                                           elem_classes=["pixelated"])
             encode_button = gr.Button("Encode")
         with gr.Accordion("Interpolate between two digits", open=False):
@@ -275,7 +275,7 @@ def build(lab: Lab) -> None:
                 frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
-            strip = gr.Image(label="Frames, with the CNN's reading of each", interactive=False, format="png",
+            strip = Picture(label="Frames, with the CNN's reading of each", interactive=False, format="png",
                              elem_classes=["pixelated"])
             animation = gr.Image(label="Animation", type="filepath", interactive=False, height=140, width=140,
                                  elem_classes=["pixelated"])

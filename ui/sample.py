@@ -9,7 +9,7 @@ import torch
 from genlab.classify import captions
 from genlab.images import captioned_grid
 from genlab.latent import path
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, gif_file, on_gpu
+from ui.common import CHEAP, Lab, MINE, NumberSlider, Picture, WholeNumber, gif_file, on_gpu
 
 NAMES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN", MINE: "Mine (from the Train tab)"}
 MAX_SAMPLES = 64
@@ -118,7 +118,7 @@ def build(lab: Lab) -> None:
             rows = NumberSlider(1, MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
             every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
         first = sample(names[0], 0, 32, 1.0, ANY_DIGIT) if names[0] in lab.checkpoints else (None, "")
-        grid = gr.Image(first[0], label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
+        grid = Picture(first[0], label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
         reading = gr.Markdown(first[1])
         with gr.Accordion("Interpolate between two seeds", open=False):
             with gr.Row():
@@ -127,7 +127,7 @@ def build(lab: Lab) -> None:
                 frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 spherical = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
-            strip = gr.Image(label="Frames", interactive=False, format="png", elem_classes=["pixelated"])
+            strip = Picture(label="Frames", interactive=False, format="png", elem_classes=["pixelated"])
             animation = gr.Image(label="Animation", type="filepath", interactive=False, height=140, width=140,
                                  elem_classes=["pixelated"])
 

@@ -74,7 +74,7 @@ def build(lab: Lab) -> None:
                     steps = NumberSlider(3, MAX_STEPS, value=8, step=1, label="Steps")
                     spherical = gr.Checkbox(False, label="Spherical path")
                 walk_button = gr.Button("Walk", variant="primary")
-                walked = gr.HTML()
+                walked = gr.HTML(elem_id="walked-lines")
                 walk_note = gr.Markdown()
             with gr.Column():
                 gr.Markdown("### Rebuild a line from its code")
@@ -83,7 +83,7 @@ def build(lab: Lab) -> None:
                 rebuild_button = gr.Button("Rebuild", variant="primary")
                 rebuilt = gr.Textbox(label="Rebuilt from the code's mean", interactive=False)
                 gr.Markdown("Rebuilt from four draws of the code (how tightly it pins the line down):")
-                draws = gr.HTML()
+                draws = gr.HTML(elem_id="drawn-lines")
                 rebuild_note = gr.Markdown()
         gr.Markdown("### Write new lines from the prior")
         with gr.Row():
@@ -93,7 +93,7 @@ def build(lab: Lab) -> None:
         with gr.Row():
             sample_button = gr.Button("Write", variant="primary")
             seed_button = gr.Button("🎲 New seed")
-        sampled = gr.HTML()
+        sampled = gr.HTML(elem_id="prior-lines")
 
         walk_button.click(on_gpu(interpolate), [model, first, second, steps, spherical], [walked, walk_note],
                           api_name="walk_lines", **CHEAP)

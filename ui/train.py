@@ -14,7 +14,7 @@ from genlab.live import LiveError, Run, Runs
 from genlab.recipes import KNOBS, RECIPES, RecipeError
 from genlab.text import MAX_TRAINING_TEXT, TextError, decode_utf8, split_corpus
 from genlab.train.loop import TrainEvent
-from ui.common import FAMILY_NAMES, Lab, NumberSlider, user_of
+from ui.common import FAMILY_NAMES, Lab, NumberSlider, Picture, user_of
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -106,8 +106,11 @@ def result_markdown(run: Run) -> str:
     family = run.checkpoint.meta["family"]
     rows = [f"| {label} | {fmt.format(metrics[k])} |" for k, (label, fmt) in HEADLINE.items() if k in metrics]
     table = "\n".join(["| Measured on held-out data | |", "|---|---|", *rows]) if rows else ""
-    return (f"{table}\n\nYour {FAMILY_NAMES[family]} is ready: choose **Mine** in the "
-            f"**{WHERE_TO_USE[family]}** tab, or download it below.")
+    where = f"choose **Mine** in the **{WHERE_TO_USE[family]}** tab, or download it below."
+    if not run.checkpoint.meta["training"].get("steps"):
+        return (f"{table}\n\nYour {FAMILY_NAMES[family]} was stopped before its first training step, so it "
+                f"is untrained (it answers at chance). It is still yours to look at: {where}")
+    return f"{table}\n\nYour {FAMILY_NAMES[family]} is ready: {where}"
 
 
 def latest_preview(run: Run):
@@ -226,7 +229,7 @@ def build(lab: Lab, runs: Runs) -> None:
                                     height=260)
             metric_plot = gr.LinePlot(x="step", y="value", color="series", title="Held-out metric", height=260)
         with gr.Row():
-            preview_image = gr.Image(label="Live preview", interactive=False, format="png", height=300,
+            preview_image = Picture(label="Live preview", interactive=False, format="png", height=300,
                                      elem_classes=["pixelated"])
             preview_text = gr.Textbox(label="Generated text (live)", lines=10, interactive=False, visible=False)
             with gr.Column():

@@ -19,6 +19,7 @@ class GANTraining:
     epochs: float = 10.0
     batch_size: int = 64
     lr: float = 2e-4
+    d_lr: float = 0.0  # the discriminator's learning rate; 0: the same as lr (a larger one is TTUR)
     d_steps: int = 1  # discriminator updates per generator update
     real_label: float = 0.9  # one-sided label smoothing
     aux_weight: float = 1.0  # conditional GANs: weight of the AC-GAN loss (D and G both name the digit)
@@ -69,7 +70,7 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
     torch.manual_seed(settings.seed)
     model.to(device).train()
     g_opt = torch.optim.Adam(model.generator.parameters(), lr=settings.lr, betas=(0.5, 0.999))
-    d_opt = torch.optim.Adam(model.discriminator.parameters(), lr=settings.lr, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(model.discriminator.parameters(), lr=settings.d_lr or settings.lr, betas=(0.5, 0.999))
     schedule = Schedule.plan(len(train), settings.batch_size * settings.d_steps, settings.epochs, 1.0)
     fixed_noise = model.noise(model.classes * 6 if model.classes else 64, seed=1234).to(device)
     clock, running = Clock(settings.max_seconds, stop), RunningMean()
