@@ -98,6 +98,7 @@ def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict
          f"{measured['val_neg_elbo']:.4g}"),
         ("  reconstruction term", "val_recon", f"{measured['val_recon']:.4g}"),
         ("  KL term (a collapsed posterior has ~0)", "val_kl", f"{measured['val_kl']:.4g}"),
+        ("reconstruction from the posterior mean", "val_recon_at_mean", f"{measured['val_recon_at_mean']:.4g}"),
         ("reconstruction given another line's code", "val_recon_other_code", f"{measured['val_recon_other_code']:.4g}"),
         ("active latent dimensions", "active_dims", str(measured["active_dims"])),
         ("lines rebuilt exactly (greedy, posterior mean)", "exact_reconstructions",

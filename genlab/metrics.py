@@ -140,8 +140,9 @@ def lstm_metrics(model: nn.Module, val: torch.Tensor, device: torch.device) -> d
 @torch.no_grad()
 def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device,
                      baselines: dict[str, nn.Module] | None = None, batch_size: int = 500, exact_lines: int = 500) -> dict:
-    """Nats per held-out line: reconstruction from one posterior sample (fixed seed), KL and negative
-    ELBO; the reconstruction when the decoder is given another line's code (how much it uses z); the
+    """Nats per held-out line: reconstruction from one posterior sample (fixed seed) and from the
+    posterior mean, KL and negative ELBO; the reconstruction when the decoder is given another line's
+    code (how much it uses z); the
     share of lines that greedy decoding from the posterior mean gives back exactly; and, for each
     named character LM without a code (`baselines`), its nats for the same lines: the no-latent baselines."""
     from genlab.lines import lm_line_nll, line_batch, line_nll, nats_per_char
@@ -150,16 +151,17 @@ def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device,
     was_training = model.training
     model.eval()
     generator = torch.Generator().manual_seed(0)
-    recon, recon_other, kl, means = [], [], [], []
+    recon, recon_mean, recon_other, kl, means = [], [], [], [], []
     for i in range(0, len(lines), batch_size):
         batch = line_batch(lines[i:i + batch_size], model.config.vocab).to(device)
         mean, log_var = model.encode(batch)
         z = mean + torch.randn(mean.shape, generator=generator).to(device) * torch.exp(0.5 * log_var)
         recon.append(line_nll(model.decode_logits(z, batch.inputs)[0], batch).cpu())
+        recon_mean.append(line_nll(model.decode_logits(mean, batch.inputs)[0], batch).cpu())
         recon_other.append(line_nll(model.decode_logits(z.roll(1, 0), batch.inputs)[0], batch).cpu())
         kl.append(kl_per_dim(mean, log_var).cpu())
         means.append(mean.cpu())
-    recon, recon_other, kl = torch.cat(recon), torch.cat(recon_other), torch.cat(kl)
+    recon, recon_mean, recon_other, kl = torch.cat(recon), torch.cat(recon_mean), torch.cat(recon_other), torch.cat(kl)
     sample = lines[:exact_lines]
     mean, _ = model.encode(line_batch(sample, model.config.vocab).to(device))
     exact = sum(a == b for a, b in zip(model.decode(mean), sample)) / len(sample)
@@ -170,6 +172,7 @@ def text_vae_metrics(model: nn.Module, lines: list[str], device: torch.device,
         "val_kl": round(float(kl.sum(1).mean()), 4),
         "val_neg_elbo": round(float((recon + kl.sum(1)).mean()), 4),
         "val_nats_per_char": round(nats_per_char(recon + kl.sum(1), lines), 4),
+        "val_recon_at_mean": round(float(recon_mean.mean()), 4),
         "val_recon_other_code": round(float(recon_other.mean()), 4),
         "kl_per_dim": [round(float(k), 4) for k in kl.mean(0)],
         "active_dims": int((torch.cat(means).var(0) > 0.01).sum()),  # Burda et al.'s active units

@@ -17,10 +17,10 @@ def mnist_train():
     return load_mnist(train=True)
 
 
-# Quality bars the committed GANs clear today. The conditional GAN reads as the digit asked for 96% of
-# the time, short of the 97%; these bars catch regressions and a card that lies.
+# The conditional GAN must read as the digit asked for at least 97% of the time (the target);
+# the FID ceilings and the rarest-digit floors catch regressions, and the metadata must tell the truth.
 @pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 100.0, 0.002), ("dcgan", 30.0, 0.02),
-                                                            ("cdcgan", 6.0, 0.08)])
+                                                            ("cdcgan", 5.0, 0.08)])
 def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, name, fid_ceiling, rarest_digit):
     checkpoint = load_checkpoint(CHECKPOINTS / name)
     measured = gan_metrics(checkpoint.model, cnn, mnist_train, mnist_test)
@@ -31,8 +31,8 @@ def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, nam
     assert measured["class_histogram"] == pytest.approx(stored["class_histogram"], abs=2e-3)
     assert min(measured["class_histogram"]) > rarest_digit  # every digit is generated
     if name == "cdcgan":
-        assert measured["requested_digit_accuracy"] >= 0.95
-        assert min(measured["per_class_requested_accuracy"]) >= 0.90
+        assert measured["requested_digit_accuracy"] >= 0.97
+        assert min(measured["per_class_requested_accuracy"]) >= 0.93
 
 
 def test_the_gan_loop_reports_both_players_and_previews(mnist_test):
