@@ -10,7 +10,7 @@ import torch
 from genlab.checkpoint import load_all, store_metrics
 from genlab.data import load_mnist, load_shakespeare
 from genlab.device import describe, pick_device
-from genlab.lines import Lines, split_lines
+from genlab.lines import Lines, line_statistics, lm_lines, split_lines
 from genlab.metrics import classifier_metrics, lstm_metrics, sample_quality, text_vae_metrics, vae_metrics
 from genlab.text import split_corpus
 from genlab.train.gan import gan_metrics
@@ -113,17 +113,33 @@ def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict
 
 
 def evaluate_text_gan(model: torch.nn.Module, device: torch.device, judges: dict) -> Evaluation:
+    """The GAN's lines next to its pre-trained self, the character LSTM's lines of the same kind and the
+    real held-out lines: how they read to the LSTM, distinct 4-grams, copies, length, and coverage."""
     lines = shakespeare_lines(model)
     if lines is None:
         return [("held-out lines", None, "trained on another text: no tiny-shakespeare figure")], {}
-    measured = text_gan_metrics(model, lines, device, judges.get("lstm"))
+    judge = judges.get("lstm")
+    measured = text_gan_metrics(model, lines, device, judge)
+    references = {"real held-out lines": line_statistics(lines.val[:1000], judge, device, set(lines.train))}
+    if judge is not None:
+        written = lm_lines(judge, 1000, model.config.max_chars, device, seed=1)
+        references["the character LSTM's lines"] = line_statistics(written, judge, device, set(lines.train))
     rows = []
-    for prefix, who in (("", "GAN"), ("pretrained_", "before adversarial training")):
-        if prefix + "samples_judge_nats_per_char" in measured:
-            rows.append((f"{who}: samples' nats/char under the character LSTM", None,
-                         f"{measured[prefix + 'samples_judge_nats_per_char']:.4g}"))
-        rows += [(f"{who}: distinct 4-grams of 1000 samples", None, f"{measured[prefix + 'samples_distinct_4']:.4g}"),
-                 (f"{who}: its nats/char on held-out lines", None, f"{measured[prefix + 'val_nats_per_char']:.4g}")]
+    def generator(prefix: str) -> dict:
+        return {k.removeprefix(prefix + "samples_"): v for k, v in measured.items() if k.startswith(prefix + "samples_")}
+
+    for who, stats, coverage in (("GAN", generator(""), measured["val_nats_per_char"]),
+                                 ("before adversarial training", generator("pretrained_"),
+                                  measured["pretrained_val_nats_per_char"]),
+                                 *((who, stats, None) for who, stats in references.items())):
+        judged = f"{stats['judge_nats_per_char']:.3f}" if "judge_nats_per_char" in stats else "no judge"
+        summary = (f"{judged} nats/char to the LSTM; distinct 4-grams {stats['distinct_4']:.3f}; "
+                   f"copied {stats['copied']:.1%}; {stats['mean_chars']:.1f} chars")
+        if coverage is not None:
+            summary += f"; its nats/char on held-out lines {coverage:.3f}"
+        key = {"GAN": "samples_judge_nats_per_char",
+               "before adversarial training": "pretrained_samples_judge_nats_per_char"}.get(who)
+        rows.append((f"{who}: 1000 lines", key, summary))
     return rows, measured
 
 

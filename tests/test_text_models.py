@@ -9,7 +9,7 @@ import torch
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.data import load_shakespeare
-from genlab.lines import distinct_ngrams, is_speaker, line_statistics, lm_lines, sample_lines, split_lines
+from genlab.lines import distinct_ngrams, is_speaker, line_statistics, sample_lines, split_lines
 from genlab.metrics import text_vae_metrics
 from genlab.sentences import from_prior, read_line, rebuild, walk
 from genlab.text import TextError
@@ -96,17 +96,20 @@ def test_the_text_gan_figures_come_from_the_model(text_gan, lstm, lines):
     n-grams, and how well each generator still covers held-out lines, before and after adversarial training."""
     model = text_gan.model
     measured = text_gan_metrics(model, lines, CPU, judge=lstm)
+    real = line_statistics(lines.val[:1000], lstm, CPU)
     for prefix in ("", "pretrained_"):
-        assert 0.3 < measured[prefix + "samples_distinct_4"] <= 1.0, "no collapse onto a few lines"
-        assert 0.5 < measured[prefix + "samples_judge_nats_per_char"] < math.log(len(model.config.vocab))
-        assert 1.0 < measured[prefix + "val_nats_per_char"] < 3.0
-        assert measured[prefix + "samples_copied"] < 0.2, "it writes new lines, not the training set"
-    assert measured["val_nats_per_char"] != measured["pretrained_val_nats_per_char"], "adversarial training moved it"
+        assert measured[prefix + "samples_distinct_4"] > 0.75 * real["distinct_4"], "no collapse onto a few lines"
+        assert real["judge_nats_per_char"] < measured[prefix + "samples_judge_nats_per_char"] < 2.5, \
+            "its lines read as text to the LSTM, if less well than real lines"
+        assert 1.0 < measured[prefix + "val_nats_per_char"] < 2.0
+        assert measured[prefix + "samples_copied"] < 0.05, "it writes new lines, not the training set"
+    assert measured["samples_judge_nats_per_char"] < measured["pretrained_samples_judge_nats_per_char"], \
+        "adversarial training made its lines read better to the LSTM"
+    assert measured["val_nats_per_char"] > measured["pretrained_val_nats_per_char"], \
+        "...at some cost in how well it covers real lines (the usual GAN trade)"
     stored = text_gan.meta["metrics"]
     assert math.isclose(measured["samples_distinct_4"], stored["samples_distinct_4"], rel_tol=1e-3)
-    real = line_statistics(lines.val[:1000], lstm, CPU)
-    lstm_own = line_statistics(lm_lines(lstm, 300, 40, CPU, seed=1), lstm, CPU)
-    assert real["judge_nats_per_char"] < 3.0 and lstm_own["distinct_4"] > 0.3
+    assert math.isclose(measured["samples_judge_nats_per_char"], stored["samples_judge_nats_per_char"], rel_tol=1e-3)
 
 
 def test_sampled_lines_follow_the_seed_and_end_where_lines_end(text_gan):
