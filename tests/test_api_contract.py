@@ -527,7 +527,7 @@ BAD = [
     mine("/rebuild_line", ("mine", "To be", 0), "sentence VAE"),
     # /prior_lines: name, count, temperature, seed
     case("/prior_lines", ("textvae", 33, 0.0, 1), "greater than maximum value 32", "33 lines"),
-    case("/prior_lines", ("textvae", 2, NAN, 1), "Temperature \(0: greedy\)' must be a number from 0 to 1.5",
+    case("/prior_lines", ("textvae", 2, NAN, 1), r"Temperature \(0: greedy\)' must be a number from 0 to 1.5",
          "NaN temperature"),
     case("/prior_lines", ("textvae", 2, 0.0, None), "Seed' must be a whole number", "seed None"),
     mine("/prior_lines", ("mine", 2, 0.0, 1), "sentence VAE"),
@@ -684,7 +684,8 @@ def test_my_own_models_serve_every_endpoint_once_uploaded(running_app, files):
     """'mine' is a good value once the caller has a model of that family: upload the committed ones (the
     16-D VAE: a 2-D one of your own costs seconds to map the test set the first time)."""
     me = Client(running_app.src, verbose=False)
-    for name, family in (("cnn", "classifier"), ("vae", "VAE"), ("dcgan", "GAN"), ("lstm", "character LSTM")):
+    for name, family in (("cnn", "classifier"), ("vae", "VAE"), ("dcgan", "GAN"), ("lstm", "character LSTM"),
+                         ("textvae", "sentence VAE"), ("textgan", "text GAN")):
         pair = [Upload(f"checkpoints/{name}.safetensors"), Upload(f"checkpoints/{name}.json")]
         assert call(me, "/upload_checkpoint", (files.resolve(pair, rest=False),)).startswith(f"Loaded your {family} (")
     seven = files.resolve(Upload("seven.png"), rest=False)
@@ -698,6 +699,12 @@ def test_my_own_models_serve_every_endpoint_once_uploaded(running_app, files):
     strip_and_gif(call(me, "/interpolate_seeds", ("mine", 1, 2, 2, "linear", "any")))
     writes(call(me, "/generate", generate(name="mine")))
     looks_inside(call(me, "/look_inside", ("To be", "mine")))
+    writes_lines(3)(call(me, "/walk_lines", ("mine", "I will go.", "What say you?", 3, False)))
+    rebuilds(call(me, "/rebuild_line", ("mine", "Now is the winter", 0)))
+    writes_lines(2)(call(me, "/prior_lines", ("mine", 2, 0.0, 1)))
+    new_lines_seed(call(me, "/new_lines_seed", ("mine", 2, 0.5)))
+    compares_lines(2)(call(me, "/sample_text_gan", ("mine", 2, 1.0, 1)))
+    compares_lines(2)(call(me, "/new_text_gan_seed", ("mine", 2, 1.0)))
     assert "Only the conditional GAN" in refusal(me, "/every_digit", ("mine", 3, 2, 1.0)), "my GAN is the DCGAN"
     stranger = Client(running_app.src, verbose=False)
     assert "no classifier of your own" in refusal(stranger, "/classify", (seven, "mine")), "mine is mine alone"

@@ -92,7 +92,7 @@ def build(lab: Lab) -> None:
             seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
         with gr.Row():
             sample_button = gr.Button("Write", variant="primary")
-            seed_button = gr.Button("🎲 New seed")
+            seed_button = gr.Button("New seed")
         sampled = gr.HTML(elem_id="prior-lines")
 
         walk_button.click(on_gpu(interpolate), [model, first, second, steps, spherical], [walked, walk_note],

@@ -81,7 +81,7 @@ def build(lab: Lab) -> None:
             seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
         with gr.Row():
             sample_button = gr.Button("Write", variant="primary")
-            seed_button = gr.Button("🎲 New seed")
+            seed_button = gr.Button("New seed")
         compared = gr.HTML()
         stored = gr.Markdown()
 
