@@ -53,3 +53,23 @@ def test_bad_input_gets_a_readable_error_and_the_server_keeps_serving(running_ap
     label, *_ = running_app.predict(save(draw_like_a_person(mnist_test.images[0, 0].numpy()), tmp_path / "7.png"),
                                     "cnn", api_name="/classify")
     assert label["label"] == "7"
+
+
+def test_pictures_the_app_makes_are_whole_even_when_many_requests_make_the_same_one(tmp_path):
+    """Sixteen threads cache the same picture at once: each gets the one path, always a whole PNG, and no
+    half-written staging file is left behind."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ui.common import cached_png
+
+    picture = Image.fromarray(np.random.default_rng(0).integers(0, 255, (224, 224, 3), dtype=np.uint8))
+
+    def cache_and_read(_: int) -> tuple[str, tuple]:
+        path = cached_png(picture, tmp_path)
+        return path, np.asarray(Image.open(path)).shape
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(cache_and_read, range(64)))
+    assert {path for path, _ in results} == {results[0][0]}
+    assert all(shape == (224, 224, 3) for _, shape in results)
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["image.png"]

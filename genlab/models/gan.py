@@ -15,6 +15,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 class MLPGANConfig:
     noise: int = 100
     hidden: tuple[int, ...] = (256, 512, 1024)
+    batch_norm: bool = False  # batch norm after each hidden layer of the generator
 
 
 @dataclass
@@ -30,7 +31,8 @@ class MLPGenerator(nn.Module):
         layers: list[nn.Module] = []
         width = config.noise
         for hidden in config.hidden:
-            layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
+            norm = [nn.BatchNorm1d(hidden)] if config.batch_norm else []
+            layers += [nn.Linear(width, hidden), *norm, nn.LeakyReLU(0.2)]
             width = hidden
         self.net = nn.Sequential(*layers, nn.Linear(width, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
 
