@@ -19,7 +19,7 @@ def mnist_train():
 
 # The conditional GAN must read as the digit asked for at least 97% of the time (the target);
 # the FID ceilings and the rarest-digit floors catch regressions, and the metadata must tell the truth.
-@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 100.0, 0.002), ("dcgan", 30.0, 0.02),
+@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 40.0, 0.03), ("dcgan", 30.0, 0.02),
                                                             ("cdcgan", 5.0, 0.08)])
 def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, name, fid_ceiling, rarest_digit):
     checkpoint = load_checkpoint(CHECKPOINTS / name)
