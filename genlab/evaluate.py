@@ -164,7 +164,7 @@ def main(argv: list[str]) -> None:
         rows, measured = EVALUATORS[meta["family"]](checkpoint.model, device, judges)
         for metric, key, value in rows:
             stored = meta["metrics"].get(key) if key else None
-            stored_text = "" if stored is None else (f"{stored:.2%}" if "accuracy" in key else f"{stored:.4g}")
+            stored_text = "" if stored is None else (f"{stored:.2%}" if value.endswith("%") else f"{stored:.4g}")
             print(f"| {name} | {meta['family']} ({meta['arch']}) | {meta['parameters']:,} | {metric} | {value} | "
                   f"{stored_text} |")
         if store:
