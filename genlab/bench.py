@@ -423,12 +423,11 @@ def load_test(client_factory: Callable, users: int, seconds: float, digit_pngs: 
     return latencies, errors
 
 
-def bench_load(device: torch.device) -> list[Row]:
+def bench_load(device: torch.device) -> Iterator[Row]:
     """p50/p95 per endpoint at 1, 4 and 16 concurrent users, idle and while a DCGAN trains live."""
     from gradio_client import Client
 
     digits = load_mnist(train=False).images[:16, 0].numpy()
-    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as folder, RunningApp() as client:
         png = [str(Path(folder) / f"digit{i}.png") for i in range(len(digits))]
         for path, digit in zip(png, digits):
@@ -456,15 +455,16 @@ def bench_load(device: torch.device) -> list[Row]:
                     if not training:
                         idle[(users, name)] = times
                     first_error = f"; first: {errors[0][:120]}" if errors else ""
-                    rows.append((label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round"
-                                 f"{first_error})",
-                                 f"idle {p50_p95(reference)}" if reference is not None else "",
-                                 ratio(np.median(times), np.median(reference)) if reference is not None else ""))
-            if trainer is not None:
+                    yield (label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round"
+                           f"{first_error})",
+                           f"idle {p50_p95(reference)}" if reference is not None else "",
+                           ratio(np.median(times), np.median(reference)) if reference is not None else "")
+            if trainer is not None:  # Stop ends the run (after its final evaluation); the job then ends by itself
                 trainer.predict(api_name="/stop_training")
-                job.cancel()
+                deadline = time.monotonic() + 120
+                while not job.done() and time.monotonic() < deadline:
+                    time.sleep(0.5)
                 trainer.close()
-    return rows
 
 
 BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
