@@ -107,3 +107,22 @@ def test_interpolating_between_two_test_digits_gives_a_strip_and_a_gif(running_a
     with pytest.raises(Exception, match="Test digit numbers run from 0 to 9999"):
         running_app.predict("vae", "test digit", 10_000, "random", 3, 8, "linear", None, None, *sliders(),
                             api_name="/interpolate")
+
+
+def test_the_2d_map_cache_keeps_the_latest_models_only(mnist_test):
+    """A long-lived Space sees many users' own 2-D VAEs: their maps are kept for the latest few, not forever."""
+    from dataclasses import replace
+
+    from ui.common import Lab
+    from ui.explore import MAPS_KEPT, Explorer
+
+    vae2d = load_checkpoint(CHECKPOINTS / "vae2d")
+    explorer = Explorer(Lab(device=torch.device("cpu"), checkpoints={"vae2d": vae2d}))
+    users = [replace(vae2d, path=vae2d.path.parent / f"user{i}" / "vae2d") for i in range(MAPS_KEPT + 2)]
+    first = explorer.map_parts(users[0])
+    for checkpoint in users[1:]:
+        explorer.map_parts(checkpoint)
+        explorer.map_parts(users[1])  # someone keeps using theirs
+    assert len(explorer.maps) == MAPS_KEPT
+    assert str(users[1].path) in explorer.maps and str(users[0].path) not in explorer.maps
+    assert explorer.map_parts(users[0])[2].shape == first[2].shape, "a dropped map is drawn again when needed"

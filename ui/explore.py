@@ -1,6 +1,7 @@
 """VAE explorer tab: drag latent sliders and watch digits decode, explore the 2-D map, encode your
 own drawing, and interpolate between digits."""
 import math
+from collections import OrderedDict
 
 import gradio as gr
 import numpy as np
@@ -18,6 +19,7 @@ SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 EXTENT = 3.0  # sliders and the map span [-3, 3], three prior standard deviations
 MAP_CELLS = 15
+MAPS_KEPT = 8  # 2-D maps kept in memory (the pretrained one and the latest users' own), least recently used out
 MAX_FRAMES = 64
 NAMES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent", MINE: "Mine (from the Train tab)"}
 
@@ -29,7 +31,7 @@ class Explorer:
         self.lab = lab
         self.names = [n for n in NAMES if n in lab.checkpoints or n in lab.errors]
         self.reader = lab.checkpoints["cnn"].model if "cnn" in lab.checkpoints else None
-        self.maps: dict[str, tuple[np.ndarray, np.ndarray, torch.Tensor]] = {}
+        self.maps: OrderedDict[str, tuple[np.ndarray, np.ndarray, torch.Tensor]] = OrderedDict()
         self._test = None
 
     def order(self, vae: Checkpoint) -> list[int]:
@@ -66,9 +68,12 @@ class Explorer:
 
     @torch.no_grad()
     def map_parts(self, vae: Checkpoint):
-        """The decoded grid and the test set's encodings for a 2-D model, computed once per checkpoint."""
+        """The decoded grid and the test set's encodings for a 2-D model, computed once per checkpoint and
+        kept for the MAPS_KEPT most recently used ones (users' own 2-D VAEs come and go)."""
         key = str(vae.path)
-        if key not in self.maps:
+        if key in self.maps:
+            self.maps.move_to_end(key)
+        else:
             model = vae.model
             decoded = model.decode(grid_codes(EXTENT, MAP_CELLS).to(self.lab.device)).cpu()
             try:
@@ -79,6 +84,8 @@ class Explorer:
             except DataMissingError:
                 points, labels = np.zeros((0, 2)), np.zeros(0, int)
             self.maps[key] = (points, labels, decoded)
+            if len(self.maps) > MAPS_KEPT:
+                self.maps.popitem(last=False)
         return self.maps[key]
 
     def draw(self, vae: Checkpoint, z: torch.Tensor | None) -> np.ndarray | None:
