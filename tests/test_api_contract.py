@@ -8,10 +8,7 @@ stream): it is twice as fast as gradio_client here, and it carries what gradio_c
 (its JSON layer refuses NaN, infinity and lone surrogates; the route takes JSON's NaN and "\\udcff"
 escapes); files go up once through Gradio's upload route. gradio_client makes the calls that need the
 caller's own session ("mine", training, uploading a checkpoint), the good-value calls, and a check that
-it reads the same refusals as the route.
-
-Cases marked xfail are app bugs found by these tests (the reason says what happens and the fix);
-they are strict, so a fix makes them fail until the mark is removed."""
+it reads the same refusals as the route."""
 import io
 import json
 import math
@@ -41,15 +38,6 @@ NAN, INF = float("nan"), float("inf")
 LONE = "\udcff"  # a lone surrogate: what a broken UTF-16 or a mis-decoded byte becomes in a str
 MAX_SEED = 2**32 - 1
 CHOICES = "not in the list of choices"
-
-FILE_TYPE = ("App bug: a value that is not a file (a number or a bare string) for a file input fails Gradio's "
-             "FileData validation unreadably. Fix: catch it in the component's preprocess, as ImageFile does "
-             "for unreadable images.")
-
-
-def bug(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
-
 
 # ---------------------------------------------------------------------------------------------
 # Calling the app
@@ -366,8 +354,8 @@ def train(name: str, text_source: str = "tiny-shakespeare", text: str = "", text
     return (name, *knobs(name, **changes), text_source, text, text_file)
 
 
-def case(endpoint: str, args: tuple, words: str, what: str, *marks, mine: bool = False, needs: str | None = None):
-    return pytest.param(endpoint, args, words, mine, needs, id=f"{endpoint[1:]}: {what}", marks=marks)
+def case(endpoint: str, args: tuple, words: str, what: str, mine: bool = False, needs: str | None = None):
+    return pytest.param(endpoint, args, words, mine, needs, id=f"{endpoint[1:]}: {what}")
 
 
 def mine(endpoint: str, args: tuple, family: str):
@@ -400,7 +388,7 @@ BAD = [
     case("/classify", (Upload("not_an_image.png"), "cnn"), "not an image that can be read", "text named .png"),
     case("/classify", (Upload("huge.png"), "cnn"), "8000x6000 pixels, over the 40-megapixel cap", "48 megapixels"),
     case("/classify", (Upload("bomb.png"), "cnn"), "megapixel cap", "2.5 gigapixels"),
-    case("/classify", (123, "cnn"), "not an image|file", "a number for the image", bug(FILE_TYPE)),
+    case("/classify", (123, "cnn"), r"'...or upload an image' takes an image file .*got 123", "a number for the image"),
     case("/classify", (Upload("seven.png"), "resnet"), CHOICES, "unknown model"),
     case("/classify", (Upload("seven.png"), None), "There is no model named None", "model None"),
     case("/classify", (None, LONE), CHOICES, "lone surrogate for the model"),
@@ -429,9 +417,8 @@ BAD = [
          "an empty sketch"),
     case("/encode", ("vae2d", None, Upload("blank.png")), "blank", "a blank picture"),
     case("/encode", ("vae2d", None, Upload("not_an_image.png")), "not an image that can be read", "text named .png"),
-    case("/encode", ("vae2d", "abc", None), "Draw a digit|sketch", "text for the sketch", bug(
-        "App bug: a sketch value that is not a dict fails inside Gradio's ImageEditor.preprocess; the client "
-        "reads 'The upstream Gradio app has raised an exception'.")),
+    case("/encode", ("vae2d", "abc", None), "'Draw a digit' takes a drawing", "text for the sketch"),
+    case("/encode", ("vae2d", {"layers": 5}, None), "'Draw a digit' takes a drawing", "a dict of the wrong shape"),
     case("/encode", (LONE, None, None), CHOICES, "lone surrogate for the model"),
     mine("/encode", ("mine", None, Upload("seven.png")), "VAE"),
     # /interpolate: name, source_a, number_a, source_b, number_b, frames, path, sketch, upload, 16 sliders
@@ -561,7 +548,7 @@ BAD = [
     case("/train", train("lstm", "my text", "", Upload("latin1.txt")), "not UTF-8", "a Latin-1 file"),
     case("/train", train("lstm", "my text", SHAKESPEARE_LINES.replace("question", "question" + LONE)),
          "not valid Unicode", "lone surrogate in the text"),
-    case("/train", train("lstm", "my text", "", "abc"), "file", "text for the file", bug(FILE_TYPE)),
+    case("/train", train("lstm", "my text", "", "abc"), "upload a .txt file' takes a file .*got 'abc'", "text for the file"),
     case("/train", train("textvae", "my text", "word " * 300), "no line breaks", "a text without lines"),
     case("/train", train("textvae", "my text", "A short line here.\n" * 30 + "x" * 1000),
          "training needs at least 101", "too few lines for a line model"),
@@ -578,7 +565,8 @@ BAD = [
          "tensors do not match the architecture", "weights and metadata of different models"),
     case("/upload_checkpoint", ([Upload("not_an_image.png"), Upload("checkpoints/cnn.json")],),
          "Invalid file type", "a file of another type"),
-    case("/upload_checkpoint", ("abc",), "file", "text for the files", bug(FILE_TYPE)),
+    case("/upload_checkpoint", ("abc",), "takes a list of files", "text for the files"),
+    case("/upload_checkpoint", ([7, 8],), "takes a list of files", "numbers for the files"),
 ]
 
 

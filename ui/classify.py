@@ -6,7 +6,7 @@ from genlab.classify import Reading, read_digit
 from genlab.images import overlay, upscale
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, ImageFile, Lab, MINE, Picture, on_gpu
+from ui.common import CHEAP, ImageFile, Lab, MINE, Picture, Sketch, on_gpu
 
 SHOW = 8  # 28x28 is shown 224x224
 CLASSIFIERS = {"cnn": "CNN", "mlp": "MLP"}
@@ -63,11 +63,11 @@ def build(lab: Lab) -> None:
                     "It is cropped, scaled and centred the way MNIST digits were before the model reads it.")
         with gr.Row():
             with gr.Column():
-                sketch = gr.Sketchpad(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360), height=470,
-                                      brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
-                                      layers=False, transforms=())
+                sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360), height=470,
+                                brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
+                                layers=False, transforms=())
                 upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None, sources=["upload", "clipboard"],
-                                  height=200)
+                                   height=200)
                 model = gr.Radio(choices=choices, value=names[0] if names else None, label="Model")
             with gr.Column():
                 label = gr.Label(num_top_classes=3, label="Prediction")

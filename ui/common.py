@@ -3,14 +3,19 @@ import hashlib
 import io
 import math
 import os
+import reprlib
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
 import torch
+from gradio.data_classes import ImageData
+from gradio.components.image_editor import EditorData
 from PIL import Image as PILImage
+from pydantic import ValidationError
 
 from genlab.checkpoint import Checkpoint
 from genlab.latent import gif
@@ -85,7 +90,20 @@ def shown(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
-class NumberSlider(gr.Slider):
+class Stock:
+    """Mixed into our subclasses of Gradio components: the browser draws them with the stock widget
+    (get_block_name), and view_api and gr.load describe them as the stock component (get_block_class)."""
+
+    stock: str  # the Gradio component's block name: "slider", "image", ...
+
+    def get_block_name(self) -> str:
+        return self.stock
+
+    def get_block_class(self) -> str:
+        return self.stock
+
+
+class NumberSlider(Stock, gr.Slider):
     """A gr.Slider that refuses a value that is not a number with a message naming the slider and its
     range (Gradio's own check fails unreadably on None or text). With `limits` set, the server
     accepts that wider range while the widget shows the narrower one it was built with."""
@@ -93,8 +111,7 @@ class NumberSlider(gr.Slider):
     limits: tuple[float, float] | None = None  # set after construction: Gradio builds a component's
     # browser config from its __init__ signature, so a subclass must not change that signature
 
-    def get_block_name(self) -> str:
-        return "slider"
+    stock = "slider"
 
     def preprocess(self, payload):
         low, high = self.limits or (self.minimum, self.maximum)
@@ -107,12 +124,11 @@ class NumberSlider(gr.Slider):
         return payload
 
 
-class WholeNumber(gr.Number):
+class WholeNumber(Stock, gr.Number):
     """A gr.Number for seeds and indices: None, text, NaN and fractions get a message naming the field
     (Gradio's own rounding fails silently on NaN)."""
 
-    def get_block_name(self) -> str:
-        return "number"
+    stock = "number"
 
     def preprocess(self, payload):
         whole = (not isinstance(payload, bool) and isinstance(payload, (int, float)) and math.isfinite(payload)
@@ -124,12 +140,70 @@ class WholeNumber(gr.Number):
         return super().preprocess(payload)
 
 
-class ImageFile(gr.Image):
+@cache
+def checked(data_model: type | None, refusal: str) -> type | None:
+    """The component's pydantic data model, refusing a payload of the wrong shape with `refusal`.
+    Gradio validates a payload against its input's data model before any of the component's code runs,
+    and a pydantic error reaches the caller as Gradio's generic "the app raised an exception". The JSON
+    schema (what view_api shows, what tells gradio_client an input is a file) stays the original's."""
+    if data_model is None:
+        return None
+
+    def model_validate(cls, payload, *args, **kwargs):
+        try:
+            return data_model.model_validate(payload, *args, **kwargs)
+        except ValidationError as err:
+            raise gr.Error(f"{refusal}; got {reprlib.repr(payload)}.") from err
+
+    return type(data_model.__name__, (data_model,), {"__doc__": data_model.__doc__, "__module__": data_model.__module__,
+                                                      "model_validate": classmethod(model_validate)})
+
+
+class ShapeChecked(Stock):
+    """For an input Gradio validates before its code runs (files, images, sketches): a payload of the
+    wrong shape (a number, a bare string) gets a message naming the input. Mixed in before the Gradio
+    component; `takes` says what the input takes."""
+
+    takes: str  # what the input takes, as a message says it
+    _data_model: type | None = None
+
+    @property
+    def data_model(self) -> type | None:
+        label = getattr(self, "label", None)  # read before gr.Component.__init__ sets it, too
+        return checked(self._data_model, f"'{label}' takes {self.takes} (from gradio_client: handle_file(path))")
+
+    @data_model.setter
+    def data_model(self, data_model: type | None) -> None:  # gr.File picks its model in __init__
+        self._data_model = data_model
+
+
+class FileInput(ShapeChecked, gr.File):
+    """A gr.File whose wrong-shaped payloads get a readable message."""
+
+    stock = "file"
+
+    @property
+    def takes(self) -> str:
+        return "a file" if self.file_count == "single" else "a list of files"
+
+
+class Sketch(ShapeChecked, gr.Sketchpad):
+    """A gr.Sketchpad whose wrong-shaped payloads get a readable message."""
+
+    takes = "a drawing (a dict of 'background', 'layers' and 'composite'; draw a digit in the box)"
+    _data_model = EditorData
+
+    stock = "imageeditor"
+
+
+class ImageFile(ShapeChecked, gr.Image):
     """A gr.Image that hands the handler the uploaded file's path undecoded, so that a file that
     is not an image gets a readable message instead of a preprocessing error."""
 
-    def get_block_name(self) -> str:
-        return "image"  # the same browser widget as gr.Image
+    takes = "an image file"
+    _data_model = ImageData
+
+    stock = "image"
 
     def preprocess(self, payload):
         try:
@@ -141,13 +215,12 @@ class ImageFile(gr.Image):
             raise gr.Error("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
 
 
-class Picture(gr.Image):
+class Picture(Stock, gr.Image):
     """A gr.Image for pictures the app makes, written to Gradio's cache as PNG under a temporary name and
     renamed into place. (Gradio rewrites a cached picture in place, so two requests that make the same
     picture at the same moment could be served a half-written file.)"""
 
-    def get_block_name(self) -> str:
-        return "image"
+    stock = "image"
 
     def postprocess(self, value):
         if isinstance(value, np.ndarray):

@@ -13,7 +13,7 @@ from genlab.images import captioned_grid, upscale
 from genlab.latent import CLASS_COLOURS, draw_map, grid_codes, path, to_code
 from genlab.preprocess import InputError, open_image, prepare_digit
 from genlab.checkpoint import Checkpoint
-from ui.common import CHEAP, ImageFile, Lab, MINE, NumberSlider, Picture, WholeNumber, gif_file, on_gpu
+from ui.common import CHEAP, ImageFile, Lab, MINE, NumberSlider, Picture, Sketch, WholeNumber, gif_file, on_gpu
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
@@ -263,9 +263,9 @@ def build(lab: Lab) -> None:
                 gr.HTML(legend_html())
         with gr.Accordion("Encode your own digit", open=False):
             with gr.Row():
-                sketch = gr.Sketchpad(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
-                                      brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
-                                      layers=False, transforms=())
+                sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
+                                brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
+                                layers=False, transforms=())
                 upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
                                    sources=["upload", "clipboard"], height=200)
                 reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,

@@ -14,7 +14,7 @@ from genlab.live import LiveError, Run, Runs
 from genlab.recipes import KNOBS, RECIPES, RecipeError
 from genlab.text import MAX_TRAINING_TEXT, TextError, decode_utf8, split_corpus
 from genlab.train.loop import TrainEvent
-from ui.common import FAMILY_NAMES, Lab, NumberSlider, Picture, user_of
+from ui.common import FAMILY_NAMES, FileInput, Lab, NumberSlider, Picture, user_of
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -218,7 +218,7 @@ def build(lab: Lab, runs: Runs) -> None:
             text_source = gr.Radio([SHAKESPEARE, MY_TEXT], value=SHAKESPEARE, label="Text to learn from")
             with gr.Row():
                 text = gr.Textbox(lines=5, max_length=MAX_TRAINING_TEXT, label="Paste your text (UTF-8)")
-                text_file = gr.File(label="...or upload a .txt file", file_types=[".txt"], type="filepath")
+                text_file = FileInput(label="...or upload a .txt file", file_types=[".txt"], type="filepath")
         with gr.Row():
             train_button = gr.Button("Train", variant="primary")
             stop_button = gr.Button("Stop", variant="stop")
@@ -237,7 +237,7 @@ def build(lab: Lab, runs: Runs) -> None:
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
                                 interactive=False)
         with gr.Accordion("Upload a checkpoint", open=False):
-            uploaded = gr.File(label="The .safetensors and .json of one model", file_count="multiple",
+            uploaded = FileInput(label="The .safetensors and .json of one model", file_count="multiple",
                                file_types=[".safetensors", ".json"], type="filepath")
             upload_button = gr.Button("Load as my model")
             upload_note = gr.Markdown()
