@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from conftest import REPORTS
+from conftest import CHECKPOINTS, REPORTS, draw_like_a_person
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -415,6 +416,54 @@ def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot)
     draw_a_seven(page, classify)
     expect(classify.get_by_test_id("label-output-value")).to_have_text(re.compile(r"^\d$"))
     expect(classify.get_by_text(re.compile(r"^Read as \d with"))).to_be_visible()
+
+
+def test_classify_an_uploaded_photo_after_a_file_that_is_not_one(page, mnist_test, tmp_path):
+    not_a_picture, photo = tmp_path / "holiday.png", tmp_path / "seven.png"
+    not_a_picture.write_text("these are words, not pixels")
+    Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).save(photo)  # a 7 on a big white page
+    panel = open_tab(page, "Classify")
+    upload = block_labelled(panel, "...or upload an image")
+
+    upload.locator("input[type=file]").set_input_files(not_a_picture)
+    expect(page.locator(".toast-body").filter(has_text="This file is not an image that can be read")).to_be_visible()
+    expect(panel.get_by_test_id("label-output-value")).to_have_count(0)  # no answer for it
+
+    upload.get_by_role("button", name="Remove Image", exact=True).click()
+    upload.locator("input[type=file]").set_input_files(photo)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+    expect(image_in(panel, "What the model sees (28x28)")).to_be_visible()
+
+
+def test_load_a_checkpoint_pair_and_explore_it_as_mine(page):
+    panel = open_tab(page, "Train")
+    panel.get_by_text("Upload a checkpoint", exact=True).click()
+    files = block_labelled(panel, "The .safetensors and .json of one model").last
+    load = panel.get_by_role("button", name="Load as my model", exact=True)
+
+    # Half a checkpoint: the app says what it needs.
+    files.locator("input[type=file]").set_input_files(CHECKPOINTS / "vae.json")
+    expect(files.get_by_text("vae.json")).to_be_visible()
+    load.click()
+    expect(page.locator(".toast-body").filter(has_text="Upload two files together")).to_be_visible()
+
+    # Both files of the 16-D VAE: it is mine, and the explorer decodes with it.
+    files.get_by_role("button", name="Clear", exact=True).first.click()
+    files.locator("input[type=file]").set_input_files([CHECKPOINTS / "vae.safetensors", CHECKPOINTS / "vae.json"])
+    expect(files.get_by_text("vae.safetensors")).to_be_visible()
+    load.click()
+    expect(panel.get_by_text(re.compile(r"^Loaded your VAE \(vae, [\d,]+ parameters\)"))).to_be_visible()
+
+    explore = open_tab(page, "VAE explorer")
+    decoded = image_in(explore, "Decoded digit")
+    expect(explore.get_by_role("slider")).to_have_count(2)  # the pretrained 2-D model, chosen at first
+    expect(decoded).to_have_attribute("src", re.compile(r"\S"))
+    two_d = decoded.get_attribute("src")
+    explore.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    expect(explore.get_by_role("slider")).to_have_count(6)  # mine has 16 dimensions, the first 6 on show
+    expect(decoded).not_to_have_attribute("src", two_d)
+    expect(explore.get_by_text(re.compile(r"^The CNN reads this as \d"))).to_be_visible()
 
 
 def test_the_loss_curve_is_drawn_where_a_person_can_see_it(page):

@@ -238,7 +238,7 @@ def build(lab: Lab, runs: Runs) -> None:
                                 interactive=False)
         with gr.Accordion("Upload a checkpoint", open=False):
             uploaded = FileInput(label="The .safetensors and .json of one model", file_count="multiple",
-                               file_types=[".safetensors", ".json"], type="filepath")
+                                 file_types=[".safetensors", ".json"], type="filepath")
             upload_button = gr.Button("Load as my model")
             upload_note = gr.Markdown()
 
