@@ -113,22 +113,19 @@ def distinct_ngrams(lines: list[str], n: int) -> float:
 @torch.no_grad()
 def sample_lines(model: torch.nn.Module, count: int, max_chars: int, device: torch.device,
                  temperature: float = 1.0, seed: int = 0) -> list[str]:
-    """count lines from a character LM (CharLSTM's forward), each from the start state to its first end
+    """count lines from a character LM (a CharLSTM), each from the start state to its first end
     or max_chars characters, whichever comes first."""
     vocab = model.config.vocab
     newline = vocab.index(NEWLINE)
     generator = torch.Generator().manual_seed(seed)
-    was_training = model.training
-    model.eval()
-    ids = torch.full((count, 1), newline, dtype=torch.long, device=device)
+    step = model.stepper()
+    ids = torch.full((count,), newline, dtype=torch.long, device=device)
     state, chosen = None, []
     for _ in range(max_chars + 1):
-        logits, state = model(ids, state)
-        probs = (logits[:, -1].float().cpu() / temperature).softmax(1)
-        ids = torch.multinomial(probs, 1, generator=generator)
-        chosen.append(ids[:, 0])
+        logits, state = step(ids, state)
+        ids = torch.multinomial((logits.float().cpu() / temperature).softmax(1), 1, generator=generator)[:, 0]
+        chosen.append(ids)
         ids = ids.to(device)
-    model.train(was_training)
     return ["".join(vocab[i] for i in row).split(NEWLINE)[0] for row in torch.stack(chosen, 1).tolist()]
 
 

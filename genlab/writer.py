@@ -2,7 +2,7 @@
 
 Every text starts from the model's start state: the state after reading a newline, the character
 that begins every line of the corpus. The prompt is read once; each new character then costs a
-single LSTM step.
+single LSTM step (CharLSTM.stepper).
 """
 import math
 from dataclasses import dataclass
@@ -85,11 +85,12 @@ def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch
     vocab = model.config.vocab
     ids = read_prompt(prompt, vocab).ids.to(device)
     generator = torch.Generator().manual_seed(sampling.seed)
-    logits, state = model(ids[None])
+    logits, state = model(ids[None])  # the prompt in one call
+    logits, step = logits[0, -1:], model.stepper()
     for _ in range(sampling.length):
-        next_id = pick(logits[0, -1], sampling, generator)
+        next_id = pick(logits[0], sampling, generator)
         yield vocab[next_id]
-        logits, state = model(torch.tensor([[next_id]], device=device), state)
+        logits, state = step(torch.tensor([next_id], device=device), state)
 
 
 @dataclass

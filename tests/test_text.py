@@ -60,6 +60,22 @@ def test_writing_carries_the_state_and_matches_rereading_everything(lstm):
     assert len(fast) == 60
 
 
+def test_one_step_at_a_time_is_the_same_model(lstm):
+    """The fast single-step path (CharLSTM.stepper) gives nn.LSTM's logits and state, for several rows
+    at once, and takes over from a state nn.LSTM left after reading a prompt."""
+    model = lstm.model
+    ids = torch.randint(0, len(model.config.vocab), (3, 30), generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        whole, (h, c) = model(ids)
+        _, state = model(ids[:, :10])
+    step, stepped = model.stepper(), []
+    for t in range(10, 30):
+        logits, state = step(ids[:, t], state)
+        stepped.append(logits)
+    torch.testing.assert_close(torch.stack(stepped, 1), whole[:, 10:], atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(state, (h, c), atol=1e-5, rtol=1e-4)
+
+
 def test_sampling_knobs_behave_as_documented(lstm):
     model = lstm.model
 

@@ -9,7 +9,7 @@ import torch
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.data import load_shakespeare
-from genlab.lines import distinct_ngrams, is_speaker, line_statistics, sample_lines, split_lines
+from genlab.lines import distinct_ngrams, is_speaker, line_batch, line_statistics, sample_lines, split_lines
 from genlab.metrics import text_vae_metrics
 from genlab.sentences import from_prior, read_line, rebuild, walk
 from genlab.text import TextError
@@ -81,6 +81,18 @@ def test_rebuilding_walking_and_sampling_lines(text_vae, lines):
     known = {w.strip(".,;:!?'").lower() for l in lines.train for w in l.split()}
     words = [w.strip(".,;:!?'").lower() for l in again for w in l.split()]
     assert sum(w in known for w in words) / len(words) > 0.7, "lines from the prior are mostly real words"
+
+
+def test_decoding_step_by_step_agrees_with_reading_the_whole_line(text_vae):
+    """Greedy decoding (one character at a time) writes, for each code, the line whose every character is
+    the likeliest next one when the decoder reads that line whole."""
+    codes = torch.randn(6, text_vae.config.latent, generator=torch.Generator().manual_seed(1))
+    decoded = text_vae.decode(codes)
+    for code, line in zip(codes, decoded):
+        batch = line_batch([line], text_vae.config.vocab)
+        with torch.no_grad():
+            likeliest = text_vae.decode_logits(code[None], batch.inputs)[0].argmax(1)
+        assert likeliest.tolist() == batch.targets[0].tolist(), line
 
 
 def test_typed_lines_are_checked(text_vae):

@@ -8,6 +8,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from genlab.lines import NEWLINE, LineBatch
+from genlab.models.lstm import LSTMStep
 
 
 @dataclass
@@ -45,14 +46,16 @@ class TextVAE(nn.Module):
         mean, log_var = self.to_latent(torch.cat([last[0], last[1]], dim=1)).chunk(2, dim=1)
         return mean, log_var.clamp(-12, 8)
 
-    def decode_logits(self, z: torch.Tensor, inputs: torch.Tensor, state=None):
-        """Next-character logits (B, T, V) for teacher-forced inputs, and the state after them."""
-        if state is None:
-            h, c = torch.tanh(self.from_latent(z)).chunk(2, dim=1)
-            state = (h[None].contiguous(), c[None].contiguous())
+    def start_state(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The decoder's state before the first character: made from the code."""
+        h, c = torch.tanh(self.from_latent(z)).chunk(2, dim=1)
+        return h[None].contiguous(), c[None].contiguous()
+
+    def decode_logits(self, z: torch.Tensor, inputs: torch.Tensor) -> torch.Tensor:
+        """Next-character logits (B, T, V) for teacher-forced inputs."""
         steps = z[:, None].expand(-1, inputs.shape[1], -1)
-        out, state = self.decoder(torch.cat([self.embed(inputs), steps], dim=2), state)
-        return self.head(out), state
+        out, _ = self.decoder(torch.cat([self.embed(inputs), steps], dim=2), self.start_state(z))
+        return self.head(out)
 
     def forward(self, batch: LineBatch, word_dropout: float = 0.0, generator: torch.Generator | None = None):
         """(logits, mean, log-variance) with one reparameterised z; word dropout blanks that share of the
@@ -65,7 +68,7 @@ class TextVAE(nn.Module):
             drop = torch.rand(inputs.shape, generator=generator).to(inputs.device) < word_dropout
             drop[:, 0] = False
             inputs = inputs.masked_fill(drop, self.blank)
-        logits, _ = self.decode_logits(z, inputs)
+        logits = self.decode_logits(z, inputs)
         return logits, mean, log_var
 
     @torch.no_grad()
@@ -74,12 +77,12 @@ class TextVAE(nn.Module):
         vocab = self.config.vocab
         newline = vocab.index(NEWLINE)
         generator = torch.Generator().manual_seed(seed)
-        ids = torch.full((len(z), 1), newline, dtype=torch.long, device=z.device)
-        state, chosen = None, []
+        ids = torch.full((len(z),), newline, dtype=torch.long, device=z.device)
+        state, step, chosen = self.start_state(z), LSTMStep(self.decoder), []
         ended = torch.zeros(len(z), dtype=torch.bool)
         for _ in range(int(self.config.max_chars * 1.5)):
-            logits, state = self.decode_logits(z, ids, state)
-            logits = logits[:, -1].float().cpu()
+            out, state = step(torch.cat([self.embed(ids), z], dim=1), state)
+            logits = self.head(out).float().cpu()
             if temperature > 0:
                 next_ids = torch.multinomial((logits / temperature).softmax(1), 1, generator=generator)[:, 0]
             else:
@@ -88,7 +91,7 @@ class TextVAE(nn.Module):
             ended |= next_ids == newline
             if ended.all():
                 break
-            ids = next_ids[:, None].to(z.device)
+            ids = next_ids.to(z.device)
         lines = []
         for row in torch.stack(chosen, 1).tolist():
             text = "".join(vocab[i] for i in row)
