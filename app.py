@@ -61,9 +61,11 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
 
 
 def launch(demo: gr.Blocks, **options) -> tuple:
-    """Queue and launch with the app-wide settings; the tests use it too."""
+    """Queue and launch with the app-wide settings; the tests use it too. show_error: the errors
+    Gradio itself raises before a handler runs (a file path that was never uploaded, say) reach the
+    browser and API clients with their message, not as a bare "Error"."""
     demo.queue(default_concurrency_limit=1, max_size=64)
-    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, **options)
+    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, show_error=True, **options)
 
 
 if __name__ == "__main__":
