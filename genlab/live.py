@@ -28,6 +28,8 @@ from genlab.train.loop import TrainEvent
 
 STOP_GRACE = 60.0  # seconds a run may take after Stop (its final evaluation) before it is killed
 START_GRACE = 120.0  # seconds beyond its time cap a run may take (data loading, final evaluation)
+MODEL_BUDGET = 2**30  # bytes of users' models kept in memory; the least recently used user's go first
+SET_ASIDE_REMEMBERED = 10_000  # users told why their models went; older ones hear "no model yet"
 
 
 class LiveError(ValueError):
@@ -94,11 +96,16 @@ class Run:
         return self.folder / self.name
 
 
+def model_bytes(checkpoint: Checkpoint) -> int:
+    """Memory a loaded model takes: its parameters and buffers."""
+    return sum(t.numel() * t.element_size() for t in checkpoint.model.state_dict().values())
+
+
 class Runs:
     """Every user's training runs and trained models, with a global limit on concurrent runs."""
 
     def __init__(self, root: Path | None = None, slots: int = 1, threads: int | None = None,
-                 max_waiting: int = 32, device: torch.device | None = None) -> None:
+                 max_waiting: int = 32, device: torch.device | None = None, model_budget: int = MODEL_BUDGET) -> None:
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="genlab-runs-"))
         self.device = device or pick_device()
         self.slots, self.threads, self.max_waiting = slots, threads or default_threads(), max_waiting
@@ -107,7 +114,9 @@ class Runs:
         self.waiting: list[Run] = []
         self.running: list[Run] = []
         self.latest: dict[str, Run] = {}
-        self.models: dict[str, list[Checkpoint]] = {}  # per user, oldest first
+        self.models: dict[str, list[Checkpoint]] = {}  # per user, oldest first; users least recently used first
+        self.model_budget = model_budget
+        self.set_aside: dict[str, None] = {}  # users whose models made room for others', oldest first
 
     def warm_up(self) -> None:
         """Start the fork server now, in the background, instead of on the first click."""
@@ -151,8 +160,15 @@ class Runs:
     def model(self, user: str, family: str) -> Checkpoint | None:
         """The user's most recent model of a family (trained or uploaded), or None."""
         with self.lock:
+            if user in self.models:
+                self.models[user] = self.models.pop(user)  # the most recently used now
             mine = [c for c in self.models.get(user, []) if c.meta["family"] == family]
         return mine[-1] if mine else None
+
+    def was_set_aside(self, user: str) -> bool:
+        """Whether this user's models were removed to keep the memory they take within the budget."""
+        with self.lock:
+            return user in self.set_aside
 
     def add_upload(self, user: str, files: dict[str, bytes]) -> Checkpoint:
         """A checkpoint a user uploads (its .safetensors and .json), validated like every other one."""
@@ -186,6 +202,7 @@ class Runs:
         with self.lock:
             self.models.pop(user, None)
             self.latest.pop(user, None)
+            self.set_aside.pop(user, None)
             still_running = run is not None and run.active
             if still_running:
                 run.abandoned = True
@@ -193,10 +210,22 @@ class Runs:
             shutil.rmtree(self.root / user, ignore_errors=True)
 
     def _keep(self, user: str, checkpoint: Checkpoint) -> None:
-        """Keep the newest model of each architecture per user."""
+        """Keep the newest model of each architecture per user, within the memory budget for everyone's:
+        past it, the least recently used users' models go (memory and disk), never those of a user whose
+        run is going. A public Space must not run out of memory however many visitors come."""
         with self.lock:
-            mine = [c for c in self.models.get(user, []) if c.meta["arch"] != checkpoint.meta["arch"]]
+            mine = [c for c in self.models.pop(user, []) if c.meta["arch"] != checkpoint.meta["arch"]]
             self.models[user] = mine + [checkpoint]
+            self.set_aside.pop(user, None)
+            while sum(map(model_bytes, (c for kept in self.models.values() for c in kept))) > self.model_budget:
+                idle = [u for u in self.models if u != user and not (u in self.latest and self.latest[u].active)]
+                if not idle:
+                    break
+                del self.models[idle[0]]
+                self.set_aside[idle[0]] = None
+                shutil.rmtree(self.root / idle[0], ignore_errors=True)
+            while len(self.set_aside) > SET_ASIDE_REMEMBERED:
+                del self.set_aside[next(iter(self.set_aside))]
 
     def _drive(self, run: Run) -> None:
         """Wait for a free slot, then train in a child process and collect what it reports."""

@@ -1,5 +1,6 @@
-"""Faults a public Space meets: broken checkpoint files at start-up, and a training process that
-dies midway. Each leaves a clear message and everything else working."""
+"""Faults a public Space meets: broken checkpoint files at start-up, a training process that dies
+midway, more visitors' models than memory holds. Each leaves a clear message and everything else
+working."""
 import hashlib
 import os
 import shutil
@@ -7,12 +8,15 @@ import signal
 import time
 from urllib.request import urlopen
 
+import gradio as gr
 import pytest
+import torch
 from gradio_client import Client
 
 from conftest import CHECKPOINTS
-from genlab.live import Runs
+from genlab.live import Runs, model_bytes
 from genlab.recipes import RECIPES
+from ui.common import Lab
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +84,25 @@ def test_a_training_process_killed_midway_harms_nobody(tmp_path):
     while again.active:
         time.sleep(0.1)
     assert again.state == "finished", "the trainer keeps serving after a crash"
+
+
+def test_visitors_models_stay_within_the_memory_budget_least_recently_used_going_first(tmp_path):
+    """However many visitors upload or train models, those kept in memory stay within the budget: the
+    models of whoever used theirs least recently go (files too), and that visitor is told why."""
+    files = {name: (CHECKPOINTS / name).read_bytes() for name in ("cnn.safetensors", "cnn.json")}
+    runs = Runs(root=tmp_path, device=torch.device("cpu"))
+    runs.model_budget = int(2.5 * model_bytes(runs.add_upload("ann", files)))  # room for two CNNs
+    runs.add_upload("bob", files)
+    assert runs.model("ann", "classifier") is not None  # ann uses hers: bob's is now the least recent
+    runs.add_upload("cy", files)
+    assert runs.model("bob", "classifier") is None and runs.was_set_aside("bob")
+    assert not (tmp_path / "bob").exists(), "bob's files went with his model"
+    assert runs.model("cy", "classifier") is not None and runs.model("ann", "classifier") is not None
+
+    lab = Lab(device=torch.device("cpu"), checkpoints={}, runs=runs)
+    with pytest.raises(gr.Error, match="Your models were removed to make room for other visitors'"):
+        lab.checkpoint("mine", "classifier", gr.Request(session_hash="bob"))
+
+    runs.add_upload("bob", files)  # bob comes back; cy, now the least recent, makes room
+    assert runs.model("bob", "classifier") is not None and not runs.was_set_aside("bob")
+    assert runs.was_set_aside("cy") and runs.model("ann", "classifier") is not None

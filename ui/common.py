@@ -47,6 +47,10 @@ class Lab:
         (or an API client) can read."""
         if name == MINE:
             mine = self.runs.model(user_of(request), family) if self.runs is not None else None
+            if mine is None and self.runs is not None and self.runs.was_set_aside(user_of(request)):
+                raise gr.Error("Your models were removed to make room for other visitors' (the app keeps the "
+                               "most recently used ones within its memory budget): train again, or upload the "
+                               "checkpoint you downloaded.")
             if mine is None:
                 raise gr.Error(f"You have no {FAMILY_NAMES.get(family, family)} of your own yet: train one in "
                                "the Train tab, or upload a checkpoint there.")
