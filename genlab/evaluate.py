@@ -104,8 +104,8 @@ def evaluate_text_vae(model: torch.nn.Module, device: torch.device, judges: dict
         ("lines rebuilt exactly (greedy, posterior mean)", "exact_reconstructions",
          f"{measured['exact_reconstructions']:.2%}"),
     ]
-    for key, who in (("no_latent_line_lstm", "an LSTM of the decoder's size trained on the same lines (the text "
-                                             "GAN's pre-trained generator)"),
+    for key, who in (("no_latent_line_lstm", "an LSTM trained on the same lines (the text GAN's pre-trained "
+                                             "generator)"),
                      ("no_latent_lstm", "the character LSTM (whole text)")):
         if key in measured:
             rows.append((f"no-latent baseline, nats/line: {who}", key, f"{measured[key]:.4g}"))

@@ -51,12 +51,13 @@ def test_the_lines_are_verse_not_speaker_tags_and_the_tail_is_held_out(lines):
 
 
 def test_the_sentence_vae_uses_its_code_and_beats_a_model_without_one(text_vae, text_gan, lstm, lines):
-    """The fair baseline is an LSTM of the decoder's size trained on the same lines without a code (the
-    text GAN's pre-trained generator); the character LSTM, trained on the whole text, is reported beside it."""
+    """Two baselines without a code: an LSTM trained on the same lines (the text GAN's pre-trained
+    generator, 256 units) and the character LSTM trained on the whole text (3.46M parameters, the size
+    of the sentence VAE). Rebuilt from its code, a line costs less than under either."""
     measured = text_vae_metrics(text_vae, lines.val, CPU, {"line_lstm": text_gan.model.pretrained, "lstm": lstm})
     assert measured["val_kl"] > KL_FLOOR, "the code holds several nats per line: no posterior collapse"
     assert measured["active_dims"] >= 8
-    assert measured["val_recon"] < measured["no_latent_line_lstm"], \
+    assert measured["val_recon"] < min(measured["no_latent_line_lstm"], measured["no_latent_lstm"]), \
         "rebuilt from its code, a held-out line costs fewer nats than a model without a code needs"
     assert measured["val_recon"] < measured["val_recon_other_code"] - KL_FLOOR, \
         "given another line's code, the decoder does much worse: it reads the code"
