@@ -217,13 +217,14 @@ class Runs:
             mine = [c for c in self.models.pop(user, []) if c.meta["arch"] != checkpoint.meta["arch"]]
             self.models[user] = mine + [checkpoint]
             self.set_aside.pop(user, None)
-            while sum(map(model_bytes, (c for kept in self.models.values() for c in kept))) > self.model_budget:
-                idle = [u for u in self.models if u != user and not (u in self.latest and self.latest[u].active)]
-                if not idle:
+            total = sum(model_bytes(c) for kept in self.models.values() for c in kept)
+            idle = [u for u in self.models if u != user and not (u in self.latest and self.latest[u].active)]
+            for oldest in idle:  # least recently used first
+                if total <= self.model_budget:
                     break
-                del self.models[idle[0]]
-                self.set_aside[idle[0]] = None
-                shutil.rmtree(self.root / idle[0], ignore_errors=True)
+                total -= sum(map(model_bytes, self.models.pop(oldest)))
+                self.set_aside[oldest] = None
+                shutil.rmtree(self.root / oldest, ignore_errors=True)
             while len(self.set_aside) > SET_ASIDE_REMEMBERED:
                 del self.set_aside[next(iter(self.set_aside))]
 

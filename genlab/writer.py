@@ -86,7 +86,7 @@ def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch
     ids = read_prompt(prompt, vocab).ids.to(device)
     generator = torch.Generator().manual_seed(sampling.seed)
     logits, state = model(ids[None])  # the prompt in one call
-    logits, step = logits[0, -1:], model.stepper()
+    logits, step = logits[:, -1], model.stepper()  # (1, V): the next character's, as each step gives
     for _ in range(sampling.length):
         next_id = pick(logits[0], sampling, generator)
         yield vocab[next_id]
