@@ -5,13 +5,14 @@ from pathlib import Path
 
 import gradio as gr
 
-from genlab.checkpoint import load_all
+from genlab.checkpoint import checkpoint_dir
 from genlab.device import describe, pick_device
+from genlab.lab import Lab
 from genlab.live import Runs
+from genlab.shelf import Shelf
 from ui import classify, explore, sample, sentences, text, text_gan, train
-from ui.common import Lab, user_of
+from ui.common import user_of
 
-CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", Path(__file__).resolve().parent / "checkpoints"))
 MAX_UPLOAD = "20mb"
 CSS = """
 .pixelated img { image-rendering: pixelated; }
@@ -32,16 +33,17 @@ PICK_BRUSH = """
 """
 
 
-def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
+def build_app(folder: Path | None = None) -> gr.Blocks:
+    """The app on the checkpoints in `folder` (GENLAB_CHECKPOINTS, else the committed ones)."""
     device = pick_device()
-    checkpoints, errors = load_all(checkpoint_dir, device)
-    runs = Runs(device=device)
+    shelf = Shelf(device=device)
+    runs = Runs(shelf)
     runs.warm_up()
-    lab = Lab(device=device, checkpoints=checkpoints, errors=errors, runs=runs)
+    lab = Lab.load(folder or checkpoint_dir(), device, shelf)
     with gr.Blocks(title="genlab") as demo:
         gr.Markdown(f"# genlab\nSmall deep generative models you can play with and train. "
                     f"Running on {describe(device)}.")
-        for name, error in errors.items():
+        for name, error in lab.errors.items():
             gr.Markdown(f"⚠ Checkpoint **{name}** did not load: {error}")
         with gr.Tabs():
             classify.build(lab)
@@ -50,7 +52,7 @@ def build_app(checkpoint_dir: Path = CHECKPOINTS) -> gr.Blocks:
             text.build(lab)
             sentences.build(lab)
             text_gan.build(lab)
-            train.build(lab, runs)
+            train.build(runs)
 
         def forget_user(request: gr.Request) -> None:
             """A closed tab ends the session: stop its training run and delete its models."""

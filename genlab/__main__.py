@@ -1,15 +1,13 @@
-"""Command line: `python -m genlab train <model>`, `python -m genlab eval`, `python -m genlab bench`."""
+"""Command line: `python -m genlab train <architecture>`, `python -m genlab eval`, `python -m genlab bench`."""
 import argparse
 import dataclasses
 import sys
 from pathlib import Path
 
-from genlab.checkpoint import checkpoint_paths
+from genlab.checkpoint import checkpoint_dir, checkpoint_paths
 from genlab.device import describe, pick_device
-from genlab.models import ARCHITECTURES
-from genlab.train import TRAINERS, train_and_save
-
-CHECKPOINTS = Path(__file__).resolve().parent.parent / "checkpoints"
+from genlab.families import ARCHITECTURES, family_of
+from genlab.training import train_and_save
 
 
 def add_dataclass_options(parser: argparse.ArgumentParser, cls: type, title: str) -> None:
@@ -35,16 +33,16 @@ def pick_fields(cls: type, args: argparse.Namespace):
 
 
 def train(argv: list[str]) -> None:
-    name = argv[0] if argv and argv[0] in TRAINERS else None
+    name = argv[0] if argv and argv[0] in ARCHITECTURES else None
     if name is None:
-        sys.exit(f"usage: python -m genlab train {{{','.join(TRAINERS)}}} [options]  (--help after the name)")
-    arch, trainer = ARCHITECTURES[name], TRAINERS[name]
+        sys.exit(f"usage: python -m genlab train {{{','.join(ARCHITECTURES)}}} [options]  (--help after the name)")
+    arch, family = ARCHITECTURES[name], family_of(name)
     parser = argparse.ArgumentParser(prog=f"python -m genlab train {name}")
-    parser.add_argument("--out", type=Path, default=CHECKPOINTS / name, help="checkpoint path without suffix")
+    parser.add_argument("--out", type=Path, default=checkpoint_dir() / name, help="checkpoint path without suffix")
     add_dataclass_options(parser, arch.config, "architecture")
-    add_dataclass_options(parser, trainer.settings, "training")
+    add_dataclass_options(parser, family.settings, "training")
     args = parser.parse_args(argv[1:])
-    config, settings = pick_fields(arch.config, args), pick_fields(trainer.settings, args)
+    config, settings = pick_fields(arch.config, args), pick_fields(family.settings, args)
     device = pick_device()
     print(f"training {name} on {describe(device)}", flush=True)
     for event in train_and_save(name, config, settings, device, args.out):
@@ -55,16 +53,17 @@ def train(argv: list[str]) -> None:
 
 
 def main() -> None:
-    commands = {"train": train}
-    if len(sys.argv) < 2 or sys.argv[1] not in ("train", "eval", "bench"):
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    if command == "train":
+        train(sys.argv[2:])
+    elif command == "eval":
+        from genlab.evaluate import main as evaluate
+        evaluate(sys.argv[2:])
+    elif command == "bench":
+        from genlab.bench import main as bench
+        bench(sys.argv[2:])
+    else:
         sys.exit("usage: python -m genlab {train,eval,bench} ...")
-    if sys.argv[1] == "eval":
-        from genlab.evaluate import main as eval_main
-        commands["eval"] = eval_main
-    if sys.argv[1] == "bench":
-        from genlab.bench import main as bench_main
-        commands["bench"] = bench_main
-    commands[sys.argv[1]](sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ from PIL import Image
 from torch import nn
 
 from genlab.explain import explain
+from genlab.images import overlay, upscale
 from genlab.preprocess import Prepared, prepare_digit
 
 UNSURE_BELOW = 0.5  # a top probability under this is reported as a guess
+SHOWN = 8  # a 28x28 input is shown 224x224
 
 
 @dataclass
@@ -32,6 +34,12 @@ class Reading:
         if self.confidence < UNSURE_BELOW:
             verdict += " (a guess: this does not look much like any digit to the model)"
         return verdict + "." + (f" Preprocessing: {'; '.join(self.notes)}." if self.notes else "")
+
+    def pictures(self) -> tuple[np.ndarray, np.ndarray]:
+        """The model's 28x28 input, enlarged, and the heat map blended over it at the same size."""
+        seen = upscale((self.digit * 255).round().astype(np.uint8), SHOWN)
+        heat = np.kron(np.asarray(self.heat, dtype=np.float32), np.ones((SHOWN, SHOWN), dtype=np.float32))
+        return seen, overlay(upscale(self.digit, SHOWN), heat)  # blocky but honest: one cell per pixel
 
 
 def read_digit(model: nn.Module, image: Image.Image | np.ndarray, device: torch.device | str = "cpu") -> Reading:
@@ -62,5 +70,8 @@ def captions(model: nn.Module | None, images: torch.Tensor) -> list[str]:
     """'label confidence' for each image, the line shown under generated digits ('' without a model)."""
     if model is None:
         return [""] * len(images)
-    labels, confidences = read_batch(model, images)
-    return [f"{label} {confidence:.0%}" for label, confidence in zip(labels, confidences)]
+    return [caption(*pair) for pair in zip(*read_batch(model, images))]
+
+
+def caption(label: int, confidence: float) -> str:
+    return f"{label} {confidence:.0%}"

@@ -33,6 +33,7 @@ def describe(device: torch.device) -> str:
 
 
 def autocast(device: torch.device, enabled: bool = True) -> torch.autocast:
-    """Mixed precision for training: bf16 on CPU (AMX makes bf16 matmuls ~8x faster) and on CUDA."""
+    """Mixed precision for training, where a loop's settings ask for it: bf16 on CPU and CUDA, off on
+    MPS. Whether it pays depends on the machine and the model: bench it before turning it on."""
     dtype = torch.bfloat16 if device.type in ("cpu", "cuda") else torch.float16
     return torch.autocast(device_type=device.type, dtype=dtype, enabled=enabled and device.type != "mps")

@@ -6,7 +6,7 @@ from PIL import Image, ImageDraw
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:
     """(N, C, H, W) in [0, 1] -> one uint8 picture (H', W') or (H', W', 3), digits on a grey frame."""
-    images = images.detach().float().cpu().clamp(0, 1)
+    images = images.detach().float().cpu().nan_to_num(0.0).clamp(0, 1)  # a diverged model's NaNs show as black
     n, c, h, w = images.shape
     rows = (n + columns - 1) // columns
     grid = torch.full((c, rows * (h + pad) + pad, columns * (w + pad) + pad), 0.35)

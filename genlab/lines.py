@@ -5,12 +5,13 @@ character that begins and ends every line of the corpus, so a character LSTM tra
 text scores a line exactly as the line models do (and can be their no-latent baseline).
 """
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
 
-from genlab.text import TextError, build_vocab, encode
+from genlab.data import load_shakespeare
+from genlab.text import TextError, build_vocab, decode, encode, training_text
 
 NEWLINE = "\n"
 
@@ -44,6 +45,17 @@ def split_lines(text: str, max_chars: int = 40, val_fraction: float = 0.1, min_l
         raise TextError(f"the text has {len(train) + len(val)} lines of 2 to {max_chars} characters "
                         f"(speaker tags aside); training needs at least {min_lines + 1}")
     return Lines(vocab, train, val)
+
+
+def with_text_vocab(config, settings):
+    """A line model's config with the vocabulary of the lines it will learn from."""
+    return replace(config, vocab=split_lines(training_text(settings), config.max_chars).vocab)
+
+
+def shakespeare_lines(model: torch.nn.Module) -> Lines | None:
+    """The tiny-shakespeare lines a line model is measured on, or None for one trained on another text."""
+    lines = split_lines(load_shakespeare(), model.config.max_chars)
+    return lines if lines.vocab == model.config.vocab else None
 
 
 @dataclass
@@ -126,7 +138,12 @@ def sample_lines(model: torch.nn.Module, count: int, max_chars: int, device: tor
         ids = torch.multinomial((logits.float().cpu() / temperature).softmax(1), 1, generator=generator)[:, 0]
         chosen.append(ids)
         ids = ids.to(device)
-    return ["".join(vocab[i] for i in row).split(NEWLINE)[0] for row in torch.stack(chosen, 1).tolist()]
+    return first_lines(torch.stack(chosen, 1), vocab)
+
+
+def first_lines(rows: torch.Tensor, vocab: str) -> list[str]:
+    """Each row of sampled ids as text, up to its first newline."""
+    return [decode(row, vocab).split(NEWLINE)[0] for row in rows.tolist()]
 
 
 def line_statistics(lines: list[str], judge: torch.nn.Module | None, device: torch.device,

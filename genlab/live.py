@@ -1,42 +1,56 @@
-"""Training runs started from the browser: one process per run, a line for the runs that wait, one
-run per user at a time, and each user's finished models.
+"""Training runs started from the browser: one process per run, a line for the runs that wait, and
+one run per visitor at a time. A finished run's model goes onto the visitor's shelf (genlab.shelf).
 
 A run lives in its own process, forked from a server process that has already imported torch, so it
 starts in a fraction of a second. It uses its own threads without stalling the server's inference,
 it can be killed without harming anything else, and what it hands back is a checkpoint on disk that
-the server validates like any other. Users are identified by an opaque string (the UI passes its
+the server validates like any other. Visitors are identified by an opaque string (the UI passes its
 session id); nothing here knows about Gradio.
 """
 import multiprocessing as mp
 import os
 import queue
-import shutil
-import tempfile
+import re
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from genlab.checkpoint import Checkpoint, CheckpointError, checkpoint_paths, load_checkpoint
+from genlab.checkpoint import Checkpoint, CheckpointError, load_checkpoint
 from genlab.device import pick_device
-from genlab.train import train_and_save
+from genlab.shelf import LiveError, Shelf
+from genlab.training import train_and_save
 from genlab.train.loop import TrainEvent
 
 STOP_GRACE = 60.0  # seconds a run may take after Stop (its final evaluation) before it is killed
 START_GRACE = 120.0  # seconds beyond its time cap a run may take (data loading, final evaluation)
-MODEL_BUDGET = 2**30  # bytes of users' models kept in memory; the least recently used user's go first
-SET_ASIDE_REMEMBERED = 10_000  # users told why their models went; older ones hear "no model yet"
-
-
-class LiveError(ValueError):
-    """A request the run manager refuses; the message is for the person who made it."""
-
-
 TRAIN_NICENESS = 10  # training yields the CPU to the server's sliders and samples whenever they need it
+FOLDERS = re.compile(r"(?<![\w.])(?:/[^/\s'\"]+)+/")  # the folders of an absolute path, up to its file name
+
+
+class RunState(str, Enum):
+    """Where a run is; a str, so a state compares equal to its value ("waiting")."""
+
+    WAITING = "waiting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+ACTIVE = (RunState.WAITING, RunState.RUNNING, RunState.STOPPING)
+
+
+def without_folders(message: str) -> str:
+    """A failure message fit for a visitor: every absolute path cut to its file name, so neither the
+    server's temporary folders nor its install show."""
+    return FOLDERS.sub("", message)
 
 
 def default_threads() -> int:
@@ -63,7 +77,7 @@ def _train_in_child(name: str, config: Any, settings: Any, out: str, events: Any
         for event in train_and_save(name, config, settings, pick_device(), Path(out), stop):
             events.put(("event", event))
         events.put(("done", None))
-    except Exception as err:  # reported to the user; the server never sees the traceback as a crash
+    except Exception as err:  # reported to the visitor; the server never sees the traceback as a crash
         events.put(("error", f"{type(err).__name__}: {err}"))
 
 
@@ -79,59 +93,57 @@ class Run:
     settings: Any
     folder: Path
     stop_signal: Any
-    state: str = "waiting"  # waiting, running, stopping, finished, stopped, failed
+    state: RunState = RunState.WAITING
     events: list[TrainEvent] = field(default_factory=list)
-    error: str = ""
+    error: str = ""  # why it failed, for the visitor: no server path in it
     checkpoint: Checkpoint | None = None
-    abandoned: bool = False  # the user left while it ran: its model is thrown away
     pid: int | None = None  # the training process, while there is one
 
     @property
     def active(self) -> bool:
-        return self.state in ("waiting", "running", "stopping")
+        return self.state in ACTIVE
 
     @property
     def path(self) -> Path:
         """The checkpoint's stem: name.safetensors and name.json once the run has ended."""
         return self.folder / self.name
 
-
-def model_bytes(checkpoint: Checkpoint) -> int:
-    """Memory a loaded model takes: its parameters and buffers."""
-    return sum(t.numel() * t.element_size() for t in checkpoint.model.state_dict().values())
+    @property
+    def stopped_because(self) -> str:
+        """Why the training loop ended itself early (its loss became non-finite), for the visitor; ""
+        when it completed, reached its time cap or was stopped."""
+        return self.events[-1].stopped_because if self.events else ""
 
 
 class Runs:
-    """Every user's training runs and trained models, with a global limit on concurrent runs."""
+    """Every visitor's training runs, with a global limit on concurrent runs: the waiting line, the
+    slots, one supervised process per run, Stop and time limits. A visitor is held on the shelf from
+    the moment their run joins the line until it has ended, and the run's model goes to the shelf."""
 
-    def __init__(self, root: Path | None = None, slots: int = 1, threads: int | None = None,
-                 max_waiting: int = 32, device: torch.device | None = None, model_budget: int = MODEL_BUDGET) -> None:
-        self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="genlab-runs-"))
-        self.device = device or pick_device()
+    def __init__(self, shelf: Shelf, slots: int = 1, threads: int | None = None, max_waiting: int = 32) -> None:
+        self.shelf = shelf
         self.slots, self.threads, self.max_waiting = slots, threads or default_threads(), max_waiting
         self.context = _context()
         self.lock = threading.Condition()
         self.waiting: list[Run] = []
         self.running: list[Run] = []
         self.latest: dict[str, Run] = {}
-        self.models: dict[str, list[Checkpoint]] = {}  # per user, oldest first; users least recently used first
-        self.model_budget = model_budget
-        self.set_aside: dict[str, None] = {}  # users whose models made room for others', oldest first
 
     def warm_up(self) -> None:
         """Start the fork server now, in the background, instead of on the first click."""
         threading.Thread(target=lambda: self.context.Process(target=_noop).start(), daemon=True).start()
 
     def start(self, user: str, name: str, config: Any, settings: Any) -> Run:
-        """Queue a run for this user; refused while the user already has one going or the line is full."""
+        """Queue a run for this visitor; refused while they already have one going or the line is full."""
         with self.lock:
             current = self.latest.get(user)
             if current is not None and current.active:
                 raise LiveError("You already have a training run going: stop it or let it finish first.")
             if len(self.waiting) >= self.max_waiting:
                 raise LiveError(f"{len(self.waiting)} runs are already waiting; please try again in a few minutes.")
-            folder = self.root / user / uuid.uuid4().hex[:12]
+            folder = self.shelf.folder(user) / uuid.uuid4().hex[:12]
             run = Run(user, name, config, settings, folder, self.context.Event())
+            self.shelf.hold(user)
             self.waiting.append(run)
             self.latest[user] = run
         threading.Thread(target=self._drive, args=(run,), daemon=True).start()
@@ -143,111 +155,59 @@ class Runs:
             return self.waiting.index(run) + 1 if run in self.waiting else 0
 
     def stop(self, user: str) -> Run | None:
-        """Stop the user's run: a waiting one leaves the line, a running one ends after its current step."""
+        """Stop the visitor's run: a waiting one leaves the line, a running one ends after its current step."""
         with self.lock:
             run = self.latest.get(user)
             if run is None or not run.active:
                 return run
-            if run.state == "waiting":
+            if run.state == RunState.WAITING:
                 self.waiting.remove(run)
-                run.state = "stopped"
+                run.state = RunState.STOPPED
                 self.lock.notify_all()
             else:
-                run.state = "stopping"
+                run.state = RunState.STOPPING
                 run.stop_signal.set()
             return run
 
-    def model(self, user: str, family: str) -> Checkpoint | None:
-        """The user's most recent model of a family (trained or uploaded), or None."""
-        with self.lock:
-            if user in self.models:
-                self.models[user] = self.models.pop(user)  # the most recently used now
-            mine = [c for c in self.models.get(user, []) if c.meta["family"] == family]
-        return mine[-1] if mine else None
-
-    def was_set_aside(self, user: str) -> bool:
-        """Whether this user's models were removed to keep the memory they take within the budget."""
-        with self.lock:
-            return user in self.set_aside
-
-    def add_upload(self, user: str, files: dict[str, bytes]) -> Checkpoint:
-        """A checkpoint a user uploads (its .safetensors and .json), validated like every other one."""
-        weights = [n for n in files if n.endswith(".safetensors")]
-        metas = [n for n in files if n.endswith(".json")]
-        if len(weights) != 1 or len(metas) != 1:
-            raise LiveError("Upload two files together: the model's .safetensors and its .json.")
-        folder = self.root / user / ("upload-" + uuid.uuid4().hex[:12])
-        folder.mkdir(parents=True)
-        weights_path, meta_path = checkpoint_paths(folder / "uploaded")
-        weights_path.write_bytes(files[weights[0]])
-        meta_path.write_bytes(files[metas[0]])
-        try:
-            checkpoint = load_checkpoint(folder / "uploaded", self.device)
-        except CheckpointError as err:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise LiveError(str(err).replace(str(folder / "uploaded"), "the upload")) from err
-        self._keep(user, checkpoint)
-        return checkpoint
-
-    def save_text(self, user: str, text: str) -> Path:
-        """A user's training text, kept in their folder for the run's process to read."""
-        path = self.root / user / f"text-{uuid.uuid4().hex[:12]}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
     def forget(self, user: str) -> None:
-        """A user left: stop their run and delete their models."""
-        run = self.stop(user)
+        """A visitor left: stop their run, and drop their models and files from the shelf (the files of a
+        run still ending go when it has ended, and its model is never kept)."""
+        self.stop(user)
         with self.lock:
-            self.models.pop(user, None)
             self.latest.pop(user, None)
-            self.set_aside.pop(user, None)
-            still_running = run is not None and run.active
-            if still_running:
-                run.abandoned = True
-        if not still_running:
-            shutil.rmtree(self.root / user, ignore_errors=True)
-
-    def _keep(self, user: str, checkpoint: Checkpoint) -> None:
-        """Keep the newest model of each architecture per user, within the memory budget for everyone's:
-        past it, the least recently used users' models go (memory and disk), never those of a user whose
-        run is going. A public Space must not run out of memory however many visitors come."""
-        with self.lock:
-            mine = [c for c in self.models.pop(user, []) if c.meta["arch"] != checkpoint.meta["arch"]]
-            self.models[user] = mine + [checkpoint]
-            self.set_aside.pop(user, None)
-            total = sum(model_bytes(c) for kept in self.models.values() for c in kept)
-            idle = [u for u in self.models if u != user and not (u in self.latest and self.latest[u].active)]
-            for oldest in idle:  # least recently used first
-                if total <= self.model_budget:
-                    break
-                total -= sum(map(model_bytes, self.models.pop(oldest)))
-                self.set_aside[oldest] = None
-                shutil.rmtree(self.root / oldest, ignore_errors=True)
-            while len(self.set_aside) > SET_ASIDE_REMEMBERED:
-                del self.set_aside[next(iter(self.set_aside))]
+        self.shelf.forget(user)
 
     def _drive(self, run: Run) -> None:
-        """Wait for a free slot, then train in a child process and collect what it reports."""
+        """Wait for a free slot, train, hand the model to the shelf, then end the run: in that order, so
+        a run shown as ended has its model on the shelf already."""
+        if not self._wait_for_slot(run):
+            self.shelf.release(run.user)  # stopped while it waited
+            return
+        try:
+            state, error = self._train(run)
+        except Exception as err:  # the supervisor's own fault still ends the run and frees its slot
+            state, error = RunState.FAILED, f"{type(err).__name__}: {err}"
+        self.shelf.release(run.user, run.checkpoint)
         with self.lock:
-            while run.state == "waiting" and (self.waiting[0] is not run or len(self.running) >= self.slots):
+            run.state, run.error = state, without_folders(error)
+            self.running.remove(run)
+            self.lock.notify_all()
+
+    def _wait_for_slot(self, run: Run) -> bool:
+        """Block until the run is first in line and a slot is free; False if it was stopped meanwhile."""
+        with self.lock:
+            while run.state == RunState.WAITING and (self.waiting[0] is not run or len(self.running) >= self.slots):
                 self.lock.wait()
-            if run.state != "waiting":
-                return  # stopped while it waited
+            if run.state != RunState.WAITING:
+                return False
             self.waiting.remove(run)
             self.running.append(run)
-            run.state = "running"
-        try:
-            self._train(run)
-        finally:
-            with self.lock:
-                self.running.remove(run)
-                self.lock.notify_all()
-            if run.abandoned:
-                shutil.rmtree(self.root / run.user, ignore_errors=True)
+            run.state = RunState.RUNNING
+            return True
 
-    def _train(self, run: Run) -> None:
+    def _train(self, run: Run) -> tuple[RunState, str]:
+        """Train in a child process, collecting what it reports, then load the checkpoint it saved into
+        run.checkpoint. Returns the state the run ends in and, if it failed, why."""
         run.folder.mkdir(parents=True, exist_ok=True)
         events = self.context.Queue()
         process = self.context.Process(
@@ -275,13 +235,10 @@ class Runs:
                 run.events.append(payload)
         process.join(timeout=10)
         if kind == "error":
-            run.state, run.error = "failed", payload
-            return
+            return RunState.FAILED, payload
         try:
-            run.checkpoint = load_checkpoint(run.path, self.device)
+            run.checkpoint = load_checkpoint(run.path, self.shelf.device)
         except CheckpointError as err:
-            run.state, run.error = "failed", str(err)
-            return
-        if not run.abandoned:
-            self._keep(run.user, run.checkpoint)
-        run.state = "stopped" if run.stop_signal.is_set() else "finished"
+            return RunState.FAILED, str(err)
+        ended_early = run.stop_signal.is_set() or run.stopped_because
+        return (RunState.STOPPED if ended_early else RunState.FINISHED), ""

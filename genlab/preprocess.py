@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
+from genlab.errors import RequestError
+
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest upload decoded
 MAX_FILE_BYTES = 20 * 1024 * 1024
 WORK_SIDE = 512  # the ink map is computed at most this large
@@ -23,7 +25,7 @@ TARGET_STROKE = 1.9  # median MNIST stroke width, in pixels of the 20x20 box (me
 MIN_CONTRAST = 0.08  # ink must differ from the background by 8% of full scale
 
 
-class InputError(ValueError):
+class InputError(RequestError):
     """Input a person can fix; the message is written for them."""
 
 

@@ -8,7 +8,7 @@ from genlab.latent import path
 from genlab.lines import NEWLINE, line_batch
 from genlab.models.text_vae import TextVAE
 from genlab.models.vae import kl_per_dim
-from genlab.text import TextError, encode
+from genlab.text import TextError, decode, encode
 
 MAX_COUNT = 32  # lines per request
 MAX_STEPS = 16  # points on a walk between two lines
@@ -20,21 +20,28 @@ class Line:
     unknown: str  # the characters it left out
 
 
-def read_line(text: str, model: TextVAE, what: str = "the line") -> Line:
+def read_line(text: str, model: TextVAE, what: str = "The line") -> Line:
     """A typed line for the model; refuses non-text, blank and over-long lines with a readable message."""
     if not isinstance(text, str):
-        raise TextError(f"{what} must be text, got {type(text).__name__}")
+        raise TextError(f"{what} must be text, got {type(text).__name__}.")
     limit = 2 * model.config.max_chars
     text = " ".join(text.split())  # one line: line breaks and runs of spaces become single spaces
     if len(text) > limit:
         raise TextError(f"{what} has {len(text)} characters; the model reads lines of up to {limit} "
-                        f"(it learned from lines of up to {model.config.max_chars})")
+                        f"(it learned from lines of up to {model.config.max_chars}).")
     vocab = model.config.vocab.replace(NEWLINE, "")
     encoded = encode(text, vocab)
-    known = "".join(vocab[i] for i in encoded.ids)
+    known = decode(encoded.ids, vocab)
     if not known.strip():
-        raise TextError(f"{what} is empty: type a line with letters the model knows")
+        raise TextError(f"{what} is empty: type a line with letters the model knows.")
     return Line(known, encoded.unknown)
+
+
+def left_out(*lines: Line) -> str:
+    """A note of the typed characters the model does not know ('' when it knows them all)."""
+    dropped = "".join(sorted({ch for line in lines for ch in line.unknown}))
+    return (f"Left out {len(dropped)} character(s) the model does not know: "
+            f"{', '.join(repr(c) for c in dropped[:20])}." if dropped else "")
 
 
 @torch.no_grad()

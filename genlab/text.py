@@ -1,12 +1,16 @@
 """Character text for the LSTM and the text VAE/GAN: vocabularies, encoding, and corpus splits."""
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
+
+from genlab.data import load_shakespeare
+from genlab.errors import RequestError
 
 MAX_TRAINING_TEXT = 5_000_000  # characters; a pasted or uploaded corpus beyond this is refused
 
 
-class TextError(ValueError):
+class TextError(RequestError):
     """Text that cannot be used as given: the message says why and what to do."""
 
 
@@ -30,6 +34,7 @@ def encode(text: str, vocab: str) -> Encoded:
 
 
 def decode(ids, vocab: str) -> str:
+    """The characters of these ids (a list or a 1-D tensor)."""
     return "".join(vocab[int(i)] for i in ids)
 
 
@@ -61,3 +66,11 @@ def decode_utf8(data: bytes) -> str:
     except UnicodeDecodeError as err:
         raise TextError(f"the text is not UTF-8 (byte {err.start}: {data[err.start:err.start + 1]!r}); "
                         "save it as UTF-8 and try again") from err
+
+
+def training_text(settings) -> str:
+    """What a text model learns from: the UTF-8 file its settings name (a visitor's text), else
+    tiny-shakespeare."""
+    if settings.text_file:
+        return decode_utf8(Path(settings.text_file).expanduser().read_bytes())
+    return load_shakespeare()

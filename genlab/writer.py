@@ -10,7 +10,7 @@ from typing import Iterator
 
 import torch
 
-from genlab.text import TextError, encode
+from genlab.text import TextError, decode, encode
 
 MAX_PROMPT = 4000  # characters
 MAX_LENGTH = 2000  # characters generated per request
@@ -43,6 +43,20 @@ class Sampling:
             raise bad("seed", self.seed, "a whole number from 0 to 2^63 - 1")
 
 
+def sampling_from(temperature: float, top_k: float, top_p: float, length: float, seed: float,
+                  greedy: bool) -> Sampling:
+    """Sampling settings from the values a request sent, refusing what cannot be honoured."""
+    def whole(value, what: str) -> int:
+        if value is None or isinstance(value, bool) or not math.isfinite(value) or value != int(value):
+            raise TextError(f"{what} must be a whole number; got {value!r}.")
+        return int(value)
+
+    sampling = Sampling(temperature=temperature, top_k=whole(top_k, "top-k"), top_p=top_p, greedy=bool(greedy),
+                        length=whole(length, "Length"), seed=whole(seed, "The seed"))
+    sampling.check()
+    return sampling
+
+
 def start_char(vocab: str) -> str:
     return "\n" if "\n" in vocab else vocab[0]
 
@@ -54,13 +68,22 @@ class Prompt:
     unknown: str  # characters the model does not know, dropped
 
 
+def notice(prompt: Prompt) -> str:
+    """What a person should know about how their prompt was read ('' when nothing)."""
+    note = (f"Left out {len(prompt.unknown)} character(s) the model does not know: "
+            f"{', '.join(repr(c) for c in prompt.unknown[:20])}." if prompt.unknown else "")
+    if not prompt.text:
+        note = (note + " The text starts from the model's start state.").strip()
+    return note
+
+
 def read_prompt(prompt: str, vocab: str) -> Prompt:
     if not isinstance(prompt, str):
         raise TextError(f"the prompt must be text, got {type(prompt).__name__}")
     if len(prompt) > MAX_PROMPT:
         raise TextError(f"the prompt has {len(prompt):,} characters; the cap is {MAX_PROMPT:,}")
     encoded = encode(start_char(vocab) + prompt, vocab)
-    return Prompt(encoded.ids, "".join(vocab[i] for i in encoded.ids[1:]), encoded.unknown)
+    return Prompt(encoded.ids, decode(encoded.ids[1:], vocab), encoded.unknown)
 
 
 def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> int:

@@ -12,10 +12,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GENLAB_DATA", str(ROOT.parent / "shared" / "data"))
 
-from genlab.checkpoint import load_checkpoint  # noqa: E402
+from genlab.checkpoint import checkpoint_dir, load_checkpoint  # noqa: E402
 from genlab.data import load_mnist  # noqa: E402
 
-CHECKPOINTS = Path(os.environ.get("GENLAB_CHECKPOINTS", ROOT / "checkpoints"))
+CHECKPOINTS = checkpoint_dir()  # the app's: GENLAB_CHECKPOINTS, else the committed ones
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +56,12 @@ def running_app(tmp_path_factory):
     yield client
     client.close()
     demo.close()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", action="store_true", default=False,
+                     help="browser tests: write the README's screenshots to docs/screenshots/ "
+                          "(without it they are taken but kept in the test's temporary folder)")
 
 
 REPORTS = pytest.StashKey[dict]()  # item.stash[REPORTS]["setup" | "call" | "teardown"]: that phase's report

@@ -30,7 +30,8 @@ from PIL import Image
 
 from conftest import CHECKPOINTS, draw_like_a_person
 from genlab.checkpoint import CheckpointError, load_checkpoint
-from genlab.recipes import KNOBS, RECIPES
+from genlab.families import ARCHITECTURES
+from genlab.recipes import KNOBS
 
 SLIDERS = 16  # latent sliders of the VAE explorer, shown or not
 ZEROS = (0.0,) * SLIDERS
@@ -344,8 +345,10 @@ def still_serves(client: Client, endpoint: str, files: Files) -> None:
 
 def knobs(name: str, **changes) -> list:
     """The recipe's defaults in API order (another recipe's default for a knob it ignores), some changed."""
-    fallback = {key: next(r.knobs[key].default for r in RECIPES.values() if key in r.knobs) for key in KNOBS}
-    values = {key: RECIPES[name].knobs[key].default if key in RECIPES[name].knobs else fallback[key] for key in KNOBS}
+    recipes = [a.recipe for a in ARCHITECTURES.values()]
+    fallback = {key: next(r.knobs[key].default for r in recipes if key in r.knobs) for key in KNOBS}
+    recipe = ARCHITECTURES[name].recipe
+    values = {key: recipe.knobs[key].default if key in recipe.knobs else fallback[key] for key in KNOBS}
     values.update(changes)
     return [values[key] for key in KNOBS]
 
@@ -589,6 +592,15 @@ def test_every_public_endpoint_is_covered(running_app):
     assert with_inputs == {param.values[0] for param in BAD}, "every endpoint with inputs has bad values"
     for name, good in GOOD.items():
         assert len(good.args) == len(endpoints[name]["parameters"]), f"{name}'s good call names every input"
+
+
+def test_every_parameter_is_named_for_what_it_holds(running_app):
+    """view_api reads as documentation: no endpoint lists a parameter Gradio had to number."""
+    for name, info in public_endpoints(running_app).items():
+        unnamed = [p["parameter_name"] for p in info["parameters"] if re.fullmatch(r"param_\d+", p["parameter_name"])]
+        assert not unnamed, f"{name} has unnamed parameters {unnamed}"
+    decode = [p["parameter_name"] for p in public_endpoints(running_app)["/decode"]["parameters"]]
+    assert decode == ["model", *(f"z{i}" for i in range(1, SLIDERS + 1))]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,6 @@
 """The running app, driven through gradio_client the way an API user (or the browser) drives it."""
+import io
+
 import numpy as np
 import pytest
 from gradio_client import handle_file
@@ -15,7 +17,7 @@ def save(array: np.ndarray, path) -> str:
 def test_the_api_lists_the_classify_endpoint(running_app):
     endpoints = running_app.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert "/classify" in endpoints
-    assert [p["parameter_name"] for p in endpoints["/classify"]["parameters"]] == ["image_path", "model_name"]
+    assert [p["parameter_name"] for p in endpoints["/classify"]["parameters"]] == ["image", "model"]
 
 
 @pytest.mark.parametrize("model", ["cnn", "mlp"])
@@ -60,12 +62,14 @@ def test_pictures_the_app_makes_are_whole_even_when_many_requests_make_the_same_
     half-written staging file is left behind."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ui.common import cached_png
+    from ui.components import cached_file
 
     picture = Image.fromarray(np.random.default_rng(0).integers(0, 255, (224, 224, 3), dtype=np.uint8))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
 
     def cache_and_read(_: int) -> tuple[str, tuple]:
-        path = cached_png(picture, tmp_path)
+        path = cached_file(buffer.getvalue(), "image.png", tmp_path)
         return path, np.asarray(Image.open(path)).shape
 
     with ThreadPoolExecutor(16) as pool:

@@ -2,8 +2,13 @@
 and keyboard, and sees what they should. Each test is one user's story.
 
 Chromium is started once for the module; every test opens the app in a new page (a new visitor,
-a new Gradio session). A failing test leaves a full-page screenshot in tests/artifacts/; passing
-story tests refresh the README's screenshots in docs/screenshots/.
+a new Gradio session). A failing test leaves a full-page screenshot in tests/artifacts/.
+
+The story tests also take the README's screenshots. A plain run keeps them in the test's temporary
+folder and leaves docs/screenshots/ (and `git status`) as it was; to refresh the README's pictures,
+run the browser tests with --screenshots, and each passing story writes its docs/screenshots/NAME.png:
+
+    python -m pytest tests/test_browser.py --screenshots
 
 Needs Chromium: Debian's package at /usr/bin/chromium (`apt-get install chromium`), or the path of
 any Chromium/Chrome in GENLAB_CHROMIUM."""
@@ -67,9 +72,33 @@ def page(context: BrowserContext, running_app, request) -> Page:
     page.close()
 
 
+def readme_screenshot_folder(config: pytest.Config, tmp_path: Path) -> Path:
+    """Where a passing story test writes its README screenshots: docs/screenshots/ when the run was
+    asked to refresh them (--screenshots), else the test's temporary folder, outside the tree."""
+    return SCREENSHOTS if config.getoption("screenshots") else tmp_path / "screenshots"
+
+
+def readme_screenshots_now() -> dict[str, tuple[bytes, int]]:
+    """Each PNG in docs/screenshots/: its bytes and modification time (ns)."""
+    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in sorted(SCREENSHOTS.glob("*.png"))}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def readme_screenshots_untouched(request):
+    """A run without --screenshots leaves docs/screenshots/ as it found it: no file written,
+    rewritten or added (checked when the module's tests are done; a failure shows as an error)."""
+    if request.config.getoption("screenshots"):
+        yield
+        return
+    before = readme_screenshots_now()
+    yield
+    assert readme_screenshots_now() == before, "a run without --screenshots changed docs/screenshots/"
+
+
 @pytest.fixture
-def readme_screenshot(request):
-    """Take a screenshot for the README now; it is written to docs/screenshots/ only if the test passes."""
+def readme_screenshot(request, tmp_path):
+    """Take a screenshot for the README now; if the test passes it is written to docs/screenshots/
+    (with --screenshots) or to the test's temporary folder (without)."""
     taken: dict[str, bytes] = {}
 
     def take(page: Page, name: str) -> None:
@@ -79,9 +108,10 @@ def readme_screenshot(request):
     yield take
     reports = request.node.stash.get(REPORTS, {})
     if "call" in reports and reports["call"].passed:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        folder = readme_screenshot_folder(request.config, tmp_path)
+        folder.mkdir(parents=True, exist_ok=True)
         for name, png in taken.items():
-            (SCREENSHOTS / f"{name}.png").write_bytes(png)
+            (folder / f"{name}.png").write_bytes(png)
 
 
 def open_tab(page: Page, name: str) -> Locator:
@@ -131,6 +161,19 @@ def draw_a_seven(page: Page, panel: Locator) -> None:
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
     u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
     stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])
+
+
+def test_readme_screenshots_are_written_to_docs_only_with_the_option(tmp_path):
+    class Config:  # just the part of pytest's config the fixture reads
+        def __init__(self, screenshots: bool):
+            self.screenshots = screenshots
+
+        def getoption(self, name: str) -> bool:
+            return {"screenshots": self.screenshots}[name]
+
+    assert readme_screenshot_folder(Config(screenshots=True), tmp_path) == SCREENSHOTS
+    plain = readme_screenshot_folder(Config(screenshots=False), tmp_path)
+    assert plain.is_relative_to(tmp_path) and not plain.is_relative_to(ROOT)
 
 
 def test_every_tab_opens_and_shows_its_main_widgets(page):

@@ -113,11 +113,10 @@ def test_the_2d_map_cache_keeps_the_latest_models_only(mnist_test):
     """A long-lived Space sees many users' own 2-D VAEs: their maps are kept for the latest few, not forever."""
     from dataclasses import replace
 
-    from ui.common import Lab
-    from ui.explore import MAPS_KEPT, Explorer
+    from genlab.explorer import MAPS_KEPT, Explorer
 
     vae2d = load_checkpoint(CHECKPOINTS / "vae2d")
-    explorer = Explorer(Lab(device=torch.device("cpu"), checkpoints={"vae2d": vae2d}))
+    explorer = Explorer(reader=None, device=torch.device("cpu"))
     users = [replace(vae2d, path=vae2d.path.parent / f"user{i}" / "vae2d") for i in range(MAPS_KEPT + 2)]
     first = explorer.map_parts(users[0])
     for checkpoint in users[1:]:

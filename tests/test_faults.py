@@ -8,15 +8,16 @@ import signal
 import time
 from urllib.request import urlopen
 
-import gradio as gr
 import pytest
 import torch
 from gradio_client import Client
 
 from conftest import CHECKPOINTS
-from genlab.live import Runs, model_bytes
-from genlab.recipes import RECIPES
-from ui.common import Lab
+from genlab.errors import RequestError
+from genlab.families import ARCHITECTURES, family_of
+from genlab.lab import Lab
+from genlab.live import Runs, RunState
+from genlab.shelf import Shelf, model_bytes
 
 
 @pytest.fixture(scope="module")
@@ -57,52 +58,58 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def live_run(name: str, **changes) -> tuple:
+    """(config, settings) of a Train-tab run of this architecture: its recipe's defaults, some changed."""
+    architecture = ARCHITECTURES[name]
+    return family_of(name).build(architecture, {**architecture.recipe.defaults(), **changes})
+
+
 def test_a_training_process_killed_midway_harms_nobody(tmp_path):
     pretrained = {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")}
-    runs = Runs(root=tmp_path)
-    quick = RECIPES["mlp"].build("mlp", {**RECIPES["mlp"].defaults(), "epochs": 0.05})
+    runs = Runs(Shelf(root=tmp_path))
+    quick = live_run("mlp", epochs=0.05)
     first = runs.start("alice", "mlp", *quick)
     other = runs.start("bob", "mlp", *quick)
     for run in (first, other):
         while run.active:
             time.sleep(0.1)
-    assert first.state == other.state == "finished"
+    assert first.state == other.state == RunState.FINISHED
 
-    long_run = runs.start("alice", "cnn", *RECIPES["cnn"].build("cnn", {**RECIPES["cnn"].defaults(), "epochs": 5}))
+    long_run = runs.start("alice", "cnn", *live_run("cnn", epochs=5))
     while not long_run.events:
         assert long_run.active, long_run.error
         time.sleep(0.1)
     os.kill(long_run.pid, signal.SIGKILL)
     while long_run.active:
         time.sleep(0.1)
-    assert long_run.state == "failed" and "ended unexpectedly" in long_run.error
+    assert long_run.state == RunState.FAILED and "ended unexpectedly" in long_run.error
 
-    assert runs.model("alice", "classifier") is first.checkpoint, "alice keeps the model she had"
-    assert runs.model("bob", "classifier") is other.checkpoint, "bob's model is untouched"
+    assert runs.shelf.model("alice", "classifier") is first.checkpoint, "alice keeps the model she had"
+    assert runs.shelf.model("bob", "classifier") is other.checkpoint, "bob's model is untouched"
     assert {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")} == pretrained
     again = runs.start("alice", "mlp", *quick)
     while again.active:
         time.sleep(0.1)
-    assert again.state == "finished", "the trainer keeps serving after a crash"
+    assert again.state == RunState.FINISHED, "the trainer keeps serving after a crash"
 
 
 def test_visitors_models_stay_within_the_memory_budget_least_recently_used_going_first(tmp_path):
     """However many visitors upload or train models, those kept in memory stay within the budget: the
     models of whoever used theirs least recently go (files too), and that visitor is told why."""
     files = {name: (CHECKPOINTS / name).read_bytes() for name in ("cnn.safetensors", "cnn.json")}
-    runs = Runs(root=tmp_path, device=torch.device("cpu"))
-    runs.model_budget = int(2.5 * model_bytes(runs.add_upload("ann", files)))  # room for two CNNs
-    runs.add_upload("bob", files)
-    assert runs.model("ann", "classifier") is not None  # ann uses hers: bob's is now the least recent
-    runs.add_upload("cy", files)
-    assert runs.model("bob", "classifier") is None and runs.was_set_aside("bob")
+    shelf = Shelf(root=tmp_path, device=torch.device("cpu"))
+    shelf.budget = int(2.5 * model_bytes(shelf.add_upload("ann", files)))  # room for two CNNs
+    shelf.add_upload("bob", files)
+    assert shelf.model("ann", "classifier") is not None  # ann uses hers: bob's is now the least recent
+    shelf.add_upload("cy", files)
+    assert shelf.model("bob", "classifier") is None and shelf.was_set_aside("bob")
     assert not (tmp_path / "bob").exists(), "bob's files went with his model"
-    assert runs.model("cy", "classifier") is not None and runs.model("ann", "classifier") is not None
+    assert shelf.model("cy", "classifier") is not None and shelf.model("ann", "classifier") is not None
 
-    lab = Lab(device=torch.device("cpu"), checkpoints={}, runs=runs)
-    with pytest.raises(gr.Error, match="Your models were removed to make room for other visitors'"):
-        lab.checkpoint("mine", "classifier", gr.Request(session_hash="bob"))
+    lab = Lab(torch.device("cpu"), checkpoints={}, errors={}, shelf=shelf)
+    with pytest.raises(RequestError, match="Your models were removed to make room for other visitors'"):
+        lab.checkpoint("mine", "classifier", "bob")
 
-    runs.add_upload("bob", files)  # bob comes back; cy, now the least recent, makes room
-    assert runs.model("bob", "classifier") is not None and not runs.was_set_aside("bob")
-    assert runs.was_set_aside("cy") and runs.model("ann", "classifier") is not None
+    shelf.add_upload("bob", files)  # bob comes back; cy, now the least recent, makes room
+    assert shelf.model("bob", "classifier") is not None and not shelf.was_set_aside("bob")
+    assert shelf.was_set_aside("cy") and shelf.model("ann", "classifier") is not None

@@ -17,7 +17,7 @@ def mnist_train():
     return load_mnist(train=True)
 
 
-# The conditional GAN must read as the digit asked for at least 97% of the time (the target);
+# The conditional GAN must read as the digit asked for at least 97% of the time (the bar the README states);
 # the FID ceilings and the rarest-digit floors catch regressions, and the metadata must tell the truth.
 @pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 40.0, 0.03), ("dcgan", 30.0, 0.02),
                                                             ("cdcgan", 5.0, 0.08)])

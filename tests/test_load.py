@@ -5,7 +5,7 @@ short in Gradio's file cache)."""
 from gradio_client import Client
 from PIL import Image
 
-from genlab.bench import load_test
+from benchmarks.load import load_test
 
 USERS = 8
 SECONDS = 15

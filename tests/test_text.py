@@ -17,7 +17,7 @@ from genlab.train.lstm import LSTMTraining, train_lstm
 from genlab.writer import Sampling, insight, read_prompt, write
 
 CPU = torch.device("cpu")
-VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the target)
+VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the bar the README states)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from genlab.lines import distinct_ngrams, is_speaker, line_batch, line_statistic
 from genlab.metrics import text_vae_metrics
 from genlab.sentences import from_prior, read_line, rebuild, walk
 from genlab.text import TextError
-from genlab.train import train_and_save
+from genlab.training import train_and_save
 from genlab.train.text_gan import TextGANTraining, text_gan_metrics
 from genlab.train.text_vae import TextVAETraining
 from genlab.models.text_gan import TextGANConfig

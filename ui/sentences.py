@@ -1,16 +1,16 @@
 """Sentences tab: a sentence VAE. Rebuild a typed line from its code, walk the latent line between
-two lines, and write new lines from the prior."""
+two lines, and write new lines from the prior. genlab.sentences does the work."""
 import html
-import secrets
 
 import gradio as gr
 
-from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, read_line, rebuild, walk
-from genlab.text import TextError
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, on_gpu
+from genlab.lab import Lab
+from genlab.seeds import MAX_SEED, new_seed
+from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
+from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.components import NumberSlider, WholeNumber
 
-NAMES = {"textvae": "Sentence VAE (tiny-shakespeare lines)", MINE: "Mine (from the Train tab)"}
-MAX_SEED = 2**32 - 1
+TITLES = {"textvae": "Sentence VAE (tiny-shakespeare lines)"}
 
 
 def numbered(lines: list[str]) -> str:
@@ -20,51 +20,40 @@ def numbered(lines: list[str]) -> str:
 
 
 def build(lab: Lab) -> None:
-    names = [n for n in NAMES if n in lab.checkpoints or n in lab.errors]
+    choices = model_choices(lab, TITLES)
 
-    def vae(name: str, request: gr.Request | None):
-        return lab.checkpoint(name, "textvae", request).model
+    def vae(model: str, request: gr.Request | None):
+        return lab.checkpoint(model, "textvae", user_of(request)).model
 
-    def line(text: str, model, what: str):
-        try:
-            return read_line(text, model, what)
-        except TextError as err:
-            raise gr.Error(str(err)[0].upper() + str(err)[1:] + ".") from None
-
-    def notice(*lines) -> str:
-        dropped = "".join(sorted({ch for line in lines for ch in line.unknown}))
-        return (f"Left out {len(dropped)} character(s) the model does not know: "
-                f"{', '.join(repr(c) for c in dropped[:20])}." if dropped else "")
-
-    def reconstruct(name: str, text: str, seed: float, request: gr.Request):
+    def reconstruct(model: str, line: str, seed: float, request: gr.Request):
         """The line rebuilt from its code, and from four draws of q(z|line)."""
-        model = vae(name, request)
-        typed = line(text, model, "The line")
-        best, draws, kl = rebuild(model, typed.text, lab.device, samples=4, seed=int(seed))
+        text_vae = vae(model, request)
+        typed = read_line(line, text_vae, "The line")
+        best, draws, kl = rebuild(text_vae, typed.text, lab.device, samples=4, seed=int(seed))
         return (best, numbered(draws),
-                f"The code holds {kl:.1f} nats about this line (its KL from the prior). {notice(typed)}".strip())
+                f"The code holds {kl:.1f} nats about this line (its KL from the prior). {left_out(typed)}".strip())
 
-    def interpolate(name: str, first: str, second: str, steps: float, spherical: bool, request: gr.Request):
+    def interpolate(model: str, first: str, second: str, steps: float, spherical: bool, request: gr.Request):
         """Lines decoded at evenly spaced codes from the first line's to the second's."""
-        model = vae(name, request)
-        a, b = line(first, model, "The first line"), line(second, model, "The second line")
-        return numbered(walk(model, a.text, b.text, int(steps), lab.device, spherical)), notice(a, b)
+        text_vae = vae(model, request)
+        a, b = read_line(first, text_vae, "The first line"), read_line(second, text_vae, "The second line")
+        return numbered(walk(text_vae, a.text, b.text, int(steps), lab.device, spherical)), left_out(a, b)
 
-    def sample(name: str, count: float, temperature: float, seed: float, request: gr.Request):
+    def sample(model: str, count: float, temperature: float, seed: float, request: gr.Request):
         """New lines from codes drawn from the prior."""
-        return numbered(from_prior(vae(name, request), int(count), lab.device, temperature, int(seed)))
+        return numbered(from_prior(vae(model, request), int(count), lab.device, temperature, int(seed)))
 
-    def new_seed(name: str, count: float, temperature: float, request: gr.Request):
-        seed = secrets.randbelow(MAX_SEED + 1)
-        return seed, sample(name, count, temperature, seed, request)
+    def new_seed_sample(model: str, count: float, temperature: float, request: gr.Request):
+        seed = new_seed()
+        return seed, sample(model, count, temperature, seed, request)
 
     with gr.Tab("Sentences", id="sentences"):
-        if not names:
+        if not lab.names("textvae"):
             gr.Markdown("No pretrained sentence VAE is loaded: train one of your own in the Train tab.")
         gr.Markdown("A sentence VAE reads a line of verse into a 32-number code and writes a line back from "
                     "any code. Codes close together give similar lines, so the space between two lines is "
                     "full of lines too.")
-        model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=(names + [MINE])[0], label="Model")
+        model = gr.Radio(choices, value=choices[0][1], label="Model")
         with gr.Row():
             with gr.Column():
                 gr.Markdown("### Walk from one line to another")
@@ -95,9 +84,11 @@ def build(lab: Lab) -> None:
             seed_button = gr.Button("New seed")
         sampled = gr.HTML(elem_id="prior-lines")
 
-        walk_button.click(on_gpu(interpolate), [model, first, second, steps, spherical], [walked, walk_note],
+        walk_button.click(runs_a_model(interpolate), [model, first, second, steps, spherical], [walked, walk_note],
                           api_name="walk_lines", **CHEAP)
-        rebuild_button.click(on_gpu(reconstruct), [model, typed, draw_seed], [rebuilt, draws, rebuild_note],
+        rebuild_button.click(runs_a_model(reconstruct), [model, typed, draw_seed], [rebuilt, draws, rebuild_note],
                              api_name="rebuild_line", **CHEAP)
-        sample_button.click(on_gpu(sample), [model, count, temperature, seed], sampled, api_name="prior_lines", **CHEAP)
-        seed_button.click(on_gpu(new_seed), [model, count, temperature], [seed, sampled], api_name="new_lines_seed", **CHEAP)
+        sample_button.click(runs_a_model(sample), [model, count, temperature, seed], sampled, api_name="prior_lines",
+                            **CHEAP)
+        seed_button.click(runs_a_model(new_seed_sample), [model, count, temperature], [seed, sampled],
+                          api_name="new_lines_seed", **CHEAP)

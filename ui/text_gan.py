@@ -1,32 +1,33 @@
 """Text GAN tab: lines from the adversarially trained generator beside lines from the same generator
-before adversarial training and from the character LSTM, with how each set reads to the LSTM."""
+before adversarial training and from the character LSTM, with how each set reads to the LSTM.
+genlab.compare_lines does the work."""
 import html
-import secrets
 
 import gradio as gr
 
-from genlab.lines import line_statistics, lm_lines, sample_lines
-from ui.common import CHEAP, MINE, Lab, NumberSlider, WholeNumber, on_gpu
+from genlab.compare_lines import MAX_COUNT, Written, compare
+from genlab.lab import Lab
+from genlab.seeds import MAX_SEED, new_seed
+from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.components import NumberSlider, WholeNumber
 
-NAMES = {"textgan": "Text GAN (tiny-shakespeare lines)", MINE: "Mine (from the Train tab)"}
-MAX_COUNT = 32
-MAX_SEED = 2**32 - 1
-COLUMNS = ("Text GAN", "Before adversarial training", "Character LSTM")
+TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
 
 
-def comparison_html(columns: dict[str, list[str]], stats: dict[str, dict]) -> str:
-    """The three sets of lines side by side, with the measurements of each under its column."""
-    head = "".join(f"<th>{html.escape(name)}</th>" for name in columns)
+def comparison_html(written: dict[str, Written]) -> str:
+    """The sets of lines side by side, with the measurements of each under its column."""
+    head = "".join(f"<th>{html.escape(who)}</th>" for who in written)
     rows = []
-    for i in range(max(len(lines) for lines in columns.values())):
-        cells = "".join(f"<td><code>{html.escape(lines[i]) if i < len(lines) else ''}</code></td>"
-                        for lines in columns.values())
+    for i in range(max(len(w.lines) for w in written.values())):
+        cells = "".join(f"<td><code>{html.escape(w.lines[i]) if i < len(w.lines) else ''}</code></td>"
+                        for w in written.values())
         rows.append(f"<tr>{cells}</tr>")
-    def measured(name: str) -> str:
-        s = stats[name]
-        judged = f"{s['judge_nats_per_char']:.2f} nats/char to the LSTM<br>" if "judge_nats_per_char" in s else ""
-        return f"{judged}distinct 3-grams {s['distinct_3']:.0%}, mean {s['mean_chars']:.0f} chars"
-    foot = "".join(f"<td><small>{measured(name)}</small></td>" for name in columns)
+
+    def measured(stats: dict) -> str:
+        judged = f"{stats['judge_nats_per_char']:.2f} nats/char to the LSTM<br>" if "judge_nats_per_char" in stats else ""
+        return f"{judged}distinct 3-grams {stats['distinct_3']:.0%}, mean {stats['mean_chars']:.0f} chars"
+
+    foot = "".join(f"<td><small>{measured(w.statistics)}</small></td>" for w in written.values())
     return f"<table><tr>{head}</tr>{''.join(rows)}<tr>{foot}</tr></table>"
 
 
@@ -46,34 +47,26 @@ def stored_table(metrics: dict) -> str:
 
 
 def build(lab: Lab) -> None:
-    names = [n for n in NAMES if n in lab.checkpoints or n in lab.errors]
-    judge = lab.checkpoints["lstm"].model if "lstm" in lab.checkpoints else None
+    choices = model_choices(lab, TITLES)
 
-    def sample(name: str, count: float, temperature: float, seed: float, request: gr.Request):
-        """count lines from each generator at this temperature and seed, side by side."""
-        checkpoint = lab.checkpoint(name, "textgan", request)
-        model, count, seed = checkpoint.model, int(count), int(seed)
-        chars = model.config.max_chars
-        columns = {COLUMNS[0]: sample_lines(model.generator, count, chars, lab.device, temperature, seed),
-                   COLUMNS[1]: sample_lines(model.pretrained, count, chars, lab.device, temperature, seed)}
-        same_text = judge is not None and judge.config.vocab == model.config.vocab
-        if same_text:
-            columns[COLUMNS[2]] = lm_lines(judge, count, chars, lab.device, temperature, seed)
-        stats = {k: line_statistics(v, judge if same_text else None, lab.device) for k, v in columns.items()}
-        return comparison_html(columns, stats), stored_table(checkpoint.meta["metrics"])
+    def sample(model: str, count: float, temperature: float, seed: float, request: gr.Request):
+        """`count` lines from each generator at this temperature and seed, side by side."""
+        checkpoint = lab.checkpoint(model, "textgan", user_of(request))
+        written = compare(checkpoint.model, lab.judge("lstm"), count, temperature, seed, lab.device)
+        return comparison_html(written), stored_table(checkpoint.meta["metrics"])
 
-    def new_seed(name: str, count: float, temperature: float, request: gr.Request):
-        seed = secrets.randbelow(MAX_SEED + 1)
-        return seed, *sample(name, count, temperature, seed, request)
+    def new_seed_sample(model: str, count: float, temperature: float, request: gr.Request):
+        seed = new_seed()
+        return seed, *sample(model, count, temperature, seed, request)
 
     with gr.Tab("Text GAN", id="textgan"):
-        if not names:
+        if not lab.names("textgan"):
             gr.Markdown("No pretrained text GAN is loaded: train one of your own in the Train tab.")
         gr.Markdown("A character LSTM trained as a GAN's generator: a critic reads whole lines and the "
                     "generator learns to fool it, through Gumbel-softmax samples. Beside it: the same "
                     "generator before adversarial training (plain maximum likelihood), and the character "
                     "LSTM of the Text tab writing lines of the same kind. The LSTM also judges every line.")
-        model = gr.Radio([(NAMES[n], n) for n in names + [MINE]], value=(names + [MINE])[0], label="Model")
+        model = gr.Radio(choices, value=choices[0][1], label="Model")
         with gr.Row():
             count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each")
             temperature = NumberSlider(0.1, 2.0, value=1.0, step=0.05,
@@ -85,7 +78,7 @@ def build(lab: Lab) -> None:
         compared = gr.HTML()
         stored = gr.Markdown()
 
-        sample_button.click(on_gpu(sample), [model, count, temperature, seed], [compared, stored], api_name="sample_text_gan",
-                            **CHEAP)
-        seed_button.click(on_gpu(new_seed), [model, count, temperature], [seed, compared, stored],
+        sample_button.click(runs_a_model(sample), [model, count, temperature, seed], [compared, stored],
+                            api_name="sample_text_gan", **CHEAP)
+        seed_button.click(runs_a_model(new_seed_sample), [model, count, temperature], [seed, compared, stored],
                           api_name="new_text_gan_seed", **CHEAP)

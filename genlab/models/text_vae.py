@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from genlab.lines import NEWLINE, LineBatch
+from genlab.lines import NEWLINE, LineBatch, first_lines
 from genlab.models.lstm import LSTMStep
 
 
@@ -92,9 +92,5 @@ class TextVAE(nn.Module):
             if ended.all():
                 break
             ids = next_ids.to(z.device)
-        lines = []
-        for row in torch.stack(chosen, 1).tolist():
-            text = "".join(vocab[i] for i in row)
-            lines.append(text.split(NEWLINE)[0])
-        return lines
+        return first_lines(torch.stack(chosen, 1), vocab)
 

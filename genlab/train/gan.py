@@ -11,7 +11,7 @@ from genlab.data import ImageSplit
 from genlab.images import image_grid
 from genlab.metrics import fid_floor, sample_quality
 from genlab.models.gan import GAN
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, shuffled_batches
 
 
 @dataclass
@@ -95,17 +95,15 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
                       + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
             if real_digits is not None:  # D learns to name real digits only, so it cannot learn G's mistakes
                 d_loss = d_loss + settings.aux_weight * F.cross_entropy(real_digits, real_labels)
-            d_opt.zero_grad(set_to_none=True)
-            d_loss.backward()
-            d_opt.step()
+            if not descend(d_opt, d_loss, clock):
+                break
         fake, fake_labels = fake_batch(settings.batch_size)
         g_logits, g_digits = model.discriminator.judge(fake, fake_labels)
         g_loss = F.binary_cross_entropy_with_logits(g_logits, torch.ones_like(g_logits))  # non-saturating
         if g_digits is not None:
             g_loss = g_loss + settings.aux_weight * F.cross_entropy(g_digits, fake_labels)
-        g_opt.zero_grad(set_to_none=True)
-        g_loss.backward()
-        g_opt.step()
+        if not descend(g_opt, g_loss, clock):
+            break
         step += 1
         running.add(d_loss=d_loss.detach(), g_loss=g_loss.detach(), d_real=torch.sigmoid(real_logits).mean().detach(),
                     d_fake=torch.sigmoid(fake_logits).mean().detach())

@@ -1,4 +1,5 @@
-"""What every family's training loop shares: the progress event it yields and the clock that caps it."""
+"""What every family's training loop shares: the progress event it yields, the clock that decides
+when it ends, and the gradient step that refuses to make its weights non-finite."""
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -19,7 +20,9 @@ class TrainEvent:
 
     `losses` are running means since the last event; `metrics` hold evaluations (test accuracy,
     ELBO, ...) when the loop measured them at this step; `preview` is an image (uint8 array) or a
-    text sample, or None; `done` marks the last event, after the final evaluation.
+    text sample, or None; `done` marks the last event, after the final evaluation. `stopped_because`
+    says, for a person, why the loop ended itself early (its loss became non-finite); it is empty
+    when the run completed, reached its time cap or was asked to stop.
     """
 
     step: int
@@ -30,6 +33,7 @@ class TrainEvent:
     metrics: dict[str, Any] = field(default_factory=dict)
     preview: np.ndarray | str | None = None
     done: bool = False
+    stopped_because: str = ""
 
     @property
     def fraction(self) -> float:
@@ -47,7 +51,7 @@ class TrainEvent:
         parts = [f"step {self.step}/{self.total_steps}", f"epoch {self.epoch:.2f}", f"{self.elapsed:.0f}s"]
         parts += [f"{k} {v:.4f}" for k, v in self.losses.items()]
         parts += [f"{k} {v:.4f}" for k, v in self.metrics.items() if isinstance(v, float)]
-        return "  ".join(parts)
+        return "  ".join(parts + [self.stopped_because] if self.stopped_because else parts)
 
 
 class RunningMean:
@@ -69,7 +73,8 @@ class RunningMean:
 
 
 class Clock:
-    """Elapsed time of a run, its wall-time cap (None: no cap) and an optional stop signal.
+    """Elapsed time of a run, its wall-time cap (None: no cap), an optional stop signal, and the
+    reason the loop halted itself, if it did.
 
     Loops ask `should_stop()` every step, so a Stop button takes effect within one step and the
     loop still ends with its final evaluation of what it has learned so far.
@@ -79,15 +84,20 @@ class Clock:
         self.start = time.perf_counter()
         self.max_seconds = max_seconds
         self.stop = stop
+        self.halted_because = ""
 
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
     def should_stop(self) -> bool:
-        if self.stop is not None and self.stop.is_set():
+        if self.halted_because or (self.stop is not None and self.stop.is_set()):
             return True
         return self.max_seconds is not None and self.elapsed >= self.max_seconds
+
+    def halt(self, because: str) -> None:
+        """End the run at this step for a reason its final event tells the person who started it."""
+        self.halted_because = because
 
 
 def shuffled_batches(n: int, batch_size: int, generator: torch.Generator):
@@ -127,9 +137,40 @@ class Schedule:
         return peak * 0.5 * (1.0 + np.cos(np.pi * min(1.0, progress)))
 
     def event(self, step: int, clock: Clock, running: RunningMean, **fields) -> TrainEvent:
-        return TrainEvent(step, self.total_steps, step / self.steps_per_epoch, clock.elapsed, running.read(), **fields)
+        return TrainEvent(step, self.total_steps, step / self.steps_per_epoch, clock.elapsed, running.read(),
+                          stopped_because=clock.halted_because, **fields)
 
 
 def set_lr(optimizer: torch.optim.Optimizer, lr: float) -> None:
     for group in optimizer.param_groups:
         group["lr"] = lr
+
+
+NON_FINITE = ("the {} became non-finite (NaN or infinite), so the run stopped there; the model keeps its "
+              "weights from the step before. A lower learning rate may help.")
+
+
+def descend(optimizer: torch.optim.Optimizer, loss: torch.Tensor, clock: Clock, max_norm: float | None = None) -> bool:
+    """One gradient step on `loss`, its gradients clipped to `max_norm` if given; False, with no step
+    taken, once the run has halted.
+
+    A diverging run (a learning rate too high for its model) must end with the weights it had before
+    its loss or gradients became NaN or infinite: so both are checked before the optimizer applies
+    anything, and the first non-finite one halts the run with the reason its final event reports.
+    """
+    if clock.halted_because:
+        return False
+    if not torch.isfinite(loss):
+        clock.halt(NON_FINITE.format("training loss"))
+        return False
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    parameters = [p for group in optimizer.param_groups for p in group["params"] if p.grad is not None]
+    norm = torch.nn.utils.get_total_norm([p.grad for p in parameters])
+    if not torch.isfinite(norm):
+        clock.halt(NON_FINITE.format("gradients"))
+        return False
+    if max_norm is not None:
+        torch.nn.utils.clip_grads_with_norm_(parameters, max_norm, norm)
+    optimizer.step()
+    return True

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from genlab.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM
 from genlab.text import Corpus
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr
 from genlab.writer import Sampling, write
 
 
@@ -55,10 +55,8 @@ def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: 
         set_lr(optimizer, schedule.cosine_lr(step, settings.lr, clock))
         logits, _ = model(window[:, :-1])
         loss = F.cross_entropy(logits.flatten(0, 1), window[:, 1:].flatten())
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-        optimizer.step()
+        if not descend(optimizer, loss, clock, settings.grad_clip):
+            break
         step += 1
         running.add(loss=loss.detach())
 

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 
 from genlab.lines import Lines, lm_line_nll, line_batch, line_nll, line_statistics, nats_per_char, sample_lines
 from genlab.models.text_gan import TextGAN
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass
@@ -75,10 +75,8 @@ def train_text_gan(model: TextGAN, lines: Lines, settings: TextGANTraining, devi
     while step < pretraining.total_steps and not pretrain_clock.should_stop():
         set_lr(optimizer, pretraining.cosine_lr(step, settings.lr, pretrain_clock))
         loss = mle_loss(real_batch())
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(lm.parameters(), settings.grad_clip)
-        optimizer.step()
+        if not descend(optimizer, loss, clock, settings.grad_clip):  # the run's clock: a halt ends both phases
+            break
         step += 1
         running.add(mle=loss.detach())
         if step % settings.log_every == 0 or step % pretraining.eval_every == 0:
@@ -100,17 +98,14 @@ def train_text_gan(model: TextGAN, lines: Lines, settings: TextGANTraining, devi
         real_logits, fake_logits = critic(real_onehots), critic(fake.detach())
         d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.full_like(real_logits, settings.real_label))
                   + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
-        d_opt.zero_grad(set_to_none=True)
-        d_loss.backward()
-        d_opt.step()
+        if not descend(d_opt, d_loss, clock):
+            break
 
         g_logits = critic(fake)
         adversarial = F.binary_cross_entropy_with_logits(g_logits, torch.ones_like(g_logits))  # non-saturating
         mle = mle_loss(real)
-        g_opt.zero_grad(set_to_none=True)
-        (adversarial + settings.mle_weight * mle).backward()
-        torch.nn.utils.clip_grad_norm_(lm.parameters(), settings.grad_clip)
-        g_opt.step()
+        if not descend(g_opt, adversarial + settings.mle_weight * mle, clock, settings.grad_clip):
+            break
         step += 1
         running.add(d_loss=d_loss.detach(), g_loss=adversarial.detach(), mle=mle.detach(),
                     d_real=torch.sigmoid(real_logits).mean().detach(), d_fake=torch.sigmoid(fake_logits).mean().detach())

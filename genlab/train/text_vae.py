@@ -9,7 +9,7 @@ from genlab.lines import Lines, line_batch, line_nll
 from genlab.metrics import text_vae_metrics
 from genlab.models.text_vae import TextVAE
 from genlab.models.vae import kl_per_dim
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass
@@ -65,10 +65,8 @@ def train_text_vae(model: TextVAE, lines: Lines, settings: TextVAETraining, devi
         recon = line_nll(logits, batch).mean()
         kl_dims = kl_per_dim(mean, log_var).mean(0)
         kl_term = kl_dims.clamp(min=settings.free_bits).sum()  # no pull below the free bits
-        optimizer.zero_grad(set_to_none=True)
-        (recon + kl_weight * kl_term).backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-        optimizer.step()
+        if not descend(optimizer, recon + kl_weight * kl_term, clock, settings.grad_clip):
+            break
         step += 1
         kl = kl_dims.sum().detach()
         running.add(neg_elbo=recon.detach() + kl, recon=recon.detach(), kl=kl)

@@ -9,7 +9,7 @@ from genlab.device import autocast
 from genlab.images import image_grid
 from genlab.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, set_lr, shuffled_batches
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass
@@ -58,9 +58,8 @@ def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETrai
             logits, mean, log_var = model(images)
         recon, kl = elbo_terms(logits, images, mean, log_var)
         recon, kl = recon.mean(), kl.sum(1).mean()
-        optimizer.zero_grad(set_to_none=True)
-        (recon + kl_weight * kl).backward()
-        optimizer.step()
+        if not descend(optimizer, recon + kl_weight * kl, clock):
+            break
         step += 1
         running.add(neg_elbo=(recon + kl).detach(), recon=recon.detach(), kl=kl.detach())
 

@@ -1,0 +1,46 @@
+"""Start the app (or another Gradio module) in a subprocess on a free loopback port, and connect to it."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from gradio_client import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RunningApp:
+    """`python app.py` (or `python -m module`) on a free port, with a gradio_client connected."""
+
+    def __init__(self, command: tuple[str, ...] = ("app.py",)):
+        self.command = command
+
+    def __enter__(self) -> Client:
+        port = free_port()
+        env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
+               "GRADIO_ANALYTICS_ENABLED": "False"}
+        self.process = subprocess.Popen([sys.executable, *self.command], cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while True:
+            try:
+                self.client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+                return self.client
+            except Exception:  # not listening yet
+                if time.time() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    raise RuntimeError("the app did not start within 120 s")
+                time.sleep(0.5)
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)

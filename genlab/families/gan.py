@@ -1,0 +1,57 @@
+"""GANs of MNIST digits (MLP, DC and conditional DC): the GAN sampler's models."""
+import torch
+from torch import nn
+
+from genlab.data import load_mnist
+from genlab.family import Architecture, Evaluation, Family, Metric, Score
+from genlab.judges import digit_reader
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
+from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
+from genlab.train.gan import GANTraining, gan_metrics, train_gan
+from genlab.train.loop import Stop
+
+LIVE = {"log_every": 20, "preview_every": 50}
+CONV_KNOBS = {  # the DCGAN and its conditional twin share their knobs
+    "epochs": epochs(2.0, 50.0), "lr": lr(2e-4), "batch_size": batch(64),
+    "width": Knob("Channels (the larger layer has twice as many)", 8, 64, 16, 1, "config.channels",
+                  lambda c: (c, 2 * c)),
+    "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
+    "max_seconds": TIME,
+}
+
+
+def train(model: nn.Module, settings: GANTraining, device: torch.device, stop: Stop | None = None):
+    """The committed CNN measures the samples (FID in its feature space, class histogram)."""
+    return train_gan(model, load_mnist(train=True), load_mnist(train=False), settings, device,
+                     digit_reader(device), stop)
+
+
+def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module]) -> Evaluation:
+    measured = gan_metrics(model, judges["cnn"], load_mnist(train=True), load_mnist(train=False))
+    histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
+    details = [("Digits as the CNN reads the samples", histogram)]
+    if "per_class_requested_accuracy" in measured:
+        worst = min(range(10), key=lambda d: measured["per_class_requested_accuracy"][d])
+        details.append((f"  Weakest digit asked for ({worst})", f"{measured['per_class_requested_accuracy'][worst]:.2%}"))
+    return measured, details
+
+
+FAMILY = Family(
+    name="gan", title="GAN", dataset="MNIST", settings=GANTraining,
+    architectures=(
+        Architecture("mlpgan", "MLP GAN", MLPGAN, MLPGANConfig, Recipe({
+            "epochs": epochs(2.0, 50.0), "lr": lr(2e-3), "batch_size": batch(32),
+            "width": hidden("Hidden units of the widest layer", 64, 1024, 128, lambda h: (h // 4, h // 2, h)),
+            "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
+            "max_seconds": TIME,
+        }, config={"batch_norm": True}, settings=LIVE), bench_seconds=30),
+        Architecture("dcgan", "DCGAN", DCGAN, DCGANConfig, Recipe(CONV_KNOBS, settings=LIVE), bench_seconds=120),
+        Architecture("cdcgan", "Conditional DCGAN", CDCGAN, CDCGANConfig, Recipe(CONV_KNOBS, settings=LIVE)),
+    ),
+    train=train, evaluate=evaluate,
+    metrics=(Metric("fid", "FID, 10k samples vs 10k test images (our CNN's features)", "{:.4g}", headline=True),
+             Metric("fid_floor_train_vs_test", "FID floor: 10k training vs test images", "{:.4g}"),
+             Metric("requested_digit_accuracy", "Samples read as the digit asked for", "{:.2%}", headline=True)),
+    score=Score("FID", "{:.1f}", lambda checkpoint, device: checkpoint.meta["metrics"]["fid"]),
+    tab="GAN sampler",
+)

@@ -1,0 +1,97 @@
+"""What the GAN sampler does with a GAN: grids of samples by seed and truncation (a chosen digit for
+the conditional GAN, or the same noise drawn as every digit), and walks from one seed's noise to
+another's; each sample read by the CNN. The tab and the benchmarks both call these."""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from genlab.classify import caption, read_batch
+from genlab.errors import RequestError
+from genlab.images import captioned_grid
+from genlab.latent import gif, path
+from genlab.models.gan import GAN
+from genlab.seeds import checked_seed
+
+MAX_SAMPLES = 64
+MAX_ROWS = 8
+MAX_FRAMES = 64
+ANY_DIGIT = "any"
+DIGITS = (ANY_DIGIT, *(str(d) for d in range(10)))
+
+
+@dataclass
+class Samples:
+    grid: np.ndarray  # the samples, each captioned with the CNN's reading and confidence
+    summary: str  # what the CNN read, in words ('' without a CNN)
+
+
+def in_range(value: float | None, low: float, high: float, what: str) -> float:
+    if value is None or isinstance(value, bool) or not math.isfinite(value) or not low <= value <= high:
+        raise RequestError(f"{what} must be a number from {low:g} to {high:g}.")
+    return value
+
+
+def digits_for(model: GAN, digit: str, count: int) -> torch.Tensor | None:
+    """The digit asked for, or a balanced mix for 'any'; None for unconditional GANs."""
+    if digit not in DIGITS:
+        raise RequestError(f"The digit is one of {list(DIGITS)}; got {digit!r}.")
+    if not model.classes:
+        return None
+    if digit == ANY_DIGIT:
+        return torch.arange(count) % model.classes
+    return torch.full((count,), int(digit))
+
+
+def read(reader: nn.Module | None, images: torch.Tensor, asked: torch.Tensor | None, columns: int) -> Samples:
+    """The captioned grid and a summary of what the CNN read, from one pass of the CNN."""
+    if reader is None:
+        return Samples(captioned_grid(images, [""] * len(images), columns=columns), "")
+    labels, confidences = read_batch(reader, images)
+    grid = captioned_grid(images, [caption(*pair) for pair in zip(labels, confidences)], columns=columns)
+    labels = torch.tensor(labels)
+    histogram = ", ".join(f"{d}: {int((labels == d).sum())}" for d in range(10) if (labels == d).any())
+    summary = f"The CNN reads these {len(labels)} samples as {histogram}."
+    if asked is not None:
+        summary += f" It reads {(labels == asked).float().mean():.0%} of them as the digit asked for."
+    return Samples(grid, summary)
+
+
+@torch.no_grad()
+def sample(model: GAN, reader: nn.Module | None, seed: float, count: float, truncation: float,
+           digit: str = ANY_DIGIT) -> Samples:
+    """`count` samples from the noise of this seed, shrunk towards its centre by `truncation`."""
+    seed = checked_seed(seed, "The seed")
+    count = int(in_range(count, 1, MAX_SAMPLES, "The number of samples"))
+    truncation = in_range(truncation, 0.0, 1.0, "Truncation")
+    labels = digits_for(model, digit, count)
+    return read(reader, model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=8)
+
+
+@torch.no_grad()
+def every_digit(model: GAN, reader: nn.Module | None, seed: float, rows: float, truncation: float) -> Samples:
+    """One row per noise vector, one column per digit: what the noise controls (style) and what the
+    label controls (the digit)."""
+    if not model.classes:
+        raise RequestError("Only the conditional GAN takes a digit; choose the Conditional DCGAN.")
+    rows = int(in_range(rows, 1, MAX_ROWS, "Rows"))
+    noise = model.noise(rows, checked_seed(seed, "The seed"), in_range(truncation, 0.0, 1.0, "Truncation"))
+    labels = torch.arange(model.classes).repeat(rows)
+    images = model.sample(noise.repeat_interleave(model.classes, dim=0), labels).cpu()
+    return read(reader, images, labels, columns=model.classes)
+
+
+@torch.no_grad()
+def walk(model: GAN, reader: nn.Module | None, seed_a: float, seed_b: float, frames: float, spherical: bool,
+         digit: str = ANY_DIGIT) -> tuple[np.ndarray, bytes]:
+    """Frames from the first noise vector of one seed to another's: a captioned strip and a looping GIF
+    (the conditional GAN draws the chosen digit, 0 for 'any')."""
+    frames = int(in_range(frames, 2, MAX_FRAMES, "Frames"))
+    a = model.noise(1, checked_seed(seed_a, "Seed A"))[0]
+    b = model.noise(1, checked_seed(seed_b, "Seed B"))[0]
+    labels = digits_for(model, "0" if digit == ANY_DIGIT else digit, frames)
+    images = model.sample(path(a, b, frames, spherical), labels).cpu()
+    return read(reader, images, None, columns=frames).grid, gif(images)
+

@@ -1,0 +1,60 @@
+"""ui/components.py subclasses Gradio components and leans on internals no documentation promises:
+where Gradio validates an input payload, how it names a block, where it caches files, what a
+component's preprocess and postprocess receive. Each is checked here against the Gradio this project
+pins, so an upgrade that moves one fails in this file, naming what to re-check, instead of as a
+strange error in some tab."""
+import inspect
+import re
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import pytest
+from PIL import Image
+
+from ui.components import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber
+
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+
+
+def test_the_installed_gradio_is_the_one_the_overrides_were_written_for():
+    pinned = re.search(r"^gradio==(\S+)", REQUIREMENTS.read_text(), re.M).group(1)
+    assert gr.__version__ == pinned, (f"Gradio {gr.__version__} is installed, ui/components.py was written for "
+                                      f"{pinned}: re-check every internal this file tests, then update the pin")
+
+
+def test_gradio_validates_an_input_payload_with_the_components_data_model():
+    """ShapeChecked swaps the data model for one that refuses a wrong shape readably: Gradio must still
+    read `block.data_model` and call its `model_validate` on the payload before preprocess."""
+    source = inspect.getsource(gr.Blocks.preprocess_data)
+    assert "block.data_model" in source and "model_validate" in source
+
+
+@pytest.mark.parametrize("component, stock", [
+    (NumberSlider(0, 1), "slider"), (WholeNumber(0), "number"), (Picture(), "image"), (ImageFile(), "image"),
+    (FileInput(), "file"), (Sketch(), "imageeditor")])
+def test_our_components_are_drawn_and_described_as_the_stock_ones(component, stock):
+    assert component.get_block_name() == stock and component.get_block_class() == stock
+    assert component.get_config()["name"] == stock
+
+
+def test_a_wrong_shaped_payload_is_refused_with_a_message_naming_the_input():
+    upload = ImageFile(label="A digit")
+    with pytest.raises(gr.Error, match="'A digit' takes an image file"):
+        upload.data_model.model_validate(123)
+    assert upload.data_model.model_json_schema() == gr.Image().data_model.model_json_schema()
+
+
+def test_a_picture_the_app_makes_is_written_into_gradios_cache(tmp_path):
+    picture = Picture()
+    data = picture.postprocess(np.zeros((28, 28), np.uint8))
+    path = Path(data.path)
+    assert path.is_relative_to(Path(picture.GRADIO_CACHE)) and Image.open(path).size == (28, 28)
+    assert Path(picture.postprocess(b"GIF89a...").path).name == "animation.gif"
+
+
+def test_a_slider_checks_a_value_before_gradios_own_rounding():
+    slider = NumberSlider(-3, 3, label="z1")
+    with pytest.raises(gr.Error, match="'z1' must be a number from -3 to 3"):
+        slider.preprocess(float("nan"))
+    assert slider.preprocess(1.5) == 1.5
