@@ -7,13 +7,16 @@ import gradio as gr
 
 from genlab.checkpoint import checkpoint_dir
 from genlab.device import describe, pick_device
+from genlab.fairness import Fairness
 from genlab.lab import Lab
 from genlab.live import Runs
 from genlab.shelf import Shelf
 from ui import classify, explore, sample, sentences, text, text_gan, train
 from ui.common import user_of
+from ui.gradio_internals import admit_fairly
 
 MAX_UPLOAD = "20mb"
+CACHE_AGE = int(os.environ.get("GENLAB_CACHE_AGE", 3600))  # seconds an app-made or uploaded file is kept
 CSS = """
 .pixelated img { image-rendering: pixelated; }
 table.confusion { border-collapse: collapse; font-size: 0.85em; }
@@ -33,14 +36,15 @@ PICK_BRUSH = """
 """
 
 
-def build_app(folder: Path | None = None) -> gr.Blocks:
-    """The app on the checkpoints in `folder` (GENLAB_CHECKPOINTS, else the committed ones)."""
+def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Blocks:
+    """The app on the checkpoints in `folder` (GENLAB_CHECKPOINTS, else the committed ones). Every file it
+    makes or receives is deleted `cache_age` seconds later, so its disk use stays flat however long it runs."""
     device = pick_device()
     shelf = Shelf(device=device)
     runs = Runs(shelf)
     runs.warm_up()
     lab = Lab.load(folder or checkpoint_dir(), device, shelf)
-    with gr.Blocks(title="genlab") as demo:
+    with gr.Blocks(title="genlab", delete_cache=(max(1, cache_age // 6), cache_age)) as demo:
         gr.Markdown(f"# genlab\nSmall deep generative models you can play with and train. "
                     f"Running on {describe(device)}.")
         for name, error in lab.errors.items():
@@ -62,13 +66,16 @@ def build_app(folder: Path | None = None) -> gr.Blocks:
     return demo
 
 
-def launch(demo: gr.Blocks, **options) -> tuple:
-    """Queue and launch with the app-wide settings; the tests use it too. show_error: the errors
-    Gradio itself raises before a handler runs (a file path that was never uploaded, say) reach the
-    browser and API clients with their message, not as a bare "Error"."""
+def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tuple:
+    """Queue and launch with the app-wide settings; the tests use it too. Every call asks `fairness`
+    before it joins the queue. show_error: the errors Gradio itself raises before a handler runs (a
+    file path that was never uploaded, say) reach the browser and API clients with their message, not
+    as a bare "Error". The server listens on GRADIO_SERVER_NAME, else on loopback only: someone who
+    wants the app on their network says so (a Space sets it itself)."""
     demo.queue(default_concurrency_limit=1, max_size=64)
+    admit_fairly(demo, fairness or Fairness())
     return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, show_error=True, **options)
 
 
 if __name__ == "__main__":
-    launch(build_app(), server_name=os.environ.get("GRADIO_SERVER_NAME", "0.0.0.0"))
+    launch(build_app())

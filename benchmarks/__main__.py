@@ -1,9 +1,10 @@
-"""`python -m benchmarks [gradio classify explore sample text lines load]`: the app as visitors meet it,
+"""`python -m benchmarks [gradio classify explore sample text lines load fair soak]`: the app as visitors meet it,
 through gradio_client against `python app.py` on a free loopback port, each figure beside the same
 work done by the model alone (the functions the tabs call, genlab.bench) in the same run. Calls name
 their parameters as view_api lists them, so they do not depend on argument order."""
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -13,8 +14,9 @@ import torch
 from gradio_client import Client, handle_file
 from PIL import Image
 
-from benchmarks.load import load_test
+from benchmarks.load import Outcomes, load_test
 from benchmarks.running_app import RunningApp
+from benchmarks.soak import bench_soak
 from genlab import bench
 from genlab.bench import Row, latencies_ms, p50_p95, print_table, ratio
 from genlab.checkpoint import checkpoint_dir, load_checkpoint
@@ -128,17 +130,17 @@ def bench_load(device: torch.device) -> Iterator[Row]:
                 job = trainer.submit(**train_call("dcgan", epochs=50, max_seconds=600), api_name="/train")
                 time.sleep(10)
             for users in USER_COUNTS:
-                latencies, errors = load_test(lambda: Client(client.src, verbose=False), users, 20, pngs)
-                first_error = f"; first: {errors[0][:120]}" if errors else ""
-                for name, times in latencies.items():
+                outcomes = load_test(lambda: Client(client.src, verbose=False), users, 20, pngs)
+                first_failure = f"; first: {outcomes.failures[0][:120]}" if outcomes.failures else ""
+                for name, times in outcomes.latencies.items():
                     times = np.array(times)
                     label = (f"load: {users} user{'s' if users > 1 else ''}, /{name}"
                              + (", while a DCGAN trains live" if training else ""))
                     reference = idle.get((users, name)) if training else None
                     if not training:
                         idle[(users, name)] = times
-                    yield (label, f"{p50_p95(times)} ({len(times)} calls, {len(errors)} errors in the round"
-                                  f"{first_error})",
+                    yield (label, f"{p50_p95(times)} ({len(times)} calls; in the round {len(outcomes.failures)} "
+                                  f"failed, {len(outcomes.refusals)} refused{first_failure})",
                            f"idle {p50_p95(reference)}" if reference is not None else "",
                            ratio(np.median(times), np.median(reference)) if reference is not None else "")
             if trainer is not None:  # Stop ends the run (after its final evaluation); the job then ends by itself
@@ -149,8 +151,50 @@ def bench_load(device: torch.device) -> Iterator[Row]:
                 trainer.close()
 
 
+def bench_fair(device: torch.device) -> Iterator[Row]:
+    """One visitor drags a slider, alone and while another client floods /classify as fast as it can
+    submit: with the fairness policy the flood is turned away at the door, and the slider stays quick."""
+    with tempfile.TemporaryDirectory() as folder, RunningApp() as ann:
+        seven = Path(folder) / "seven.png"
+        Image.fromarray(bench.drawn_page()).save(seven)
+        values = iter(np.random.default_rng(0).uniform(-3, 3, (10_000, SLIDERS)).round(2).tolist())
+
+        def move() -> None:
+            ann.predict(model="vae", api_name="/decode", **{f"z{i + 1}": v for i, v in enumerate(next(values))})
+
+        idle = latencies_ms(move, repeat=60)
+        mallory, flooding, outcomes = Client(ann.src, verbose=False), threading.Event(), Outcomes()
+
+        def flood() -> None:
+            jobs = []
+            while flooding.is_set():
+                jobs.append(mallory.submit(image=handle_file(str(seven)), model="cnn", api_name="/classify"))
+                for job in [job for job in jobs if job.done()]:
+                    outcomes.record("classify", job.result)
+                    jobs.remove(job)
+                time.sleep(0.001)
+            for job in jobs:
+                outcomes.record("classify", job.result)
+
+        flooding.set()
+        flooder = threading.Thread(target=flood)
+        flooder.start()
+        time.sleep(2)
+        during = latencies_ms(move, repeat=60, warmup=0)
+        flooding.clear()
+        flooder.join()
+        mallory.close()
+    served = len(outcomes.latencies.get("classify", []))
+    yield "fair share: one visitor's slider moves, nobody else calling (/decode)", p50_p95(idle), "", ""
+    yield ("fair share: the same slider moves while another client floods /classify", p50_p95(during),
+           f"alone {p50_p95(idle)}", ratio(np.percentile(during, 95), np.percentile(idle, 95)) + " at p95")
+    yield ("fair share: the flooding client's calls", f"{served} served, {len(outcomes.refusals)} refused at the "
+           f"door, {len(outcomes.failures)} failed", "", "")
+
+
 BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
-           "sample": bench_sample, "text": bench_text, "lines": bench_lines, "load": bench_load}
+           "sample": bench_sample, "text": bench_text, "lines": bench_lines, "load": bench_load,
+           "fair": bench_fair, "soak": bench_soak}
 
 if __name__ == "__main__":
     print_table("genlab benchmarks (the running app)", BENCHES, sys.argv[1:])

@@ -2,19 +2,37 @@
 a classification of their own digit and a short text."""
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 from gradio_client import Client, handle_file
 
 from genlab.explorer import SLIDERS
+from genlab.fairness import REFUSED
 
 
-def load_test(client_factory: Callable[[], Client], users: int, seconds: float,
-              digit_pngs: list[str]) -> tuple[dict[str, list[float]], list[str]]:
-    """`users` concurrent clients for `seconds`; latencies (ms) per endpoint and the errors met."""
-    latencies: dict[str, list[float]] = {"decode": [], "sample": [], "classify": [], "generate": []}
-    errors = []
+@dataclass
+class Outcomes:
+    """What a load test's calls met: latencies (ms) of the served ones by endpoint, the refusals of the
+    fairness policy, and the failures (anything else: the load test wants none)."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    refusals: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def record(self, endpoint: str, call: Callable[[], object]) -> None:
+        start = time.perf_counter()
+        try:
+            call()
+            self.latencies.setdefault(endpoint, []).append((time.perf_counter() - start) * 1000)
+        except Exception as err:  # sorted into refusals and failures, and reported
+            (self.refusals if REFUSED in str(err) else self.failures).append(f"{endpoint}: {err}")
+
+
+def load_test(client_factory: Callable[[], Client], users: int, seconds: float, digit_pngs: list[str]) -> Outcomes:
+    """`users` concurrent clients for `seconds`, each cycling through the four calls."""
+    outcomes = Outcomes({name: [] for name in ("decode", "sample", "classify", "generate")})
     stop_at = time.perf_counter() + seconds
 
     def user(index: int) -> None:
@@ -34,12 +52,7 @@ def load_test(client_factory: Callable[[], Client], users: int, seconds: float,
         }
         while time.perf_counter() < stop_at:
             for name, call in calls.items():
-                start = time.perf_counter()
-                try:
-                    call()
-                    latencies[name].append((time.perf_counter() - start) * 1000)
-                except Exception as err:  # counted and reported: the load test wants zero
-                    errors.append(f"{name}: {err}")
+                outcomes.record(name, call)
         client.close()
 
     threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
@@ -47,4 +60,4 @@ def load_test(client_factory: Callable[[], Client], users: int, seconds: float,
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, errors
+    return outcomes

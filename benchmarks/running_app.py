@@ -20,13 +20,13 @@ def free_port() -> int:
 class RunningApp:
     """`python app.py` (or `python -m module`) on a free port, with a gradio_client connected."""
 
-    def __init__(self, command: tuple[str, ...] = ("app.py",)):
-        self.command = command
+    def __init__(self, command: tuple[str, ...] = ("app.py",), env: dict[str, str] | None = None):
+        self.command, self.env = command, env or {}
 
     def __enter__(self) -> Client:
         port = free_port()
         env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-               "GRADIO_ANALYTICS_ENABLED": "False"}
+               "GRADIO_ANALYTICS_ENABLED": "False", **self.env}
         self.process = subprocess.Popen([sys.executable, *self.command], cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120

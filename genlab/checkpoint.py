@@ -8,6 +8,7 @@ import dataclasses
 import json
 import math
 import os
+import reprlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +23,7 @@ from torch import nn
 FORMAT = "genlab-checkpoint"
 FORMAT_VERSION = 1
 MAX_CHECKPOINT_BYTES = 200 * 1024 * 1024
+MAX_CONFIG_LIST = 16  # entries in a config's list (layer widths): every architecture uses two or three
 COMMITTED = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
@@ -71,6 +73,8 @@ def config_from_dict(config_class: type, values: Any, where: str) -> Any:
     for name, value in values.items():
         default = getattr(defaults, name)
         if isinstance(default, tuple):
+            if isinstance(value, list) and len(value) > MAX_CONFIG_LIST:
+                raise CheckpointError(f"{where}: config '{name}' has {len(value):,} entries; at most {MAX_CONFIG_LIST}")
             ok = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
             value = tuple(value) if ok else value
         elif isinstance(default, bool):
@@ -83,7 +87,7 @@ def config_from_dict(config_class: type, values: Any, where: str) -> Any:
         else:
             ok = isinstance(value, type(default))
         if not ok:
-            raise CheckpointError(f"{where}: config '{name}' has the wrong type or value: {value!r}")
+            raise CheckpointError(f"{where}: config '{name}' has the wrong type or value: {reprlib.repr(value)}")
         checked[name] = value
     return config_class(**checked)
 
@@ -127,9 +131,11 @@ def read_meta(meta_path: Path) -> dict[str, Any]:
     return meta
 
 
-def build_model(meta: dict[str, Any], where: str) -> nn.Module:
-    """The model a metadata record describes, with fresh weights."""
+def build_model(meta: dict[str, Any], where: str, bounded: bool = False) -> nn.Module:
+    """The model a metadata record describes, with fresh weights. Bounded (a visitor's upload): a config
+    that would make a model larger than the app allows is refused before anything is allocated."""
     from genlab.families import ARCHITECTURES  # imported here: the families load checkpoints themselves
+    from genlab.footprint import too_big
 
     arch = ARCHITECTURES.get(meta.get("arch"))
     if arch is None:
@@ -138,7 +144,15 @@ def build_model(meta: dict[str, Any], where: str) -> nn.Module:
     if meta.get("family") != arch.model.family:
         raise CheckpointError(f"{where}: family {meta.get('family')!r} does not match "
                               f"architecture {meta['arch']!r} ({arch.model.family})")
-    return arch.model(config_from_dict(arch.config, meta.get("config", {}), where))
+    config = config_from_dict(arch.config, meta.get("config", {}), where)
+    try:
+        refusal = too_big(arch, config) if bounded else ""
+        model = None if refusal else arch.model(config)
+    except (ValueError, RuntimeError, TypeError) as err:  # a config the architecture itself refuses
+        raise CheckpointError(f"{where}: its config does not make a {arch.name} ({err})") from err
+    if refusal:
+        raise CheckpointError(f"{where}: {refusal}")
+    return model
 
 
 def load_weights(model: nn.Module, weights: bytes, where: str) -> None:
@@ -162,11 +176,12 @@ def load_weights(model: nn.Module, weights: bytes, where: str) -> None:
     model.load_state_dict(tensors)
 
 
-def load_checkpoint(path: str | Path, device: torch.device | str = "cpu") -> Checkpoint:
-    """Load and validate a checkpoint from its stem or either file; the model comes back in eval mode."""
+def load_checkpoint(path: str | Path, device: torch.device | str = "cpu", bounded: bool = False) -> Checkpoint:
+    """Load and validate a checkpoint from its stem or either file; the model comes back in eval mode.
+    `bounded` for a checkpoint a stranger sent: its config must make a model the app allows (build_model)."""
     weights_path, meta_path = checkpoint_paths(path)
     meta = read_meta(meta_path)
-    model = build_model(meta, str(meta_path))
+    model = build_model(meta, str(meta_path), bounded)
     if not weights_path.is_file():
         raise CheckpointError(f"{weights_path}: weights file is missing")
     if weights_path.stat().st_size > MAX_CHECKPOINT_BYTES:

@@ -67,6 +67,7 @@ class Family:
     evaluate: Callable[[nn.Module, torch.device, dict[str, nn.Module]], Evaluation]  # (model, device, judges)
     metrics: tuple[Metric, ...]  # in the order eval prints them
     score: Score
+    probe: Callable[[nn.Module], int]  # one position of the largest input the app runs: how many it has
     tab: str  # the tab where a model of this family is used
     text_unit: str | None = None  # text families learn "characters" of a running text or its "lines"
     configure: Callable[[Any, Any], Any] = lambda config, settings: config  # fields the data decides (vocab)

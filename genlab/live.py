@@ -11,10 +11,11 @@ import multiprocessing as mp
 import os
 import queue
 import re
+import shutil
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from genlab.train.loop import TrainEvent
 STOP_GRACE = 60.0  # seconds a run may take after Stop (its final evaluation) before it is killed
 START_GRACE = 120.0  # seconds beyond its time cap a run may take (data loading, final evaluation)
 TRAIN_NICENESS = 10  # training yields the CPU to the server's sliders and samples whenever they need it
+RUNS_REMEMBERED = 1000  # visitors whose last ended run (its curves, for the Train tab) is kept in memory
+TEXT = "text.txt"  # a visitor's own training text, in the run's folder while the run needs it
 FOLDERS = re.compile(r"(?<![\w.])(?:/[^/\s'\"]+)+/")  # the folders of an absolute path, up to its file name
 
 
@@ -51,6 +54,16 @@ def without_folders(message: str) -> str:
     """A failure message fit for a visitor: every absolute path cut to its file name, so neither the
     server's temporary folders nor its install show."""
     return FOLDERS.sub("", message)
+
+
+def without_old_previews(events: list[TrainEvent]) -> list[TrainEvent]:
+    """An ended run's events with only the newest picture and the newest text preview left: the curves
+    stay, and an ended run holds kilobytes, not a picture per event."""
+    newest = {}
+    for index, event in enumerate(events):
+        if event.preview is not None:
+            newest[isinstance(event.preview, str)] = index
+    return [e if e.preview is None or i in newest.values() else replace(e, preview=None) for i, e in enumerate(events)]
 
 
 def default_threads() -> int:
@@ -133,8 +146,10 @@ class Runs:
         """Start the fork server now, in the background, instead of on the first click."""
         threading.Thread(target=lambda: self.context.Process(target=_noop).start(), daemon=True).start()
 
-    def start(self, user: str, name: str, config: Any, settings: Any) -> Run:
-        """Queue a run for this visitor; refused while they already have one going or the line is full."""
+    def start(self, user: str, name: str, config: Any, settings: Any, text: str | None = None) -> Run:
+        """Queue a run for this visitor; refused while they already have one going or the line is full.
+        `text`: the visitor's own text for a text family to learn from, kept in the run's folder until
+        the run has ended."""
         with self.lock:
             current = self.latest.get(user)
             if current is not None and current.active:
@@ -142,10 +157,18 @@ class Runs:
             if len(self.waiting) >= self.max_waiting:
                 raise LiveError(f"{len(self.waiting)} runs are already waiting; please try again in a few minutes.")
             folder = self.shelf.folder(user) / uuid.uuid4().hex[:12]
+            if text is not None:
+                folder.mkdir(parents=True)
+                (folder / TEXT).write_text(text, encoding="utf-8")
+                settings = replace(settings, text_file=str(folder / TEXT))
             run = Run(user, name, config, settings, folder, self.context.Event())
             self.shelf.hold(user)
             self.waiting.append(run)
-            self.latest[user] = run
+            self.latest.pop(user, None)
+            self.latest[user] = run  # the most recent last
+            ended = [u for u, r in self.latest.items() if not r.active]
+            for gone in ended[:max(0, len(self.latest) - RUNS_REMEMBERED)]:
+                del self.latest[gone]
         threading.Thread(target=self._drive, args=(run,), daemon=True).start()
         return run
 
@@ -180,16 +203,21 @@ class Runs:
     def _drive(self, run: Run) -> None:
         """Wait for a free slot, train, hand the model to the shelf, then end the run: in that order, so
         a run shown as ended has its model on the shelf already."""
-        if not self._wait_for_slot(run):
-            self.shelf.release(run.user)  # stopped while it waited
+        if not self._wait_for_slot(run):  # stopped while it waited
+            shutil.rmtree(run.folder, ignore_errors=True)
+            self.shelf.release(run.user)
             return
         try:
             state, error = self._train(run)
         except Exception as err:  # the supervisor's own fault still ends the run and frees its slot
             state, error = RunState.FAILED, f"{type(err).__name__}: {err}"
+        if run.checkpoint is None:  # nothing to keep or download: the folder goes now, not with the visitor
+            shutil.rmtree(run.folder, ignore_errors=True)
+        (run.folder / TEXT).unlink(missing_ok=True)  # read by now
         self.shelf.release(run.user, run.checkpoint)
         with self.lock:
             run.state, run.error = state, without_folders(error)
+            run.events = without_old_previews(run.events)
             self.running.remove(run)
             self.lock.notify_all()
 

@@ -49,7 +49,7 @@ class Shelf:
         self.leaving: set[str] = set()  # held visitors who left: their files go when the last hold is released
 
     def folder(self, user: str) -> Path:
-        """Where a visitor's files live: run folders, uploads, training texts."""
+        """Where a visitor's files live: run folders (with their training texts) and uploads."""
         return self.root / user
 
     def model(self, user: str, family: str) -> Checkpoint | None:
@@ -64,13 +64,6 @@ class Shelf:
         """Whether this visitor's models were removed to keep the memory they take within the budget."""
         with self.lock:
             return user in self.set_aside
-
-    def save_text(self, user: str, text: str) -> Path:
-        """A visitor's training text, kept in their folder for the run's process to read."""
-        path = self.folder(user) / f"text-{uuid.uuid4().hex[:12]}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
 
     def add_upload(self, user: str, files: dict[str, bytes]) -> Checkpoint:
         """A checkpoint a visitor uploads (its .safetensors and .json), validated like every other one.
@@ -88,7 +81,7 @@ class Shelf:
             weights_path.write_bytes(files[weights[0]])
             meta_path.write_bytes(files[metas[0]])
             try:
-                checkpoint = load_checkpoint(stem, self.device)
+                checkpoint = load_checkpoint(stem, self.device, bounded=True)
             except CheckpointError as err:
                 shutil.rmtree(stem.parent, ignore_errors=True)
                 raise LiveError(str(err).replace(str(stem), "the upload")) from err
@@ -127,11 +120,14 @@ class Shelf:
                 shutil.rmtree(self.folder(user), ignore_errors=True)
 
     def _keep(self, user: str, checkpoint: Checkpoint) -> None:
-        """Keep the newest model of each architecture per visitor; past the budget, the least recently
-        used visitors' models go (memory and disk), never those of a visitor who is held. Call with the
-        lock held."""
-        mine = [c for c in self.models.pop(user, []) if c.meta["arch"] != checkpoint.meta["arch"]]
-        self.models[user] = mine + [checkpoint]
+        """Keep the newest model of each architecture per visitor (the one it replaces goes, files too);
+        past the budget, the least recently used visitors' models go (memory and disk), never those of a
+        visitor who is held. Call with the lock held."""
+        kept = self.models.pop(user, [])
+        for replaced in [c for c in kept if c.meta["arch"] == checkpoint.meta["arch"]]:
+            if replaced.path.parent != checkpoint.path.parent and replaced.path.is_relative_to(self.folder(user)):
+                shutil.rmtree(replaced.path.parent, ignore_errors=True)
+        self.models[user] = [c for c in kept if c.meta["arch"] != checkpoint.meta["arch"]] + [checkpoint]
         self.set_aside.pop(user, None)
         total = sum(model_bytes(c) for kept in self.models.values() for c in kept)
         idle = [u for u in self.models if u != user and u not in self.holds]

@@ -8,6 +8,7 @@ from genlab.data import load_shakespeare
 from genlab.errors import RequestError
 
 MAX_TRAINING_TEXT = 5_000_000  # characters; a pasted or uploaded corpus beyond this is refused
+MAX_VOCAB = 1000  # distinct characters a text model may learn (its embedding and output grow with them)
 
 
 class TextError(RequestError):
@@ -54,6 +55,8 @@ def split_corpus(text: str, val_fraction: float = 0.1, min_chars: int = 1000) ->
     if len(text) > MAX_TRAINING_TEXT:
         raise TextError(f"the text has {len(text):,} characters; the cap is {MAX_TRAINING_TEXT:,}")
     vocab = build_vocab(text)
+    if len(vocab) > MAX_VOCAB:
+        raise TextError(f"the text has {len(vocab):,} distinct characters; the models learn at most {MAX_VOCAB:,}")
     ids = encode(text, vocab).ids
     cut = int(len(ids) * (1 - val_fraction))
     return Corpus(vocab, ids[:cut], ids[cut:])

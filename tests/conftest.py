@@ -14,6 +14,7 @@ os.environ.setdefault("GENLAB_DATA", str(ROOT.parent / "shared" / "data"))
 
 from genlab.checkpoint import checkpoint_dir, load_checkpoint  # noqa: E402
 from genlab.data import load_mnist  # noqa: E402
+from genlab.fairness import Fairness  # noqa: E402
 
 CHECKPOINTS = checkpoint_dir()  # the app's: GENLAB_CHECKPOINTS, else the committed ones
 
@@ -43,7 +44,15 @@ def draw_like_a_person(digit: np.ndarray, canvas: tuple[int, int] = (600, 800), 
 
 
 @pytest.fixture(scope="session")
-def running_app(tmp_path_factory):
+def fairness() -> Fairness:
+    """The running app's fairness policy. The suite's clients call far faster than people do (the load
+    test, the contract's hundreds of calls), so its rate limit is generous; a test of the limits sets
+    the app's own defaults on it while it runs."""
+    return Fairness(burst=1_000_000)
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory, fairness):
     """The real app on a free loopback port, with a gradio_client connected to it."""
     os.environ.setdefault("GRADIO_TEMP_DIR", str(tmp_path_factory.mktemp("gradio")))
     from gradio_client import Client
@@ -51,7 +60,8 @@ def running_app(tmp_path_factory):
     import app
 
     demo = app.build_app()
-    _, url, _ = app.launch(demo, prevent_thread_lock=True, server_name="127.0.0.1", server_port=None, quiet=True)
+    _, url, _ = app.launch(demo, fairness, prevent_thread_lock=True, server_name="127.0.0.1", server_port=None,
+                           quiet=True)
     client = Client(url, verbose=False)
     yield client
     client.close()

@@ -183,6 +183,9 @@ def files(tmp_path_factory, mnist_test, running_app) -> Files:
     (folder / "bomb.png").write_bytes(fake_png_size(50_000, 50_000))  # 2.5 gigapixels: PIL's bomb guard
     (folder / "latin1.txt").write_bytes(("Café crème, naïve façade. " * 60).encode("latin-1"))
     (folder / "garbage.safetensors").write_bytes(b"\x00not a checkpoint" * 10)
+    huge = json.loads((CHECKPOINTS / "mlp.json").read_text())
+    huge["config"]["hidden"] = [640_000]  # a few bytes asking for half a billion parameters
+    (folder / "huge_mlp.json").write_text(json.dumps(huge))
     return Files(folder, running_app.src)
 
 
@@ -572,6 +575,8 @@ BAD = [
          "tensors do not match the architecture", "weights and metadata of different models"),
     case("/upload_checkpoint", ([Upload("not_an_image.png"), Upload("checkpoints/cnn.json")],),
          "Invalid file type", "a file of another type"),
+    case("/upload_checkpoint", ([Upload("checkpoints/mlp.safetensors"), Upload("huge_mlp.json")],),
+         r"parameters; the app loads up to [\d,]+ \(4x the largest the Train tab makes\)", "a config for a huge model"),
     case("/upload_checkpoint", ("abc",), "takes a list of files", "text for the files"),
     case("/upload_checkpoint", ([7, 8],), "takes a list of files", "numbers for the files"),
 ]

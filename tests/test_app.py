@@ -62,7 +62,7 @@ def test_pictures_the_app_makes_are_whole_even_when_many_requests_make_the_same_
     half-written staging file is left behind."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ui.components import cached_file
+    from ui.gradio_internals import cached_file
 
     picture = Image.fromarray(np.random.default_rng(0).integers(0, 255, (224, 224, 3), dtype=np.uint8))
     buffer = io.BytesIO()
@@ -77,3 +77,20 @@ def test_pictures_the_app_makes_are_whole_even_when_many_requests_make_the_same_
     assert {path for path, _ in results} == {results[0][0]}
     assert all(shape == (224, 224, 3) for _, shape in results)
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == ["image.png"]
+
+
+def test_an_unexpected_failure_reaches_the_caller_as_a_plain_sentence(caplog):
+    """A bug, or the machine running out of something, is logged on the server; the caller reads a
+    sentence that names no path, allocator or exception of the server's."""
+    import gradio as gr
+
+    from ui.common import answers
+
+    def broken(model: str):
+        raise RuntimeError("[enforce fail at /srv/torch/alloc_cpu.cpp:117] can't allocate 3298534883328 bytes")
+
+    with pytest.raises(gr.Error) as refused:
+        answers(broken)("mlp")
+    assert "could not answer this call" in refused.value.message
+    assert "/srv" not in refused.value.message and "allocate" not in refused.value.message
+    assert "alloc_cpu.cpp" in caplog.text, "the server's log keeps the details"

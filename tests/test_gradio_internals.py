@@ -1,4 +1,4 @@
-"""ui/components.py subclasses Gradio components and leans on internals no documentation promises:
+"""ui/gradio_internals.py subclasses Gradio components and leans on internals no documentation promises:
 where Gradio validates an input payload, how it names a block, where it caches files, what a
 component's preprocess and postprocess receive. Each is checked here against the Gradio this project
 pins, so an upgrade that moves one fails in this file, naming what to re-check, instead of as a
@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.components import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber
+from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber
 
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 
 
 def test_the_installed_gradio_is_the_one_the_overrides_were_written_for():
     pinned = re.search(r"^gradio==(\S+)", REQUIREMENTS.read_text(), re.M).group(1)
-    assert gr.__version__ == pinned, (f"Gradio {gr.__version__} is installed, ui/components.py was written for "
+    assert gr.__version__ == pinned, (f"Gradio {gr.__version__} is installed, ui/gradio_internals.py was written for "
                                       f"{pinned}: re-check every internal this file tests, then update the pin")
 
 
@@ -58,3 +58,14 @@ def test_a_slider_checks_a_value_before_gradios_own_rounding():
     with pytest.raises(gr.Error, match="'z1' must be a number from -3 to 3"):
         slider.preprocess(float("nan"))
     assert slider.preprocess(1.5) == 1.5
+
+
+def test_the_queue_door_admit_fairly_wraps_is_where_it_was():
+    """admit_fairly replaces Queue.push and counts the calls in flight from the events Gradio keeps."""
+    from gradio.queueing import Event, Queue
+
+    assert list(inspect.signature(Queue.push).parameters) == ["self", "body", "request", "username"]
+    assert "self.event_ids_to_events[event._id] = event" in inspect.getsource(Queue.push)
+    assert {"session_hash", "request"} <= set(inspect.signature(Event.__init__).parameters)
+    source = inspect.getsource(gr.routes.App.create_app)
+    assert '"validator_error": status.HTTP_422_UNPROCESSABLE_CONTENT' in source

@@ -16,8 +16,8 @@ def test_eight_concurrent_users_get_answers_and_no_errors(running_app, mnist_tes
     for i, png in enumerate(pngs):
         Image.fromarray(255 - (mnist_test.images[i, 0].numpy() * 255).astype("uint8")).resize((280, 280)).save(png)
     pngs += [pngs[0]] * (USERS - len(pngs))  # ...and half send the same picture
-    latencies, errors = load_test(lambda: Client(running_app.src, verbose=False), USERS, SECONDS, pngs)
-    assert errors == []
-    for endpoint, times in latencies.items():
+    outcomes = load_test(lambda: Client(running_app.src, verbose=False), USERS, SECONDS, pngs)
+    assert outcomes.failures == [] and outcomes.refusals == [], "eight visitors are well within their fair shares"
+    for endpoint, times in outcomes.latencies.items():
         assert len(times) >= USERS, f"every user got at least one /{endpoint} answer"
     assert running_app.predict("vae", *[0.0] * 16, api_name="/decode")[0], "the server still serves afterwards"

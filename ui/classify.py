@@ -6,7 +6,7 @@ from genlab.lab import Lab
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
-from ui.components import ImageFile, Picture, Sketch
+from ui.gradio_internals import ImageFile, Picture, Sketch
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."

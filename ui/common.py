@@ -1,6 +1,7 @@
 """What every tab shares: who is asking, how genlab's refusals reach them, and the inference pool."""
 import functools
 import inspect
+import logging
 
 import gradio as gr
 
@@ -8,6 +9,7 @@ from genlab.errors import RequestError
 from genlab.lab import MINE, Lab
 from ui.zerogpu import on_gpu
 
+log = logging.getLogger("genlab")
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool
 MINE_TITLE = "Mine (from the Train tab)"
 
@@ -17,24 +19,37 @@ def user_of(request: gr.Request | None) -> str:
     return getattr(request, "session_hash", None) or "anonymous"
 
 
+def readable(err: Exception) -> gr.Error:
+    """What the caller reads: a refusal's own words; for anything else (a bug, the machine out of
+    something) a plain sentence, the details going to the server's log, never to a stranger."""
+    if isinstance(err, gr.Error):
+        return err
+    if isinstance(err, RequestError):
+        return gr.Error(str(err))
+    log.exception("a handler failed")
+    return gr.Error("The server could not answer this call (its log says why). Please try again; if it "
+                    "fails again, try other values.")
+
+
 def answers(handler):
     """The handler with genlab's refusals (RequestError) raised as gr.Error, whose message the page
-    shows and an API client reads. Generators stay generators, so streaming handlers still stream."""
+    shows and an API client reads, and any other failure as a message naming nothing internal.
+    Generators stay generators, so streaming handlers still stream."""
     if inspect.isgeneratorfunction(handler):
         @functools.wraps(handler)
         def streaming(*args, **kwargs):
             try:
                 yield from handler(*args, **kwargs)
-            except RequestError as err:
-                raise gr.Error(str(err)) from None
+            except Exception as err:  # every failure becomes a message for the caller
+                raise readable(err) from None
         return streaming
 
     @functools.wraps(handler)
     def answering(*args, **kwargs):
         try:
             return handler(*args, **kwargs)
-        except RequestError as err:
-            raise gr.Error(str(err)) from None
+        except Exception as err:  # every failure becomes a message for the caller
+            raise readable(err) from None
     return answering
 
 

@@ -8,7 +8,7 @@ from genlab.explorer import EXTENT, MAX_FRAMES, SLIDERS, SOURCES, Decoded, Explo
 from genlab.lab import Lab
 from genlab.seeds import MAX_SEED
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
-from ui.components import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
+from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
 
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}

@@ -6,7 +6,7 @@ from genlab import sampler
 from genlab.lab import Lab
 from genlab.seeds import MAX_SEED, new_seed
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
-from ui.components import NumberSlider, Picture, WholeNumber
+from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 
 TITLES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN"}
 

@@ -8,7 +8,7 @@ from genlab.lab import Lab
 from genlab.seeds import MAX_SEED, new_seed
 from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
-from ui.components import NumberSlider, WholeNumber
+from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"textvae": "Sentence VAE (tiny-shakespeare lines)"}
 

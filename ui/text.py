@@ -9,7 +9,7 @@ import gradio as gr
 from genlab.lab import Lab
 from genlab.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
-from ui.components import NumberSlider, WholeNumber
+from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network

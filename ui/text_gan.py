@@ -9,7 +9,7 @@ from genlab.compare_lines import MAX_COUNT, Written, compare
 from genlab.lab import Lab
 from genlab.seeds import MAX_SEED, new_seed
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
-from ui.components import NumberSlider, WholeNumber
+from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
 

@@ -3,7 +3,6 @@ learned. The result is the user's own model ("Mine" in the other tabs), with a d
 checkpoint can be uploaded back."""
 import html
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import gradio as gr
@@ -16,7 +15,7 @@ from genlab.text import MAX_TRAINING_TEXT
 from genlab.train.loop import TrainEvent
 from genlab.training import visitor_text
 from ui.common import answers, user_of
-from ui.components import FileInput, NumberSlider, Picture
+from ui.gradio_internals import FileInput, NumberSlider, Picture
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -122,11 +121,10 @@ def build(runs: Runs) -> None:
         family, user = family_of(architecture), user_of(request)
         values = dict(zip(KNOBS, (epochs, lr, batch_size, width, latent, beta, max_seconds)))
         config, settings = family.build(ARCHITECTURES[architecture], values)
+        mine = None
         if family.learns_from_text and text_source == MY_TEXT:
-            upload = Path(text_file).read_bytes() if text_file else None
-            corpus = runs.shelf.save_text(user, visitor_text(family, text, upload))
-            settings = replace(settings, text_file=str(corpus))
-        run = runs.start(user, architecture, config, settings)
+            mine = visitor_text(family, text, Path(text_file).read_bytes() if text_file else None)
+        run = runs.start(user, architecture, config, settings, mine)
         shown = None
         while True:
             ended = not run.active  # read first: the last view must show the run as it ended
@@ -205,11 +203,11 @@ def build(runs: Runs) -> None:
             upload_button = gr.Button("Load as my model")
             upload_note = gr.Markdown()
 
-        architecture.change(switch, architecture, [*knobs, text_group, preview_image, preview_text],
+        architecture.change(answers(switch), architecture, [*knobs, text_group, preview_image, preview_text],
                             api_visibility="private", queue=False)
         train_button.click(answers(train), [architecture, *knobs, text_source, text, text_file],
                            [status, loss_plot, metric_plot, preview_image, preview_text, result, files],
                            api_name="train", concurrency_limit=64, concurrency_id="training",
                            show_progress="hidden")
-        stop_button.click(stop, None, stop_note, api_name="stop_training", queue=False)
+        stop_button.click(answers(stop), None, stop_note, api_name="stop_training", queue=False)
         upload_button.click(answers(upload), uploaded, upload_note, api_name="upload_checkpoint")

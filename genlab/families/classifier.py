@@ -24,6 +24,12 @@ def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module
     return measured, [(f"Weakest digit ({worst})", f"{measured['per_class_accuracy'][worst]:.2%}")]
 
 
+def probe(model: nn.Module) -> int:
+    """What the app runs a classifier on: one drawing at a time."""
+    model(torch.zeros(1, 1, 28, 28))
+    return 1
+
+
 FAMILY = Family(
     name="classifier", title="classifier", dataset="MNIST", settings=ClassifierTraining,
     architectures=(
@@ -43,5 +49,6 @@ FAMILY = Family(
     metrics=(Metric("test_accuracy", "Test accuracy", "{:.2%}", headline=True),
              Metric("test_loss", "Test loss (nats)", "{:.4g}")),
     score=Score("test accuracy", "{:.2%}", lambda checkpoint, device: checkpoint.meta["metrics"]["test_accuracy"]),
+    probe=probe,
     tab="Classify",
 )

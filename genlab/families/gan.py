@@ -36,6 +36,12 @@ def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module
     return measured, details
 
 
+def probe(model: nn.Module) -> int:
+    """One sample drawn (the app draws grids of them: the limits scale alike)."""
+    model.generator(torch.zeros(1, model.config.noise), torch.zeros(1, dtype=torch.long) if model.classes else None)
+    return 1
+
+
 FAMILY = Family(
     name="gan", title="GAN", dataset="MNIST", settings=GANTraining,
     architectures=(
@@ -53,5 +59,6 @@ FAMILY = Family(
              Metric("fid_floor_train_vs_test", "FID floor: 10k training vs test images", "{:.4g}"),
              Metric("requested_digit_accuracy", "Samples read as the digit asked for", "{:.2%}", headline=True)),
     score=Score("FID", "{:.1f}", lambda checkpoint, device: checkpoint.meta["metrics"]["fid"]),
+    probe=probe,
     tab="GAN sampler",
 )

@@ -12,6 +12,7 @@ from genlab.recipes import TIME, Recipe, batch, epochs, hidden, lr
 from genlab.text import split_corpus, training_text
 from genlab.train.loop import Stop
 from genlab.train.lstm import LSTMTraining, train_lstm
+from genlab.writer import MAX_PROMPT
 
 ANOTHER_TEXT = "trained on another text: no tiny-shakespeare figure"
 
@@ -38,6 +39,12 @@ def validation_loss(checkpoint, device: torch.device) -> float:
     return text_loss(checkpoint.model.to(device), split_corpus(load_shakespeare()).val, device)
 
 
+def probe(model: CharLSTM) -> int:
+    """One character of the longest prompt the Text tab reads, which has MAX_PROMPT of them."""
+    model(torch.zeros(1, 1, dtype=torch.long))
+    return MAX_PROMPT
+
+
 FAMILY = Family(
     name="lstm", title="character LSTM", dataset="tiny-shakespeare", settings=LSTMTraining,
     architectures=(
@@ -53,5 +60,6 @@ FAMILY = Family(
     metrics=(Metric("val_loss", "Validation loss (nats/char)", "{:.4g}", headline=True),
              Metric("val_bits_per_char", "  bits per character", "{:.4g}", headline=True)),
     score=Score("validation loss (nats/char)", "{:.3f}", validation_loss),
+    probe=probe,
     tab="Text", text_unit="characters",
 )

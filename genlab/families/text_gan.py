@@ -50,6 +50,12 @@ def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module
     return measured, details
 
 
+def probe(model: TextGAN) -> int:
+    """One character of a line the generator writes, which has up to max_chars + 1 of them."""
+    model.generator(torch.zeros(1, 1, dtype=torch.long))
+    return model.config.max_chars + 1
+
+
 FAMILY = Family(
     name="textgan", title="text GAN", dataset="tiny-shakespeare lines", settings=TextGANTraining,
     architectures=(
@@ -76,5 +82,6 @@ FAMILY = Family(
     ),
     score=Score("its lines' nats/char to the LSTM", "{:.2f}",
                 lambda checkpoint, device: checkpoint.meta["metrics"]["samples_judge_nats_per_char"]),
+    probe=probe,
     tab="Text GAN", text_unit="lines",
 )

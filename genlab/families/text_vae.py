@@ -30,6 +30,12 @@ def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module
     return text_vae_metrics(model, lines.val, device, baselines), [("Held-out lines", f"{len(lines.val):,}")]
 
 
+def probe(model: TextVAE) -> int:
+    """One character decoded, of the longest line the Sentences tab reads (twice the training lines')."""
+    model.decode_logits(torch.zeros(1, model.config.latent), torch.zeros(1, 1, dtype=torch.long))
+    return 2 * model.config.max_chars + 1
+
+
 FAMILY = Family(
     name="textvae", title="sentence VAE", dataset="tiny-shakespeare lines", settings=TextVAETraining,
     architectures=(
@@ -57,5 +63,6 @@ FAMILY = Family(
     ),
     score=Score("held-out negative ELBO (nats/line)", "{:.1f}",
                 lambda checkpoint, device: checkpoint.meta["metrics"]["val_neg_elbo"]),
+    probe=probe,
     tab="Sentences", text_unit="lines",
 )

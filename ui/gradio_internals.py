@@ -1,5 +1,6 @@
-"""Our subclasses of Gradio 6.31 components: every place genlab reaches into Gradio's internals
-(a component's data model, its preprocess and postprocess, its block name, its cache folder).
+"""Every place genlab reaches into Gradio 6.31's internals: our subclasses of its components (a
+component's data model, its preprocess and postprocess, its block name, its cache folder), and the
+queue's door, where genlab.fairness decides whether a call may join.
 tests/test_gradio_internals.py checks each internal these rely on, so a Gradio upgrade that moves
 one fails there, loudly, instead of somewhere in a tab."""
 import hashlib
@@ -18,6 +19,7 @@ from gradio.data_classes import ImageData
 from PIL import Image as PILImage
 from pydantic import ValidationError
 
+from genlab.fairness import Fairness
 from genlab.preprocess import MAX_PIXELS
 
 def shown(number: float) -> str:
@@ -171,13 +173,51 @@ class Picture(Stock, gr.Image):
 
 
 def cached_file(data: bytes, name: str, cache: Path) -> str:
-    """The bytes as a file in a folder named by their hash, written whole before it appears."""
+    """The bytes as a file in a folder named by their hash, written whole before it appears. A file made
+    again is touched, so Gradio's delete_cache (which goes by age) does not take it as it is handed out."""
     folder = cache / hashlib.sha256(data).hexdigest()
     path = folder / name
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(staging, path)
+    try:
+        os.utime(path)
+        return str(path)
+    except FileNotFoundError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    with os.fdopen(handle, "wb") as file:
+        file.write(data)
+    os.replace(staging, path)
     return str(path)
+
+
+def address_of(request) -> str:
+    """The network address a call comes from: the first hop a Hugging Face Space's proxy recorded
+    (SPACE_ID set), else the connection's own (a header any client can write is not trusted there)."""
+    forwarded = request.headers.get("x-forwarded-for", "") if os.environ.get("SPACE_ID") else ""
+    return forwarded.split(",")[0].strip() or (request.client.host if request.client else "")
+
+
+def admit_fairly(demo: gr.Blocks, fairness: Fairness) -> None:
+    """Ask `fairness` before any call joins the queue (call after demo.queue()). A refused call takes no
+    place in the queue and costs no handler; the calls already in the queue count as in flight until
+    they end. The refusal goes back the way Gradio sends a failed validation (HTTP 422), the one answer
+    at the door whose message both gradio_client (a ValidationError) and the page show."""
+    queue = demo._queue
+    join = queue.push
+
+    async def fair_join(body, request, username):
+        if body.fn_index is not None and body.fn_index in demo.fns:
+            address = address_of(request)
+            events = list(queue.event_ids_to_events.values())
+            address_calls = sum(address_of(e.request) == address for e in events if e.request is not None)
+            visitor_calls = sum(e.session_hash == body.session_hash for e in events)
+            refusal = fairness.refuse(  # a caller without a session (the REST route) is known by address
+                visitor=body.session_hash or f"address {address}", address=address,
+                endpoint=demo.fns[body.fn_index].api_name,
+                visitor_calls=visitor_calls if body.session_hash else address_calls, address_calls=address_calls)
+            if refusal:
+                return False, [{"__type__": "validate", "is_valid": False, "parameter_name": "this call",
+                                "message": refusal}], "validator_error"
+        return await join(body, request, username)
+
+    queue.push = fair_join
