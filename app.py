@@ -17,6 +17,7 @@ from ui.gradio_internals import admit_fairly
 
 MAX_UPLOAD = "20mb"
 CACHE_AGE = int(os.environ.get("GENLAB_CACHE_AGE", 3600))  # seconds an app-made or uploaded file is kept
+SESSIONS_KEPT = 64  # sessions whose copy of every component's config Gradio keeps (10,000 by default, ~2 MB each)
 CSS = """
 .pixelated img { image-rendering: pixelated; }
 table.confusion { border-collapse: collapse; font-size: 0.85em; }
@@ -74,8 +75,9 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     wants the app on their network says so (a Space sets it itself)."""
     demo.queue(default_concurrency_limit=1, max_size=64)
     admit_fairly(demo, fairness or Fairness())
-    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, show_error=True, **options)
+    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, show_error=True,
+                       state_session_capacity=SESSIONS_KEPT, **options)
 
 
 if __name__ == "__main__":
-    launch(build_app())
+    launch(build_app(), Fairness.from_environment())

@@ -1,5 +1,6 @@
 """Many visitors at once: concurrent gradio_client users cycling through a slider move, a GAN grid,
 a classification of their own digit and a short text."""
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -61,3 +62,26 @@ def load_test(client_factory: Callable[[], Client], users: int, seconds: float, 
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def flood(src: str, png: str, seconds: float, threads: int, report) -> None:
+    """Another client calling /classify as fast as it can from `threads` threads for `seconds`; the
+    counts of served, refused and failed calls go to `report` (a multiprocessing queue). Run in a
+    process of its own at the lowest priority: an attacker's CPU is theirs, not the server's, and on
+    one machine a client spinning beside the server would measure the machine, not the server."""
+    os.nice(19)
+    client, outcomes = Client(src, verbose=False), Outcomes()
+    stop_at = time.perf_counter() + seconds
+
+    def caller() -> None:
+        while time.perf_counter() < stop_at:
+            outcomes.record("classify", lambda: client.predict(image=handle_file(png), model="cnn",
+                                                               api_name="/classify"))
+
+    callers = [threading.Thread(target=caller) for _ in range(threads)]
+    for thread in callers:
+        thread.start()
+    for thread in callers:
+        thread.join()
+    client.close()
+    report.put((len(outcomes.latencies.get("classify", [])), len(outcomes.refusals), outcomes.failures[:3]))

@@ -7,11 +7,13 @@ is held while something writes to their folder (a training run, an upload being 
 are never set aside then, and if they leave, their files go when the hold is released, not under the
 writer's feet. Visitors are identified by an opaque string (the UI passes its session id).
 """
+import ctypes
 import shutil
 import tempfile
 import threading
 import uuid
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import torch
@@ -26,6 +28,22 @@ SET_ASIDE_REMEMBERED = 10_000  # visitors told why their models went; older ones
 
 class LiveError(RequestError):
     """A request the live lab refuses (a training run, an upload); the message is for the visitor."""
+
+
+@cache
+def c_library() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, Windows): nothing to give back this way
+        return None
+
+
+def give_back_memory() -> None:
+    """Return the heap memory freed so far to the system. glibc keeps freed blocks for reuse, so
+    without this a long-running server's resident size only ever grows as visitors come and go."""
+    library = c_library()
+    if library is not None and hasattr(library, "malloc_trim"):
+        library.malloc_trim(0)
 
 
 def model_bytes(checkpoint: Checkpoint) -> int:
@@ -118,6 +136,7 @@ class Shelf:
                 self.leaving.add(user)
             else:
                 shutil.rmtree(self.folder(user), ignore_errors=True)
+        give_back_memory()
 
     def _keep(self, user: str, checkpoint: Checkpoint) -> None:
         """Keep the newest model of each architecture per visitor (the one it replaces goes, files too);

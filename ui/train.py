@@ -12,7 +12,6 @@ from genlab.families import ARCHITECTURES, family_of
 from genlab.live import Run, Runs, RunState
 from genlab.recipes import KNOBS, Recipe
 from genlab.text import MAX_TRAINING_TEXT
-from genlab.train.loop import TrainEvent
 from genlab.training import visitor_text
 from ui.common import answers, user_of
 from ui.gradio_internals import FileInput, NumberSlider, Picture
