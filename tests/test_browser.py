@@ -16,6 +16,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from PIL import Image
@@ -349,36 +350,35 @@ def test_text_streams_in_as_it_is_written_and_stop_ends_it(page, readme_screensh
     panel.get_by_role("slider", name="Characters to write").focus()
     page.keyboard.press("End")
     expect(panel.get_by_role("spinbutton", name="Characters to write")).to_have_value("2000")
-    panel.get_by_role("button", name="Write", exact=True).click()
-    seen: list[str] = []
+    write = panel.get_by_role("button", name="Write", exact=True)
+    write.click()
 
-    def grew() -> bool:
-        value = text.input_value()
-        if value and (not seen or value != seen[-1]):
-            seen.append(value)
-        return len(seen) >= 2
+    def settled(seen: list[str]) -> Callable[[], bool]:
+        """A condition: the text has not changed for a whole second; every new value joins `seen`."""
+        since = {"at": time.monotonic()}
 
-    # Stop as soon as the text has grown once: 2000 characters take about a second here.
-    eventually(page, grew, "the text appearing, then growing", timeout=30)
+        def check() -> bool:
+            value = text.input_value()
+            if value.startswith(typed) and (not seen or value != seen[-1]):
+                seen.append(value)
+                since["at"] = time.monotonic()
+            return bool(seen) and time.monotonic() - since["at"] >= 1.0
+        return check
+
+    written: list[str] = []
+    eventually(page, settled(written), "all 2000 characters written", timeout=60)
+    assert len(written) >= 2, "the text grew while it was written, not all at once"
+    assert all(b.startswith(a) and len(b) > len(a) for a, b in zip(written, written[1:])), "each piece extends the last"
+    assert len(written[-1]) == len(typed) + 2000
+
+    # Stop: write again and stop as soon as the new text appears; it settles well short of 2000 characters.
+    write.click()
+    eventually(page, lambda: len(text.input_value()) < len(written[-1]), "the new text appearing", timeout=30)
     panel.get_by_role("button", name="Stop", exact=True).click()
-
-    # Stop: the text settles (the same for a whole second) well short of 2000 characters; every piece
-    # seen on the way extends the one before.
-    settled = {"value": text.input_value(), "since": time.monotonic()}
-
-    def unchanged_for_a_second() -> bool:
-        value = text.input_value()
-        if value != settled["value"]:
-            settled.update(value=value, since=time.monotonic())
-            seen.append(value)
-        return time.monotonic() - settled["since"] >= 1.0
-
-    eventually(page, unchanged_for_a_second, "the text to stop growing after Stop", timeout=15)
-    final = text.input_value()
-    assert all(value.startswith(typed) for value in seen), seen[0][:80]
-    assert all(b.startswith(a) and len(b) > len(a) for a, b in zip(seen, seen[1:])), "each piece extends the last"
-    assert final.startswith(seen[-1])
-    assert len(final) < len(typed) + 2000, "Stop ended the writing before all 2000 characters"
+    stopped: list[str] = []
+    eventually(page, settled(stopped), "the text to stop growing after Stop", timeout=15)
+    assert len(stopped[-1]) < len(typed) + 2000, "Stop ended the writing before all 2000 characters"
+    assert written[-1].startswith(stopped[-1]), "the same seed writes the same text, cut short"
     tab_at_the_top(page)
     readme_screenshot(page, "text")
 
