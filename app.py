@@ -17,7 +17,7 @@ from ui.gradio_internals import admit_fairly
 
 MAX_UPLOAD = "20mb"
 CACHE_AGE = int(os.environ.get("GENLAB_CACHE_AGE", 3600))  # seconds an app-made or uploaded file is kept
-SESSIONS_KEPT = 64  # sessions whose copy of every component's config Gradio keeps (10,000 by default, ~2 MB each)
+SESSIONS_KEPT = 64  # sessions whose copy of every component's config Gradio keeps (10,000 by default)
 CSS = """
 .pixelated img { image-rendering: pixelated; }
 table.confusion { border-collapse: collapse; font-size: 0.85em; }

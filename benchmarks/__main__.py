@@ -15,15 +15,13 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from benchmarks.load import flood, load_test
-from benchmarks.running_app import RunningApp
+from benchmarks.running_app import RunningApp, train_call
 from benchmarks.soak import bench_soak
 from genlab import bench
 from genlab.bench import Row, latencies_ms, p50_p95, print_table, ratio
 from genlab.checkpoint import checkpoint_dir, load_checkpoint
 from genlab.data import load_mnist
 from genlab.explorer import SLIDERS
-from genlab.families import ARCHITECTURES
-from genlab.recipes import KNOBS
 
 USER_COUNTS = (1, 4, 16)
 
@@ -107,12 +105,6 @@ def bench_lines(device: torch.device) -> Iterator[Row]:
            f"model alone {p50_p95(walk_alone)}", ratio(np.median(walked), np.median(walk_alone)))
     yield ("textgan: 8 lines from each of 3 writers through the running app (/sample_text_gan)", p50_p95(compared),
            f"model alone {p50_p95(compare_alone)}", ratio(np.median(compared), np.median(compare_alone)))
-
-
-def train_call(architecture: str, **changes: float) -> dict:
-    """/train's arguments by name: the recipe's knobs (1 for a knob it ignores), some changed."""
-    knobs = {key: 1.0 for key in KNOBS} | ARCHITECTURES[architecture].recipe.defaults() | changes
-    return {"architecture": architecture, **knobs, "text_source": "tiny-shakespeare", "text": "", "text_file": None}
 
 
 def bench_load(device: torch.device) -> Iterator[Row]:

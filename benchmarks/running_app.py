@@ -8,6 +8,9 @@ from pathlib import Path
 
 from gradio_client import Client
 
+from genlab.families import ARCHITECTURES
+from genlab.recipes import KNOBS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,6 +18,12 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def train_call(architecture: str, **changes: float) -> dict:
+    """/train's arguments by name: the recipe's knobs (1 for a knob it ignores), some changed."""
+    knobs = {key: 1.0 for key in KNOBS} | ARCHITECTURES[architecture].recipe.defaults() | changes
+    return {"architecture": architecture, **knobs, "text_source": "tiny-shakespeare", "text": "", "text_file": None}
 
 
 UNMETERED = {"GENLAB_RATE": "1000000"}  # the fairness policy's rate out of the way of a latency benchmark

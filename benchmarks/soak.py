@@ -19,12 +19,10 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from benchmarks.load import Outcomes
-from benchmarks.running_app import RunningApp
+from benchmarks.running_app import RunningApp, train_call
 from genlab.bench import Row, drawn_page, p50_p95
 from genlab.checkpoint import checkpoint_dir
 from genlab.explorer import SLIDERS
-from genlab.families import ARCHITECTURES
-from genlab.recipes import KNOBS
 
 VISITORS = 16
 CACHE_AGE = 120  # seconds the soaked app keeps the files it makes (GENLAB_CACHE_AGE)
@@ -41,11 +39,6 @@ def resident_mb(pid: int) -> float:
 
 def disk_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
-
-
-def train_call(architecture: str, seconds: float) -> dict:
-    knobs = {key: 1.0 for key in KNOBS} | ARCHITECTURES[architecture].recipe.defaults() | {"max_seconds": seconds}
-    return {"architecture": architecture, **knobs, "text_source": "tiny-shakespeare", "text": "", "text_file": None}
 
 
 def refused_readably(call) -> None:
@@ -67,7 +60,7 @@ def visitor(src: str, index: int, stop_at: float, files: dict[str, Path], outcom
         client, arrivals = Client(src, verbose=False), arrivals + 1
         if index < 2 and arrivals == 1:
             architecture, seconds = ("cnn", 60) if index == 0 else ("dcgan", 120)
-            client.submit(api_name="/train", **train_call(architecture, seconds))
+            client.submit(api_name="/train", **train_call(architecture, max_seconds=seconds))
         calls = {
             "decode": lambda: client.predict(model="vae", api_name="/decode",
                                              **{f"z{i + 1}": rng.uniform(-3, 3) for i in range(SLIDERS)}),

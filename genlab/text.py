@@ -8,6 +8,7 @@ from genlab.data import load_shakespeare
 from genlab.errors import RequestError
 
 MAX_TRAINING_TEXT = 5_000_000  # characters; a pasted or uploaded corpus beyond this is refused
+ANOTHER_TEXT = "trained on another text: no tiny-shakespeare figure"  # what eval says of such a model
 MAX_VOCAB = 1000  # distinct characters a text model may learn (its embedding and output grow with them)
 
 

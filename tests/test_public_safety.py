@@ -17,6 +17,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 import app
+from benchmarks.running_app import free_port
 from conftest import CHECKPOINTS, ROOT, draw_like_a_person
 from genlab.checkpoint import load_checkpoint
 from genlab.fairness import Fairness
@@ -152,12 +153,6 @@ def test_hundreds_of_calls_leave_the_apps_file_cache_bounded(tmp_path, monkeypat
     finally:
         client.close()
         demo.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_python_app_py_listens_on_loopback_unless_told_otherwise():

@@ -9,12 +9,10 @@ from genlab.family import Architecture, Evaluation, Family, Metric, Score
 from genlab.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
 from genlab.recipes import TIME, Recipe, batch, epochs, hidden, lr
-from genlab.text import split_corpus, training_text
+from genlab.text import ANOTHER_TEXT, split_corpus, training_text
 from genlab.train.loop import Stop
 from genlab.train.lstm import LSTMTraining, train_lstm
 from genlab.writer import MAX_PROMPT
-
-ANOTHER_TEXT = "trained on another text: no tiny-shakespeare figure"
 
 
 def train(model: nn.Module, settings: LSTMTraining, device: torch.device, stop: Stop | None = None):

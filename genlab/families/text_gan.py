@@ -7,11 +7,9 @@ from genlab.judges import line_judge
 from genlab.lines import line_statistics, lm_lines, shakespeare_lines, split_lines, with_text_vocab
 from genlab.models.text_gan import TextGAN, TextGANConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, hidden
-from genlab.text import training_text
+from genlab.text import ANOTHER_TEXT, training_text
 from genlab.train.loop import Stop
 from genlab.train.text_gan import TextGANTraining, text_gan_metrics, train_text_gan
-
-ANOTHER_TEXT = "trained on another text: no tiny-shakespeare figure"
 
 
 def train(model: nn.Module, settings: TextGANTraining, device: torch.device, stop: Stop | None = None):

@@ -8,11 +8,9 @@ from genlab.lines import shakespeare_lines, split_lines, with_text_vocab
 from genlab.metrics import text_vae_metrics
 from genlab.models.text_vae import TextVAE, TextVAEConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
-from genlab.text import training_text
+from genlab.text import ANOTHER_TEXT, training_text
 from genlab.train.loop import Stop
 from genlab.train.text_vae import TextVAETraining, train_text_vae
-
-ANOTHER_TEXT = "trained on another text: no tiny-shakespeare figure"
 
 
 def train(model: nn.Module, settings: TextVAETraining, device: torch.device, stop: Stop | None = None):
