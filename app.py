@@ -11,46 +11,35 @@ from genlab.fairness import Fairness
 from genlab.lab import Lab
 from genlab.live import Runs
 from genlab.shelf import Shelf
-from ui import classify, explore, sample, sentences, text, text_gan, train
+from ui import classify, explore, sample, sentences, text, text_gan, train, web
 from ui.common import user_of
 from ui.gradio_internals import admit_fairly
+from ui.zerogpu import lent_training
 
 MAX_UPLOAD = "20mb"
 CACHE_AGE = int(os.environ.get("GENLAB_CACHE_AGE", 3600))  # seconds an app-made or uploaded file is kept
 SESSIONS_KEPT = 64  # sessions whose copy of every component's config Gradio keeps (10,000 by default)
-CSS = """
-.pixelated img { image-rendering: pixelated; }
-table.confusion { border-collapse: collapse; font-size: 0.85em; }
-table.confusion td, table.confusion th { padding: 2px 6px; text-align: right; border: 1px solid #ddd; }
-"""
-
-# Gradio's sketchpad starts with no tool chosen; pick the brush so a person can draw at once.
-PICK_BRUSH = """
-() => {
-  const armed = new WeakSet();
-  const arm = () => document.querySelectorAll('button[title="Brush"]').forEach((button) => {
-    if (!armed.has(button) && button.offsetParent !== null) { armed.add(button); button.click(); }
-  });
-  new MutationObserver(arm).observe(document.body, { childList: true, subtree: true });
-  arm();
-}
-"""
+PAGE = Path(__file__).parent / "ui"
+CSS = (PAGE / "page.css").read_text()
+JS = (PAGE / "page.js").read_text()
+WELCOME = ("# genlab\nSmall neural networks that read, draw and write, running live. **Draw a digit below** "
+           "to start, then train a model of your own in **Train**.")
 
 
 def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Blocks:
     """The app on the checkpoints in `folder` (GENLAB_CHECKPOINTS, else the committed ones). Every file it
     makes or receives is deleted `cache_age` seconds later, so its disk use stays flat however long it runs."""
+    gpu = lent_training()  # first: on ZeroGPU it imports `spaces`, which must come before anything touches CUDA
     device = pick_device()
     shelf = Shelf(device=device)
-    runs = Runs(shelf)
+    runs = Runs(shelf, gpu=gpu)
     runs.warm_up()
     lab = Lab.load(folder or checkpoint_dir(), device, shelf)
     with gr.Blocks(title="genlab", delete_cache=(max(1, cache_age // 6), cache_age)) as demo:
-        gr.Markdown(f"# genlab\nSmall deep generative models you can play with and train. "
-                    f"Running on {describe(device)}.")
+        gr.Markdown(WELCOME, elem_id="welcome")
         for name, error in lab.errors.items():
             gr.Markdown(f"⚠ Checkpoint **{name}** did not load: {error}")
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):
             classify.build(lab)
             explore.build(lab)
             sample.build(lab)
@@ -58,6 +47,7 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
             sentences.build(lab)
             text_gan.build(lab)
             train.build(runs)
+        about(describe(device))
 
         def forget_user(request: gr.Request) -> None:
             """A closed tab ends the session: stop its training run and delete its models."""
@@ -65,6 +55,19 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
 
         demo.unload(forget_user)
     return demo
+
+
+def about(device: str) -> None:
+    """The page's footer: what each tab is for, and the facts about the machine it runs on."""
+    with gr.Accordion("About genlab", open=False, elem_id="about"):
+        gr.Markdown("- **Classify**: draw a digit; two networks read it and show what they looked at.\n"
+                    "- **VAE explorer**: move through a variational autoencoder's latent space of digits.\n"
+                    "- **GAN sampler**: digits drawn by three generative adversarial networks.\n"
+                    "- **Text**: a character LSTM continues what you type.\n"
+                    "- **Sentences**: a sentence VAE rebuilds lines of verse and walks between them.\n"
+                    "- **Text GAN**: lines from a GAN's generator beside those of the LSTM.\n"
+                    "- **Train**: train any of these models yourself, then use it as **Mine** in its tab.\n\n"
+                    f"Running on {device}.")
 
 
 def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tuple:
@@ -75,8 +78,8 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     wants the app on their network says so (a Space sets it itself)."""
     demo.queue(default_concurrency_limit=1, max_size=64)
     admit_fairly(demo, fairness or Fairness())
-    return demo.launch(css=CSS, js=PICK_BRUSH, max_file_size=MAX_UPLOAD, show_error=True,
-                       state_session_capacity=SESSIONS_KEPT, **options)
+    return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True,
+                       state_session_capacity=SESSIONS_KEPT, app_kwargs={"routes": web.routes()}, **options)
 
 
 if __name__ == "__main__":

@@ -74,4 +74,5 @@ def captions(model: nn.Module | None, images: torch.Tensor) -> list[str]:
 
 
 def caption(label: int, confidence: float) -> str:
-    return f"{label} {confidence:.0%}"
+    """'4 (90%)': the reading, then how sure; never run together like '4 90%'."""
+    return f"{label} ({confidence:.0%})"

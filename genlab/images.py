@@ -1,7 +1,10 @@
 """Turning tensors into pictures: grids of digits, heat-map overlays, upscaling for display."""
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
+
+CAPTION_PX = 18  # caption text height: readable when a grid of eight columns fits a phone's width
+CAPTION_ROW = CAPTION_PX + 6  # the band under each digit of a captioned grid
 
 
 def image_grid(images: torch.Tensor, columns: int = 8, pad: int = 2) -> np.ndarray:
@@ -23,6 +26,12 @@ def upscale(image: np.ndarray, factor: int) -> np.ndarray:
     return image.repeat(factor, axis=0).repeat(factor, axis=1)
 
 
+def ink(image: torch.Tensor, factor: int) -> np.ndarray:
+    """A generated (1, 28, 28) digit in [0, 1] as dark ink on white, enlarged: the pixels the page
+    draws for the same image (ui/web/digit.js)."""
+    return upscale(255 - (image[0].detach().cpu().numpy() * 255).round().astype(np.uint8), factor)
+
+
 def heat_colors(heat: np.ndarray) -> np.ndarray:
     """[0, 1] -> RGB floats on a black-red-yellow-white ramp."""
     heat = np.clip(heat, 0, 1)[..., None]
@@ -40,14 +49,22 @@ def captioned_grid(images: torch.Tensor, captions: list[str], columns: int, scal
     """Digits (N, 1, 28, 28) in [0, 1] as dark ink on white, enlarged, each with a caption (such as
     the classifier's reading) beneath, in rows of `columns`."""
     n = images.shape[0]
-    tile, caption_h = 28 * scale, 14
+    tile, caption_h = 28 * scale, CAPTION_ROW
     rows = (n + columns - 1) // columns
     sheet = Image.new("RGB", (columns * tile, rows * (tile + caption_h)), "white")
-    draw = ImageDraw.Draw(sheet)
+    draw, font = ImageDraw.Draw(sheet), ImageFont.load_default(size=CAPTION_PX)
     for i in range(n):
         r, c = divmod(i, columns)
         x, y = c * tile, r * (tile + caption_h)
         digit = 255 - (images[i, 0].detach().cpu().numpy() * 255).round().astype(np.uint8)
         sheet.paste(Image.fromarray(digit).resize((tile, tile), Image.NEAREST), (x, y))
-        draw.text((x + 3, y + tile + 1), captions[i], fill=(40, 40, 40))
+        draw.text((x + tile / 2, y + tile + caption_h / 2), captions[i], fill=(20, 20, 20), font=font, anchor="mm")
     return np.asarray(sheet)
+
+
+def grid_cell(x: float, y: float, count: int, columns: int, scale: int = 3) -> int | None:
+    """Which digit of a captioned_grid of `count` the pixel (x, y) falls on (its caption included), or None."""
+    tile = 28 * scale
+    column, row = int(x // tile), int(y // (tile + CAPTION_ROW))
+    index = row * columns + column
+    return index if 0 <= column < columns and 0 <= index < count and x >= 0 and y >= 0 else None

@@ -12,7 +12,7 @@ run the browser tests with --screenshots, and each passing story writes its docs
 
 Needs Chromium: Debian's package at /usr/bin/chromium (`apt-get install chromium`), or the path of
 any Chromium/Chrome in GENLAB_CHROMIUM."""
-import os
+import json
 import re
 import time
 from pathlib import Path
@@ -20,32 +20,18 @@ from typing import Callable
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from conftest import CHECKPOINTS, REPORTS, draw_like_a_person
+from conftest import CHECKPOINTS, ROOT, SCREENSHOTS, draw_like_a_person, readme_screenshot_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 1280, "height": 900}
 SLIDERS = 16  # latent sliders in the VAE explorer, shown or not
+
+pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 
 # The machine may be busy (2 cores, a training run beside the tests): wait generously, but only as
 # long as needed: every wait below is a retrying assertion, none is a fixed sleep.
 expect.set_options(timeout=20_000)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"No Chromium at {CHROMIUM}: install it (apt-get install chromium) or point "
-                           "GENLAB_CHROMIUM at a Chromium or Chrome executable.")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -55,64 +41,6 @@ def context(browser: Browser) -> BrowserContext:
     context.set_default_timeout(30_000)
     yield context
     context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext, running_app, request) -> Page:
-    """A new visitor (a new page, so a new Gradio session) on the app's front page, loaded; a
-    screenshot of the page in tests/artifacts/ if the test fails."""
-    page = context.new_page()
-    page.goto(running_app.src)
-    expect(page.get_by_role("tab", name="Classify", exact=True)).to_be_visible(timeout=60_000)
-    yield page
-    reports = request.node.stash.get(REPORTS, {})
-    if any(report.failed for report in reports.values()):
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', request.node.name)}.png",
-                        full_page=True)
-    page.close()
-
-
-def readme_screenshot_folder(config: pytest.Config, tmp_path: Path) -> Path:
-    """Where a passing story test writes its README screenshots: docs/screenshots/ when the run was
-    asked to refresh them (--screenshots), else the test's temporary folder, outside the tree."""
-    return SCREENSHOTS if config.getoption("screenshots") else tmp_path / "screenshots"
-
-
-def readme_screenshots_now() -> dict[str, tuple[bytes, int]]:
-    """Each PNG in docs/screenshots/: its bytes and modification time (ns)."""
-    return {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in sorted(SCREENSHOTS.glob("*.png"))}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def readme_screenshots_untouched(request):
-    """A run without --screenshots leaves docs/screenshots/ as it found it: no file written,
-    rewritten or added (checked when the module's tests are done; a failure shows as an error)."""
-    if request.config.getoption("screenshots"):
-        yield
-        return
-    before = readme_screenshots_now()
-    yield
-    assert readme_screenshots_now() == before, "a run without --screenshots changed docs/screenshots/"
-
-
-@pytest.fixture
-def readme_screenshot(request, tmp_path):
-    """Take a screenshot for the README now; if the test passes it is written to docs/screenshots/
-    (with --screenshots) or to the test's temporary folder (without)."""
-    taken: dict[str, bytes] = {}
-
-    def take(page: Page, name: str) -> None:
-        page.wait_for_function("() => [...document.images].every((image) => image.complete)")
-        taken[name] = page.screenshot(animations="disabled", caret="hide")
-
-    yield take
-    reports = request.node.stash.get(REPORTS, {})
-    if "call" in reports and reports["call"].passed:
-        folder = readme_screenshot_folder(request.config, tmp_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, png in taken.items():
-            (folder / f"{name}.png").write_bytes(png)
 
 
 def open_tab(page: Page, name: str) -> Locator:
@@ -154,8 +82,9 @@ def stroke(page: Page, points: list[tuple[float, float]], steps: int = 3) -> Non
     page.mouse.up()
 
 
-def draw_a_seven(page: Page, panel: Locator) -> None:
-    """Draw a 7 (a bar, then the stem) with the mouse on the Classify tab's sketchpad."""
+def draw_a_seven(page: Page, panel: Locator, stroke: Callable = stroke) -> None:
+    """Draw a 7 (a bar, then the stem) on the Classify tab's sketchpad, with the mouse or (passing a
+    touch `stroke`) a finger."""
     brush = panel.get_by_role("button", name="Brush", exact=True)
     expect(brush).to_have_class(re.compile(r"\bhighlight\b"))  # the app picked the brush for us
     box = panel.locator("canvas").first.bounding_box()
@@ -213,9 +142,16 @@ def test_classify_a_seven_drawn_with_the_mouse(page, readme_screenshot):
 
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
-    seen, why = image_in(panel, "What the model sees (28x28)"), image_in(panel, "What drove the answer (Grad-CAM / saliency)")
+    seen, why = image_in(panel, "What the model sees"), image_in(panel, "What drove the answer")
     expect(seen).to_be_visible()
     expect(why).to_be_visible()
+    for label in ("What the model sees", "What drove the answer"):  # the whole picture shows, nothing over it
+        picture = block_labelled(panel, label)
+        expect(picture.locator("button[aria-label]")).to_have_count(0)  # no download or fullscreen icons
+        title, image = picture.get_by_test_id("block-label").bounding_box(), picture.locator("img").bounding_box()
+        assert title["y"] + title["height"] <= image["y"], f"the title '{label}' covers its picture"
+        assert picture.get_by_test_id("block-label").evaluate("(title) => title.scrollWidth <= title.clientWidth"), \
+            f"the title '{label}' is cut"
     readme_screenshot(page, "classify")
 
     # Another model reads the same drawing: its explanation is different, its answer the same.
@@ -224,6 +160,69 @@ def test_classify_a_seven_drawn_with_the_mouse(page, readme_screenshot):
     expect(why).not_to_have_attribute("src", grad_cam)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+
+
+def test_the_first_screen_says_what_this_is_and_invites_a_drawing(page):
+    expect(page.get_by_text(re.compile(r"Draw a digit below"))).to_be_in_viewport()
+    expect(page.locator("canvas").first).to_be_in_viewport()
+    expect(page.get_by_text(re.compile(r"^Running on"))).to_be_hidden()  # the machine's facts wait in About
+    about = page.get_by_text("About genlab", exact=True)
+    about.click()
+    expect(page.get_by_text(re.compile(r"^Running on"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Train.+use it as Mine"))).to_be_visible()
+
+
+def test_clear_the_drawing_and_draw_the_next_digit_at_once(page):
+    panel = open_tab(page, "Classify")
+    draw_a_seven(page, panel)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+
+    panel.get_by_role("button", name="Clear canvas", exact=True).click()
+    expect(panel.get_by_text("Draw a digit in the box, or upload an image.")).to_be_visible()
+    expect(panel.get_by_text("select the draw tool to start")).to_be_hidden()
+    draw_a_seven(page, panel)  # no extra click on the brush
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+
+
+def test_choosing_mine_before_training_one_says_so_once_and_keeps_the_tab_working(page):
+    panel = open_tab(page, "Classify")
+    draw_a_seven(page, panel)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    cnn, mine = (panel.get_by_role("radio", name=name, exact=True) for name in ("CNN (pretrained)",
+                                                                               "Mine (from the Train tab)"))
+    mine.check(force=True)  # it does not stay checked: check() itself would wait for that
+    warning = page.locator(".toast-body").filter(has_text="You have no classifier of your own yet")
+    expect(warning).to_have_count(1)
+    expect(cnn).to_be_checked()  # back on the model it read with
+    expect(mine).not_to_be_checked()
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_have_count(1)
+    expect(panel.get_by_text("Error", exact=True)).to_have_count(0)
+    panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()  # the tab still works
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+
+    for tab, family, pretrained in (("Text", "character LSTM", "Character LSTM (tiny-shakespeare)"),
+                                    ("Sentences", "sentence VAE", "Sentence VAE (tiny-shakespeare lines)"),
+                                    ("Text GAN", "text GAN", "Text GAN (tiny-shakespeare lines)")):
+        panel = open_tab(page, tab)
+        panel.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check(force=True)
+        expect(page.locator(".toast-body").filter(has_text=f"You have no {family} of your own yet")).to_have_count(1)
+        expect(panel.get_by_role("radio", name=pretrained, exact=True)).to_be_checked()
+
+
+def test_the_model_card_reads_as_plain_words(page):
+    panel = open_tab(page, "Classify")
+    panel.get_by_text("Model card", exact=True).click()
+    config = json.loads((CHECKPOINTS / "cnn.json").read_text())["config"]
+    card = panel.get_by_text(re.compile(r"^Architecture:"))
+    expect(card).to_be_visible()
+    for key, value in config.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        expect(card).to_contain_text(f"{key} {shown}")
+    expect(card).not_to_contain_text("{")
+    expect(card).not_to_contain_text("&#")
+    expect(panel.get_by_role("heading", name=re.compile(r"^Pretrained CNN"))).to_be_visible()
 
 
 def test_vae_drag_a_latent_slider_and_the_digit_follows(page, running_app, readme_screenshot):
@@ -479,7 +478,7 @@ def test_classify_an_uploaded_photo_after_a_file_that_is_not_one(page, mnist_tes
     upload.locator("input[type=file]").set_input_files(photo)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
-    expect(image_in(panel, "What the model sees (28x28)")).to_be_visible()
+    expect(image_in(panel, "What the model sees")).to_be_visible()
 
 
 def test_load_a_checkpoint_pair_and_explore_it_as_mine(page):

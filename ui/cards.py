@@ -23,14 +23,22 @@ def confusion_html(matrix: list[list[int]]) -> str:
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
-def model_card(checkpoint: Checkpoint) -> str:
-    """Markdown with architecture, size, training settings and the measured metrics."""
+def setting(value) -> str:
+    """A config value as a person reads it: lists as "800, 800", not Python's repr."""
+    return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+
+
+def model_card(checkpoint: Checkpoint, mine: bool = False) -> str:
+    """Markdown with architecture, size, training settings and the measured metrics. A visitor's own
+    model (`mine`) is titled as theirs, so it never reads like the pretrained one."""
     meta = checkpoint.meta
     metrics, training = meta.get("metrics", {}), meta.get("training", {})
+    whose = "Your own" if mine else "Pretrained"
+    architecture = "; ".join(f"{key} {setting(value)}" for key, value in meta["config"].items())
     lines = [
-        f"### {meta['arch'].upper()} ({meta['family']}), `{checkpoint.path.name}`",
+        f"### {whose} {meta['arch'].upper()} ({meta['family']}), `{html.escape(checkpoint.path.name)}`",
         f"- **Parameters:** {meta['parameters']:,}",
-        f"- **Architecture:** `{html.escape(str(meta['config']))}`",
+        f"- **Architecture:** {html.escape(architecture)}",
     ]
     if "test_accuracy" in metrics:
         lines.append(f"- **Test accuracy:** {metrics['test_accuracy']:.2%} on {metrics.get('test_images', '?'):,} "

@@ -2,10 +2,10 @@
 import gradio as gr
 
 from genlab.classify import Reading, read_digit
-from genlab.lab import Lab
+from genlab.lab import MINE, Lab
 from genlab.preprocess import InputError, open_image
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture, Sketch
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
@@ -47,28 +47,31 @@ def build(lab: Lab) -> None:
     def card(model: str, request: gr.Request):
         checkpoint = lab.checkpoint(model, "classifier", user_of(request))
         matrix = checkpoint.meta.get("metrics", {}).get("confusion_matrix")
-        return model_card(checkpoint), confusion_html(matrix) if matrix else ""
+        return model_card(checkpoint, mine=model == MINE), confusion_html(matrix) if matrix else ""
 
     with gr.Tab("Classify", id="classify"):
-        gr.Markdown("Draw a digit anywhere in the box, at any size, or upload a photo of one. "
-                    "It is cropped, scaled and centred the way MNIST digits were before the model reads it.")
+        gr.Markdown("Draw a digit anywhere in the box, at any size: a network reads it as you draw.")
         loaded = [name for name in TITLES if name in lab.checkpoints]
-        with gr.Row():
-            with gr.Column():
+        with gr.Row(elem_id="classify-row"):
+            with gr.Column(min_width=300):
                 sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360),
                                 height=470, brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
-                                layers=False, transforms=())
-                upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
-                                   sources=["upload", "clipboard"], height=200)
-                model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
-            with gr.Column():
+                                layers=False, transforms=(), elem_id="digit-sketch")
+            with gr.Column(min_width=300):
                 label = gr.Label(num_top_classes=3, label="Prediction")
                 status = gr.Markdown(INVITATION)
                 with gr.Row():
-                    seen = Picture(label="What the model sees (28x28)", interactive=False, format="png", height=224,
-                                   elem_classes=["pixelated"])
-                    why = Picture(label="What drove the answer (Grad-CAM / saliency)", interactive=False,
-                                  format="png", height=224)
+                    seen = Picture(label="What the model sees", interactive=False, format="png", height=224,
+                                   buttons=[], elem_classes=["pixelated", "captioned"])
+                    why = Picture(label="What drove the answer", interactive=False, format="png", height=224,
+                                  buttons=[], elem_classes=["captioned"])
+                gr.Markdown("Left: your drawing cropped, scaled and centred into the 28x28 picture the model reads, "
+                            "the way MNIST digits were. Right: where its evidence for the answer was (Grad-CAM "
+                            "for the CNN, saliency for the MLP); brighter is stronger.")
+        with gr.Row():
+            model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
+            upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
+                               sources=["upload", "clipboard"], height=200)
         with gr.Accordion("Model card", open=False):
             first = lab.checkpoints[loaded[0]] if loaded else None
             card_text = gr.Markdown(model_card(first) if first else "")
@@ -80,5 +83,6 @@ def build(lab: Lab) -> None:
                       trigger_mode="always_last", show_progress="hidden", **CHEAP)
         upload.upload(runs_a_model(classify), [upload, model], outputs, api_name="classify", **CHEAP)
         upload.clear(lambda: (None, None, None, INVITATION), None, outputs, api_visibility="private", queue=False)
-        model.change(runs_a_model(reclassify), [sketch, upload, model], outputs, api_visibility="private", **CHEAP)
-        model.change(answers(card), model, [card_text, card_matrix], api_visibility="private", **CHEAP)
+        chosen = choose_model(lab, "classifier", model)
+        chosen.success(runs_a_model(reclassify), [sketch, upload, model], outputs, api_visibility="private", **CHEAP)
+        chosen.success(answers(card), model, [card_text, card_matrix], api_visibility="private", **CHEAP)

@@ -7,7 +7,6 @@ import gradio as gr
 
 from genlab.errors import RequestError
 from genlab.lab import MINE, Lab
-from ui.zerogpu import on_gpu
 
 log = logging.getLogger("genlab")
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool
@@ -54,11 +53,32 @@ def answers(handler):
 
 
 def runs_a_model(handler):
-    """A handler that runs a model: refusals answered, and on ZeroGPU it borrows the GPU."""
-    return on_gpu(answers(handler))
+    """A handler that runs a model: refusals answered. It runs in the server process on the server's
+    device, where every visitor's model is, and never asks ZeroGPU for a GPU (ui/zerogpu.py says why)."""
+    return answers(handler)
 
 
 def model_choices(lab: Lab, titles: dict[str, str]) -> list[tuple[str, str]]:
     """The radio choices of a tab: its pretrained models that the lab knows (loaded or not), then Mine."""
     names = [name for name in titles if name in lab.checkpoints or name in lab.errors]
     return [(titles[name], name) for name in names] + [(MINE_TITLE, MINE)]
+
+
+def choose_model(lab: Lab, family: str, radio: gr.Radio):
+    """Listen to a visitor choosing a model on a tab's `radio`. Choosing Mine before having one says
+    why, once, and puts the radio back on the model chosen before, so nothing on the tab turns into
+    an error. Returns the event: a tab chains what a new model redraws with `.success(...)`, reading
+    the radio (never `radio.change`, which also fires when the radio is put back)."""
+    before = gr.State(radio.value)
+
+    def choose(model: str, last: str, request: gr.Request) -> tuple[str, str]:
+        if model == MINE:
+            try:
+                lab.checkpoint(MINE, family, user_of(request))
+            except RequestError as err:
+                gr.Warning(str(err))
+                return last, last
+        return model, model
+
+    return radio.input(choose, [radio, before], [radio, before], api_visibility="private",
+                       show_progress="hidden", **CHEAP)

@@ -7,7 +7,7 @@ import gradio as gr
 from genlab.lab import Lab
 from genlab.seeds import MAX_SEED, new_seed
 from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
-from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"textvae": "Sentence VAE (tiny-shakespeare lines)"}
@@ -84,6 +84,7 @@ def build(lab: Lab) -> None:
             seed_button = gr.Button("New seed")
         sampled = gr.HTML(elem_id="prior-lines")
 
+        choose_model(lab, "textvae", model)
         walk_button.click(runs_a_model(interpolate), [model, first, second, steps, spherical], [walked, walk_note],
                           api_name="walk_lines", **CHEAP)
         rebuild_button.click(runs_a_model(reconstruct), [model, typed, draw_seed], [rebuilt, draws, rebuild_note],

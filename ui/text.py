@@ -8,7 +8,7 @@ import gradio as gr
 
 from genlab.lab import Lab
 from genlab.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
-from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
@@ -17,19 +17,21 @@ SURPRISE_SCALE = 6.0  # nats at which a character is coloured fully red
 
 
 def surprisal_html(pairs: list[tuple[str, float]]) -> str:
-    """The prompt with each character shaded by its surprisal; hover shows the value."""
+    """The prompt with each character shaded by its surprisal; hovering or tapping one shows its value
+    (a tap focuses the character, and the page's CSS shows the value of the focused one)."""
     if not pairs:
         return "<p><i>Type a prompt to see how surprising each character is to the model.</i></p>"
     spans = []
     for ch, nats in pairs:
         alpha = min(1.0, nats / SURPRISE_SCALE)
         shown = "⏎<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
-        spans.append(f'<span title="{html.escape(repr(ch))}: {nats:.2f} nats" '
+        value = f"{html.escape(repr(ch))}: {nats:.2f} nats"
+        spans.append(f'<span title="{value}" data-value="{value}" tabindex="0" '
                      f'style="background:rgba(230,60,40,{alpha:.2f})">{shown}</span>')
     mean = sum(n for _, n in pairs) / len(pairs)
-    return (f'<div style="font-family:monospace;line-height:1.6">{"".join(spans)}</div>'
+    return (f'<div class="surprisal">{"".join(spans)}</div>'
             f"<p>Mean surprisal {mean:.2f} nats ({mean / math.log(2):.2f} bits) per character; "
-            "redder is more surprising. Hover a character for its value.</p>")
+            "redder is more surprising. Hover or tap a character for its value.</p>")
 
 
 def build(lab: Lab) -> None:
@@ -91,6 +93,6 @@ def build(lab: Lab) -> None:
         stop_button.click(None, None, None, cancels=[writing], queue=False)
         write_button.click(runs_a_model(look_inside), [prompt, model], [candidates, surprise], api_name="look_inside",
                            **CHEAP)
-        for trigger in (prompt.change, model.change):
+        for trigger in (prompt.change, choose_model(lab, "lstm", model).success):
             trigger(runs_a_model(look_inside), [prompt, model], [candidates, surprise], api_visibility="private",
                     trigger_mode="always_last", show_progress="hidden", **CHEAP)

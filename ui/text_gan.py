@@ -8,7 +8,7 @@ import gradio as gr
 from genlab.compare_lines import MAX_COUNT, Written, compare
 from genlab.lab import Lab
 from genlab.seeds import MAX_SEED, new_seed
-from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 
 TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
@@ -25,10 +25,10 @@ def comparison_html(written: dict[str, Written]) -> str:
 
     def measured(stats: dict) -> str:
         judged = f"{stats['judge_nats_per_char']:.2f} nats/char to the LSTM<br>" if "judge_nats_per_char" in stats else ""
-        return f"{judged}distinct 3-grams {stats['distinct_3']:.0%}, mean {stats['mean_chars']:.0f} chars"
+        return f"{judged}distinct 4-grams {stats['distinct_4']:.0%}, mean {stats['mean_chars']:.0f} chars"
 
     foot = "".join(f"<td><small>{measured(w.statistics)}</small></td>" for w in written.values())
-    return f"<table><tr>{head}</tr>{''.join(rows)}<tr>{foot}</tr></table>"
+    return f'<table class="lines"><tr>{head}</tr>{"".join(rows)}<tr>{foot}</tr></table>'
 
 
 def stored_table(metrics: dict) -> str:
@@ -59,13 +59,24 @@ def build(lab: Lab) -> None:
         seed = new_seed()
         return seed, *sample(model, count, temperature, seed, request)
 
+    def first_sample() -> tuple[str, str]:
+        """What the tab shows before anyone presses Write: the pretrained model's lines for seed 0."""
+        if "textgan" not in lab.checkpoints:
+            return "", ""
+        checkpoint = lab.checkpoints["textgan"]
+        written = compare(checkpoint.model, lab.judge("lstm"), 8, 1.0, 0, lab.device)
+        return comparison_html(written), stored_table(checkpoint.meta["metrics"])
+
     with gr.Tab("Text GAN", id="textgan"):
         if not lab.names("textgan"):
             gr.Markdown("No pretrained text GAN is loaded: train one of your own in the Train tab.")
-        gr.Markdown("A character LSTM trained as a GAN's generator: a critic reads whole lines and the "
-                    "generator learns to fool it, through Gumbel-softmax samples. Beside it: the same "
-                    "generator before adversarial training (plain maximum likelihood), and the character "
-                    "LSTM of the Text tab writing lines of the same kind. The LSTM also judges every line.")
+        gr.Markdown("Three writers of lines of verse, side by side. **Text GAN**: a network that learned to "
+                    "write by trying to fool a critic, which reads whole lines and learns to tell them from "
+                    "Shakespeare's. **Before adversarial training**: the same network when it had only learned "
+                    "to predict the next character. **Character LSTM**: the Text tab's model. The LSTM also "
+                    "scores every line: fewer nats per character reads more like the real text to it. (How the "
+                    "critic's verdict reaches the writer: through Gumbel-softmax samples, a smooth stand-in "
+                    "for picking each character.)")
         model = gr.Radio(choices, value=choices[0][1], label="Model")
         with gr.Row():
             count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each")
@@ -75,10 +86,13 @@ def build(lab: Lab) -> None:
         with gr.Row():
             sample_button = gr.Button("Write", variant="primary")
             seed_button = gr.Button("New seed")
-        compared = gr.HTML()
-        stored = gr.Markdown()
+        shown, measured = first_sample()
+        compared = gr.HTML(shown, elem_classes=["wide-table"])
+        stored = gr.Markdown(measured, elem_classes=["wide-table"])
 
         sample_button.click(runs_a_model(sample), [model, count, temperature, seed], [compared, stored],
                             api_name="sample_text_gan", **CHEAP)
+        choose_model(lab, "textgan", model).success(runs_a_model(sample), [model, count, temperature, seed],
+                                                    [compared, stored], api_visibility="private", **CHEAP)
         seed_button.click(runs_a_model(new_seed_sample), [model, count, temperature], [seed, compared, stored],
                           api_name="new_text_gan_seed", **CHEAP)
