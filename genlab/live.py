@@ -6,7 +6,15 @@ starts in a fraction of a second. It uses its own threads without stalling the s
 it can be killed without harming anything else, and what it hands back is a checkpoint on disk that
 the server validates like any other. Visitors are identified by an opaque string (the UI passes its
 session id); nothing here knows about Gradio.
+
+Where a GPU is lent per call (a Hugging Face ZeroGPU Space, ui/zerogpu.py), a run asks the lender
+once for its whole time limit and trains in the lender's worker instead (train_on_gpu); if the
+lender says no, the run trains in its own process on the CPU as above. Either way the run talks to
+the server only through what it yields, a stop file and the checkpoint it writes: a lender's worker
+is forked once and reused, so it never sees the server's later state, and nothing here needs it to.
+The server loads the checkpoint onto the shelf itself, so every tab serves the model from there.
 """
+import contextvars
 import multiprocessing as mp
 import os
 import queue
@@ -18,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import torch
 
@@ -32,7 +40,9 @@ STOP_GRACE = 60.0  # seconds a run may take after Stop (its final evaluation) be
 START_GRACE = 120.0  # seconds beyond its time cap a run may take (data loading, final evaluation)
 TRAIN_NICENESS = 10  # training yields the CPU to the server's sliders and samples whenever they need it
 RUNS_REMEMBERED = 1000  # visitors whose last ended run (its curves, for the Train tab) is kept in memory
+GPU_GRACE = 60  # seconds a lent GPU is asked for beyond a run's time limit (data loading, final evaluation)
 TEXT = "text.txt"  # a visitor's own training text, in the run's folder while the run needs it
+STOP = "stop"  # written into the run's folder by Stop; the training loop looks for it every step
 FOLDERS = re.compile(r"(?<![\w.])(?:/[^/\s'\"]+)+/")  # the folders of an absolute path, up to its file name
 
 
@@ -72,6 +82,32 @@ def default_threads() -> int:
     return max(1, int(wanted)) if wanted else (os.cpu_count() or 1)
 
 
+class NoGPU(Exception):
+    """The GPU lender said no before the run started (the visitor's quota, the scheduler): the message
+    says why, in words fit for the visitor."""
+
+
+class StopFile:
+    """A run's Stop signal as a file in its folder: seen by any process the run trains in, a child of
+    the server or a GPU lender's worker that got it pickled, which an Event is not."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def set(self) -> None:
+        try:
+            self.path.touch()
+        except FileNotFoundError:  # the run has ended and its folder is gone: nothing left to stop
+            pass
+
+    def is_set(self) -> bool:
+        return self.path.exists()
+
+
+Report = tuple[str, Any]  # ("event", TrainEvent), then ("done", None) or ("error", why)
+GPUTraining = Callable[[str, Any, Any, str, StopFile], Iterator[Report]]  # train_on_gpu, as a lender wraps it
+
+
 def _context() -> Any:
     """Fork from a server that preloaded torch and genlab (fast, and safe with CUDA); spawn elsewhere."""
     if "forkserver" in mp.get_all_start_methods():
@@ -81,17 +117,40 @@ def _context() -> Any:
     return mp.get_context("spawn")
 
 
-def _train_in_child(name: str, config: Any, settings: Any, out: str, events: Any, stop: Any, threads: int) -> None:
-    """The body of a run's process: train, stream every event back, save the checkpoint."""
+def _training(name: str, config: Any, settings: Any, out: str, stop: StopFile, device: torch.device) -> Iterator[Report]:
+    """Train, report every event, save the checkpoint; a failure is reported, never raised, so whoever
+    relays the reports tells a failed run from a process or lender that failed."""
+    try:
+        for event in train_and_save(name, config, settings, device, Path(out), stop):
+            yield "event", event
+        yield "done", None
+    except Exception as err:  # reported to the visitor; the server never sees the traceback as a crash
+        yield "error", f"{type(err).__name__}: {err}"
+
+
+def _train_in_child(name: str, config: Any, settings: Any, out: str, events: Any, stop: StopFile, threads: int) -> None:
+    """The body of a run's process: train on the server's device, sending every report back."""
     if hasattr(os, "nice"):
         os.nice(TRAIN_NICENESS)
     torch.set_num_threads(threads)
-    try:
-        for event in train_and_save(name, config, settings, pick_device(), Path(out), stop):
-            events.put(("event", event))
-        events.put(("done", None))
-    except Exception as err:  # reported to the visitor; the server never sees the traceback as a crash
-        events.put(("error", f"{type(err).__name__}: {err}"))
+    for report in _training(name, config, settings, out, stop, pick_device()):
+        events.put(report)
+
+
+def train_on_gpu(name: str, config: Any, settings: Any, out: str, stop: StopFile) -> Iterator[Report]:
+    """The body of a run on a lent GPU, in the lender's worker process: its arguments and reports are
+    pickled. The worker is forked from the server, whose torch may have started its OpenMP threads,
+    so it trains with one CPU thread (the GPU does the work). There torch is the real one again, so
+    its own answer picks the device."""
+    torch.set_num_threads(1)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    yield from _training(name, config, settings, out, stop, device)
+
+
+def gpu_seconds(name: str, config: Any, settings: Any, out: str, stop: StopFile) -> int:
+    """How long a run asks a GPU lender for (it is called with train_on_gpu's arguments): its time
+    limit and a margin for loading the data and the final evaluation."""
+    return int(settings.max_seconds) + GPU_GRACE
 
 
 def _noop() -> None:
@@ -109,6 +168,7 @@ class Run:
     state: RunState = RunState.WAITING
     events: list[TrainEvent] = field(default_factory=list)
     error: str = ""  # why it failed, for the visitor: no server path in it
+    notice: str = ""  # how it trains, when not as asked (no GPU was lent), for the visitor
     checkpoint: Checkpoint | None = None
     pid: int | None = None  # the training process, while there is one
 
@@ -131,10 +191,12 @@ class Run:
 class Runs:
     """Every visitor's training runs, with a global limit on concurrent runs: the waiting line, the
     slots, one supervised process per run, Stop and time limits. A visitor is held on the shelf from
-    the moment their run joins the line until it has ended, and the run's model goes to the shelf."""
+    the moment their run joins the line until it has ended, and the run's model goes to the shelf.
+    `gpu`: train_on_gpu as a GPU lender wraps it (raising NoGPU when it will not lend), or None."""
 
-    def __init__(self, shelf: Shelf, slots: int = 1, threads: int | None = None, max_waiting: int = 32) -> None:
-        self.shelf = shelf
+    def __init__(self, shelf: Shelf, slots: int = 1, threads: int | None = None, max_waiting: int = 32,
+                 gpu: GPUTraining | None = None) -> None:
+        self.shelf, self.gpu = shelf, gpu
         self.slots, self.threads, self.max_waiting = slots, threads or default_threads(), max_waiting
         self.context = _context()
         self.lock = threading.Condition()
@@ -149,7 +211,8 @@ class Runs:
     def start(self, user: str, name: str, config: Any, settings: Any, text: str | None = None) -> Run:
         """Queue a run for this visitor; refused while they already have one going or the line is full.
         `text`: the visitor's own text for a text family to learn from, kept in the run's folder until
-        the run has ended."""
+        the run has ended. The run is driven in the caller's context (contextvars), so a GPU lender
+        sees who asked for it: ZeroGPU charges the visitor's quota, not the Space's."""
         with self.lock:
             current = self.latest.get(user)
             if current is not None and current.active:
@@ -157,11 +220,11 @@ class Runs:
             if len(self.waiting) >= self.max_waiting:
                 raise LiveError(f"{len(self.waiting)} runs are already waiting; please try again in a few minutes.")
             folder = self.shelf.folder(user) / uuid.uuid4().hex[:12]
+            folder.mkdir(parents=True)
             if text is not None:
-                folder.mkdir(parents=True)
                 (folder / TEXT).write_text(text, encoding="utf-8")
                 settings = replace(settings, text_file=str(folder / TEXT))
-            run = Run(user, name, config, settings, folder, self.context.Event())
+            run = Run(user, name, config, settings, folder, StopFile(folder / STOP))
             self.shelf.hold(user)
             self.waiting.append(run)
             self.latest.pop(user, None)
@@ -169,7 +232,7 @@ class Runs:
             ended = [u for u, r in self.latest.items() if not r.active]
             for gone in ended[:max(0, len(self.latest) - RUNS_REMEMBERED)]:
                 del self.latest[gone]
-        threading.Thread(target=self._drive, args=(run,), daemon=True).start()
+        threading.Thread(target=contextvars.copy_context().run, args=(self._drive, run), daemon=True).start()
         return run
 
     def position(self, run: Run) -> int:
@@ -213,7 +276,8 @@ class Runs:
             state, error = RunState.FAILED, f"{type(err).__name__}: {err}"
         if run.checkpoint is None:  # nothing to keep or download: the folder goes now, not with the visitor
             shutil.rmtree(run.folder, ignore_errors=True)
-        (run.folder / TEXT).unlink(missing_ok=True)  # read by now
+        for done_with in (TEXT, STOP):  # read by now
+            (run.folder / done_with).unlink(missing_ok=True)
         self.shelf.release(run.user, run.checkpoint)
         with self.lock:
             run.state, run.error = state, without_folders(error)
@@ -234,9 +298,40 @@ class Runs:
             return True
 
     def _train(self, run: Run) -> tuple[RunState, str]:
-        """Train in a child process, collecting what it reports, then load the checkpoint it saved into
-        run.checkpoint. Returns the state the run ends in and, if it failed, why."""
-        run.folder.mkdir(parents=True, exist_ok=True)
+        """Train on a lent GPU, or where none is lent in a child process, collecting what the run
+        reports; then load the checkpoint it saved into run.checkpoint. Returns the state the run ends
+        in and, if it failed, why."""
+        ending = None
+        if self.gpu is not None:
+            try:
+                ending = self._train_on_gpu(run)
+            except NoGPU as refused:
+                run.notice = f"No GPU was lent for this run, so it trains on the CPU, more slowly. Why: {refused}"
+        kind, payload = ending or self._train_in_process(run)
+        if kind == "error":
+            return RunState.FAILED, payload
+        try:
+            run.checkpoint = load_checkpoint(run.path, self.shelf.device)
+        except CheckpointError as err:
+            return RunState.FAILED, str(err)
+        ended_early = run.stop_signal.is_set() or run.stopped_because
+        return (RunState.STOPPED if ended_early else RunState.FINISHED), ""
+
+    def _train_on_gpu(self, run: Run) -> Report:
+        """Relay the reports of a run on a lent GPU to the end, so the lender takes its GPU back at
+        once; returns the last. The lender enforces the time it lent; Stop reaches the run through its
+        stop file."""
+        ending = "error", "the GPU worker ended the run without a word"
+        for kind, payload in self.gpu(run.name, run.config, run.settings, str(run.path), run.stop_signal):
+            if kind == "event":
+                run.events.append(payload)
+            else:
+                ending = kind, payload
+        return ending
+
+    def _train_in_process(self, run: Run) -> Report:
+        """Train in a child process, collecting what it reports, and killing it past its time limit or
+        when it does not stop soon after Stop."""
         events = self.context.Queue()
         process = self.context.Process(
             target=_train_in_child, daemon=True,
@@ -262,11 +357,4 @@ class Runs:
             if kind == "event":
                 run.events.append(payload)
         process.join(timeout=10)
-        if kind == "error":
-            return RunState.FAILED, payload
-        try:
-            run.checkpoint = load_checkpoint(run.path, self.shelf.device)
-        except CheckpointError as err:
-            return RunState.FAILED, str(err)
-        ended_early = run.stop_signal.is_set() or run.stopped_because
-        return (RunState.STOPPED if ended_early else RunState.FINISHED), ""
+        return kind, payload

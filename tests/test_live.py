@@ -10,7 +10,6 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
-from conftest import draw_like_a_person
 from genlab.families import ARCHITECTURES
 from genlab.recipes import KNOBS
 
@@ -42,13 +41,6 @@ def finish(job, timeout: float = 240.0) -> list:
 
 def progress_of(update) -> str:
     return re.sub(r"<[^>]+>", " ", update[0])
-
-
-@pytest.fixture(scope="module")
-def digit_png(tmp_path_factory, mnist_test):
-    path = tmp_path_factory.mktemp("digits") / "seven.png"
-    Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).save(path)  # a 7
-    return str(path)
 
 
 def test_a_short_cnn_run_streams_progress_and_becomes_my_classifier(running_app, digit_png):

@@ -47,7 +47,14 @@ def knob_slider(key: str, recipe: Recipe) -> gr.Slider:
 
 
 def progress_html(run: Run, position: int) -> str:
-    """A progress bar with steps, time and time left, or the place in line, or how the run ended."""
+    """A progress bar with steps, time and time left, or the place in line, or how the run ended;
+    first, how the run trains when that is not as asked (no GPU was lent)."""
+    notice = f"<p>⚠ {html.escape(run.notice)}</p>" if run.notice else ""
+    return notice + progress_line(run, position)
+
+
+def progress_line(run: Run, position: int) -> str:
+    """The progress bar and its words, the place in line, or how the run ended."""
     if run.state == RunState.WAITING:
         ahead = position - 1
         return (f"<p>⏳ Waiting for a free trainer: {ahead} run{'s' if ahead != 1 else ''} ahead of yours. "
