@@ -14,7 +14,7 @@ from genlab.checkpoint import Checkpoint
 from genlab.classify import captions
 from genlab.data import DataMissingError, ImageSplit, load_mnist
 from genlab.errors import RequestError
-from genlab.images import captioned_grid, upscale
+from genlab.images import captioned_grid, ink
 from genlab.latent import CLASS_COLOURS, draw_map, gif, grid_codes, path, to_code
 from genlab.preprocess import open_image, prepare_digit
 from genlab.seeds import checked_seed
@@ -85,8 +85,7 @@ class Explorer:
     def decode(self, vae: Checkpoint, z: torch.Tensor) -> Decoded:
         """What one slider move shows: the decoded digit and the CNN's reading of it."""
         image = vae.model.decode(z.view(1, -1).to(self.device)).cpu()
-        picture = upscale(255 - (image[0, 0].numpy() * 255).round().astype(np.uint8), SCALE)
-        return Decoded(picture, captions(self.reader, image)[0])
+        return Decoded(ink(image[0], SCALE), captions(self.reader, image)[0])
 
     @torch.no_grad()
     def map_parts(self, vae: Checkpoint) -> tuple[np.ndarray, np.ndarray, torch.Tensor]:
@@ -110,13 +109,13 @@ class Explorer:
             self.maps.popitem(last=False)
         return self.maps[key]
 
-    def draw_map(self, vae: Checkpoint, z: torch.Tensor | None) -> np.ndarray | None:
-        """The 2-D latent map with a ring at z; None for a model with more than two dimensions."""
+    def draw_map(self, vae: Checkpoint) -> np.ndarray | None:
+        """The 2-D latent map; None for a model with more than two dimensions. Where the code is, and
+        the axes, the page draws over it (ui/web/explore.js)."""
         if vae.meta["config"]["latent"] != 2:
             return None
         points, labels, decoded = self.map_parts(vae)
-        marker = None if z is None else (float(z[0]), float(z[1]))
-        return draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT, marker)
+        return draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT)
 
     @staticmethod
     def map_point(x: float, y: float) -> torch.Tensor:

@@ -3,7 +3,7 @@ from io import BytesIO
 
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image
 
 # ten distinguishable colours, one per digit (Tableau 10)
 CLASS_COLOURS = np.array([
@@ -12,9 +12,15 @@ CLASS_COLOURS = np.array([
 
 
 def path(a: torch.Tensor, b: torch.Tensor, frames: int, spherical: bool) -> torch.Tensor:
-    """(frames, d) codes from a to b: straight, or along the great circle (slerp) which keeps the
-    norm typical of Gaussian samples instead of cutting through the low-density centre."""
-    t = torch.linspace(0, 1, frames).unsqueeze(1)
+    """(frames, d) codes from a to b, evenly spaced (see between)."""
+    return between(a, b, torch.linspace(0, 1, frames), spherical)
+
+
+def between(a: torch.Tensor, b: torch.Tensor, t: torch.Tensor, spherical: bool) -> torch.Tensor:
+    """(len(t), d) codes at fractions t of the way from a to b: straight, or along the great circle
+    (slerp), which keeps the norm typical of Gaussian samples instead of cutting through the
+    low-density centre. The page's GAN walk (ui/web/gan_walk.js) computes the same."""
+    t = t.unsqueeze(1)
     if not spherical:
         return (1 - t) * a + t * b
     cos = torch.dot(a, b) / (a.norm() * b.norm()).clamp(min=1e-8)
@@ -43,10 +49,8 @@ def to_code(x: float, y: float, extent: float, side: int) -> tuple[float, float]
     return x / side * 2 * extent - extent, extent - y / side * 2 * extent
 
 
-def draw_map(decoded: torch.Tensor, cells: int, points: np.ndarray, labels: np.ndarray, extent: float,
-             marker: tuple[float, float] | None = None) -> np.ndarray:
-    """The decoded grid (dark digits on white) with the encoded points coloured by class and an
-    optional ring where the current code is."""
+def draw_map(decoded: torch.Tensor, cells: int, points: np.ndarray, labels: np.ndarray, extent: float) -> np.ndarray:
+    """The decoded grid (dark digits on white) with the encoded points coloured by class."""
     side = cells * 28
     tiles = decoded.view(cells, cells, 28, 28).permute(0, 2, 1, 3).reshape(side, side).cpu().numpy()
     picture = np.repeat((255 - 150 * tiles)[..., None], 3, axis=2).astype(np.uint8)
@@ -55,12 +59,6 @@ def draw_map(decoded: torch.Tensor, cells: int, points: np.ndarray, labels: np.n
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             picture[xy[inside, 1] + dy, xy[inside, 0] + dx] = CLASS_COLOURS[labels[inside]]
-    if marker is not None:
-        mx, my = to_pixels(np.array([marker]), extent, side)[0]
-        draw = ImageDraw.Draw(image := Image.fromarray(picture))
-        draw.ellipse([mx - 9, my - 9, mx + 9, my + 9], outline=(0, 0, 0), width=3)
-        draw.ellipse([mx - 7, my - 7, mx + 7, my + 7], outline=(255, 255, 0), width=2)
-        picture = np.asarray(image)
     return picture
 
 

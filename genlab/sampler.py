@@ -8,10 +8,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from genlab.classify import caption, read_batch
+from genlab.classify import caption, captions, read_batch
 from genlab.errors import RequestError
-from genlab.images import captioned_grid
-from genlab.latent import gif, path
+from genlab.images import captioned_grid, grid_cell, ink
+from genlab.latent import between, gif, path
 from genlab.models.gan import GAN
 from genlab.seeds import checked_seed
 
@@ -20,6 +20,8 @@ MAX_ROWS = 8
 MAX_FRAMES = 64
 ANY_DIGIT = "any"
 DIGITS = (ANY_DIGIT, *(str(d) for d in range(10)))
+SHOWN = 8  # a walked sample is shown 224x224
+GRID_COLUMNS = 8  # sample() lays its grid out in rows of eight
 
 
 @dataclass
@@ -67,7 +69,7 @@ def sample(model: GAN, reader: nn.Module | None, seed: float, count: float, trun
     count = int(in_range(count, 1, MAX_SAMPLES, "The number of samples"))
     truncation = in_range(truncation, 0.0, 1.0, "Truncation")
     labels = digits_for(model, digit, count)
-    return read(reader, model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=8)
+    return read(reader, model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=GRID_COLUMNS)
 
 
 @torch.no_grad()
@@ -95,3 +97,42 @@ def walk(model: GAN, reader: nn.Module | None, seed_a: float, seed_b: float, fra
     images = model.sample(path(a, b, frames, spherical), labels).cpu()
     return read(reader, images, None, columns=frames).grid, gif(images)
 
+
+@dataclass
+class WalkEnds:
+    """The live walk of one sample: from its noise (a) toward the first noise vector of seed B (b)."""
+
+    a: torch.Tensor
+    b: torch.Tensor
+    digit: int | None  # what the conditional GAN draws along the way; None for the others
+
+
+def walk_ends(model: GAN, seed: float, count: float, sample: float, seed_b: float, digit: str = ANY_DIGIT) -> WalkEnds:
+    """Sample number `sample` (from 1) of the grid sample() draws for this seed, count and digit, and
+    seed B's first noise vector, both untruncated."""
+    count = int(in_range(count, 1, MAX_SAMPLES, "The number of samples"))
+    sample = int(in_range(sample, 1, count, "The sample to walk"))
+    labels = digits_for(model, digit, count)
+    a = model.noise(count, checked_seed(seed, "The seed"))[sample - 1]
+    b = model.noise(1, checked_seed(seed_b, "Seed B"))[0]
+    return WalkEnds(a, b, None if labels is None else int(labels[sample - 1]))
+
+
+def picked(x: float, y: float, count: float) -> int:
+    """The sample (from 1) at pixel (x, y) of a grid that sample() drew."""
+    index = grid_cell(x, y, int(count), GRID_COLUMNS)
+    if index is None:
+        raise RequestError("That is not on a sample: click one of the digits in the grid.")
+    return index + 1
+
+
+@torch.no_grad()
+def walk_point(model: GAN, reader: nn.Module | None, ends: WalkEnds, t: float, truncation: float) -> tuple[np.ndarray, str]:
+    """The walked sample at fraction t of the way (along the great circle), shrunk by `truncation`:
+    its picture and the CNN's reading ('' without a CNN)."""
+    t = in_range(t, 0.0, 1.0, "The walk")
+    truncation = in_range(truncation, 0.0, 1.0, "Truncation")
+    noise = between(ends.a, ends.b, torch.tensor([t]), spherical=True) * truncation
+    labels = None if ends.digit is None else torch.tensor([ends.digit])
+    image = model.sample(noise, labels).cpu()
+    return ink(image[0], SHOWN), captions(reader, image)[0]

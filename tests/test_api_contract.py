@@ -308,6 +308,7 @@ GOOD: dict[str, Good] = {
     "/new_seed": Good(("dcgan", 1, 1.0, "any"), new_seed),
     "/every_digit": Good(("cdcgan", 5, 1, 1.0), samples(10), needs="cdcgan"),
     "/interpolate_seeds": Good(("dcgan", 1, 2, 2, "linear", "any"), strip_and_gif),
+    "/walk_sample": Good(("dcgan", 3, 4, "any", 2, 5, 0.5, 0.8), decodes),
     "/generate": Good(("To be", "lstm", 0.8, 0, 1.0, 3, 1, False), writes),
     "/look_inside": Good(("To be", "lstm"), looks_inside),
     "/walk_lines": Good(("textvae", "I will go.", "What say you?", 3, False), writes_lines(3)),
@@ -482,6 +483,16 @@ BAD = [
     case("/interpolate_seeds", ("dcgan", NAN, 2, 4, "linear", "any"), "Seed A", "seed NaN"),
     case("/interpolate_seeds", ("dcgan", 1, 2, 4, "curved", "any"), CHOICES, "unknown path"),
     mine("/interpolate_seeds", ("mine", 1, 2, 4, "linear", "any"), "GAN"),
+    # /walk_sample: model, seed, count, digit, sample, seed_b, walk, truncation
+    case("/walk_sample", ("dcgan", 3, 4, "any", 9, 5, 0.5, 1.0), "The sample to walk must be a number from 1 to 4",
+         "a sample beyond the grid"),
+    case("/walk_sample", ("dcgan", 3, 4, "any", 2, 5, 1.5, 1.0), "greater than maximum value 1", "walk 1.5"),
+    case("/walk_sample", ("dcgan", 3, 4, "any", 2, 5, NAN, 1.0), "Walk toward that seed' must be a number from 0 to 1",
+         "NaN walk"),
+    case("/walk_sample", ("dcgan", 3, 4, "any", 2, 5, 0.5, -1.0), "less than minimum value 0", "negative truncation"),
+    case("/walk_sample", ("dcgan", 3, 4, "x", 2, 5, 0.5, 1.0), CHOICES, "unknown digit"),
+    case("/walk_sample", ("vae", 3, 4, "any", 2, 5, 0.5, 1.0), CHOICES, "a VAE for the GAN"),
+    mine("/walk_sample", ("mine", 3, 4, "any", 2, 5, 0.5, 1.0), "GAN"),
     # /generate: prompt, name, temperature, top_k, top_p, length, seed, greedy
     case("/generate", generate(temperature=3.0), "greater than maximum value 2", "temperature 3"),
     case("/generate", generate(temperature=NAN), "Temperature' must be a number from 0.05 to 2", "NaN temperature"),
@@ -706,6 +717,7 @@ def test_my_own_models_serve_every_endpoint_once_uploaded(running_app, files):
     samples(1)(call(me, "/sample", ("mine", 3, 1, 1.0, "any")))
     new_seed(call(me, "/new_seed", ("mine", 1, 1.0, "any")))
     strip_and_gif(call(me, "/interpolate_seeds", ("mine", 1, 2, 2, "linear", "any")))
+    decodes(call(me, "/walk_sample", ("mine", 3, 4, "any", 2, 5, 0.5, 0.8)))
     writes(call(me, "/generate", generate(name="mine")))
     looks_inside(call(me, "/look_inside", ("To be", "mine")))
     writes_lines(3)(call(me, "/walk_lines", ("mine", "I will go.", "What say you?", 3, False)))

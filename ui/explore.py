@@ -1,18 +1,31 @@
 """VAE explorer tab: drag latent sliders and watch digits decode, explore the 2-D map, encode your
-own drawing, and interpolate between digits. genlab.explorer does the work."""
+own drawing, and interpolate between digits. genlab.explorer does the work; while the sliders move,
+the page itself decodes (ui/web/explore.js), and the server's /decode serves API clients and
+browsers that cannot run the model."""
+import json
+
 import gradio as gr
 import torch
 
 from genlab.checkpoint import Checkpoint
-from genlab.explorer import EXTENT, MAX_FRAMES, SLIDERS, SOURCES, Decoded, Explorer, legend, visitor_digit
+from genlab.explorer import EXTENT, MAX_FRAMES, SCALE, SLIDERS, SOURCES, Decoded, Explorer, legend, visitor_digit
 from genlab.lab import Lab
+from genlab.lab import MINE
 from genlab.seeds import MAX_SEED
+from genlab.web_models import WEB_MODELS
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
+from ui.web import live_component
 
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
 LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values, most-used first
+SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
+PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
+IN_PAGE = f"""<div class="genlab-live">
+  <canvas width="28" height="28" style="width:{28 * SCALE}px;height:{28 * SCALE}px;image-rendering:pixelated"></canvas>
+  <div class="genlab-reading"></div><div class="genlab-notice"></div>
+</div>"""
 
 
 def reading_text(decoded: Decoded) -> str:
@@ -21,7 +34,8 @@ def reading_text(decoded: Decoded) -> str:
 
 def legend_html() -> str:
     chips = "".join(f'<span style="color:rgb{colour};font-weight:700">●{digit}</span> ' for digit, colour in legend())
-    return f"<div>Test digits, coloured by their true class: {chips}. Click the map to decode that point.</div>"
+    return (f"<div>The 2-D latent space: test digits, coloured by their true class: {chips}. Point at the map to "
+            "decode that point; click to move the sliders there.</div>")
 
 
 def build(lab: Lab) -> None:
@@ -46,11 +60,20 @@ def build(lab: Lab) -> None:
 
     def show(vae: Checkpoint, z: torch.Tensor, note: str = "", relabel: bool = False) -> list:
         """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map.
-        The code is clamped to the sliders' range first, so what is shown is what the sliders hold."""
+        The code is clamped to the sliders' range first, so what is shown is what the sliders hold.
+        The map has no marker: the page draws it where the sliders are."""
         z = z.clamp(-EXTENT, EXTENT)
         decoded = explorer.decode(vae, z)
         sliders_out = [gr.Slider(**p) for p in slider_props(vae, z)] if relabel else explorer.slider_values(vae, z)
-        return [*sliders_out, decoded.picture, (note + " " + reading_text(decoded)).strip(), explorer.draw_map(vae, z)]
+        return [*sliders_out, decoded.picture, (note + " " + reading_text(decoded)).strip(), explorer.draw_map(vae)]
+
+    def page_spec(name: str, vae: Checkpoint) -> dict:
+        """What the page needs to decode this VAE itself (ui/web/explore.js)."""
+        decoder, why = WEB_MODELS.try_url(vae, keep=name != MINE)
+        reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
+        return {"decoder": decoder, "reader": reader, "why": why, "latent": vae.meta["config"]["latent"],
+                "order": explorer.order(vae)[:SLIDERS], "extent": EXTENT, "sliders": SLIDER_IDS,
+                "server_blocks": [PICTURE_ID, READING_ID], "map": MAP_ID}
 
     def values_of(z: dict[str, float]) -> list[float]:
         return [z[name] for name in LATENT]
@@ -61,15 +84,12 @@ def build(lab: Lab) -> None:
         decoded = explorer.decode(vae, explorer.code(vae, values_of(z)))
         return decoded.picture, reading_text(decoded)
 
-    def redraw_map(model: str, request: gr.Request, **z: float):
-        vae = vae_named(model, request)
-        return explorer.draw_map(vae, explorer.code(vae, values_of(z)))
-
     def switch_model(model: str, request: gr.Request):
         vae = vae_named(model, request)
         more = len(explorer.order(vae)) > MAIN_SLIDERS
         two_d = vae.meta["config"]["latent"] == 2
-        return [*show(vae, explorer.origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d)]
+        return [*show(vae, explorer.origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d),
+                json.dumps(page_spec(model, vae))]
 
     def click_map(model: str, event: gr.SelectData, request: gr.Request):
         z = explorer.map_point(*event.index)
@@ -117,22 +137,25 @@ def build(lab: Lab) -> None:
         with gr.Row():
             start = explorer.decode(first_vae, origin)
             with gr.Column(scale=1, min_width=240):
+                in_page = live_component("explore.js", page_spec(loaded[0], first_vae), IN_PAGE, "genlab-vae-live")
                 decoded = Picture(start.picture, label="Decoded digit", interactive=False, format="png", height=240,
-                                  width=240, buttons=["download"], elem_classes=["pixelated"])
-                reading = gr.Markdown(reading_text(start))
+                                  width=240, buttons=["download"], elem_classes=["pixelated"], elem_id=PICTURE_ID)
+                reading = gr.Markdown(reading_text(start), elem_id=READING_ID)
                 with gr.Row():
                     seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED)
                     random_button = gr.Button("Random sample")
                     reset_button = gr.Button("Reset")
             with gr.Column(scale=1, min_width=260):
                 props = slider_props(first_vae, origin)
-                sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS)]
+                sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
+                           for i in range(MAIN_SLIDERS)]
                 with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
-                    sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, **props[i]) for i in range(MAIN_SLIDERS, SLIDERS)]
-            start_map = explorer.draw_map(first_vae, origin)
+                    sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
+                                for i in range(MAIN_SLIDERS, SLIDERS)]
+            start_map = explorer.draw_map(first_vae)
             with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
-                latent_map = Picture(start_map, label="The 2-D latent space (click to decode)", interactive=False,
-                                     format="png", height=420, width=420)
+                latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
+                                     interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
                 gr.HTML(legend_html())
         with gr.Accordion("Encode your own digit", open=False):
             with gr.Row():
@@ -161,15 +184,12 @@ def build(lab: Lab) -> None:
 
         latent = dict(zip(LATENT, sliders))
         shown = [*sliders, decoded, reading, latent_map]
-        for slider in sliders:
-            first_slider = slider is sliders[0]
-            slider.input(runs_a_model(decode), model, [decoded, reading], inputs_kwargs=latent,
-                         api_name="decode" if first_slider else None,
-                         api_visibility="public" if first_slider else "private",
-                         trigger_mode="always_last", show_progress="hidden", **CHEAP)
-            slider.release(runs_a_model(redraw_map), model, latent_map, inputs_kwargs=latent, api_visibility="private",
-                           show_progress="hidden", **CHEAP)
-        model.change(runs_a_model(switch_model), model, [*shown, more, map_column], api_visibility="private", **CHEAP)
+        # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
+        # it cannot decode itself. API clients call /decode directly.
+        in_page.input(runs_a_model(decode), model, [decoded, reading], inputs_kwargs=latent, api_name="decode",
+                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        model.change(runs_a_model(switch_model), model, [*shown, more, map_column, in_page], api_visibility="private",
+                     **CHEAP)
         latent_map.select(runs_a_model(click_map), model, shown, api_visibility="private", **CHEAP)
         random_button.click(runs_a_model(random_code), [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
         reset_button.click(runs_a_model(reset), model, shown, api_visibility="private", **CHEAP)

@@ -1,14 +1,29 @@
 """GAN sampler tab: grids of samples by seed, truncation, seed-to-seed interpolation and, for the
-conditional GAN, a chosen digit or the same noise drawn as every digit. genlab.sampler does the work."""
+conditional GAN, a chosen digit or the same noise drawn as every digit; and one sample walked live
+toward another seed, drawn by the page itself (ui/web/gan_walk.js). genlab.sampler does the work."""
+import json
+
 import gradio as gr
 
 from genlab import sampler
-from genlab.lab import Lab
+from genlab.lab import MINE, Lab
 from genlab.seeds import MAX_SEED, new_seed
+from genlab.web_models import WEB_MODELS
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
+from ui.web import live_component
 
 TITLES = {"mlpgan": "MLP GAN", "dcgan": "DCGAN", "cdcgan": "Conditional DCGAN"}
+WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
+PICTURE_ID, READING_ID = "genlab-gan-walk-picture", "genlab-gan-walk-reading"
+IN_PAGE = f"""<div class="genlab-live">
+  <canvas width="28" height="28" style="width:{28 * sampler.SHOWN}px;height:{28 * sampler.SHOWN}px;image-rendering:pixelated"></canvas>
+  <div class="genlab-reading"></div><div class="genlab-notice"></div>
+</div>"""
+
+
+def walk_reading(read: str) -> str:
+    return f"The CNN reads this as **{read}**." if read else ""
 
 
 def build(lab: Lab) -> None:
@@ -37,6 +52,35 @@ def build(lab: Lab) -> None:
                     request: gr.Request):
         """Frames from the first noise vector of seed A to seed B's: a strip and a looping GIF."""
         return sampler.walk(gan(model, request), reader, seed_a, seed_b, frames, path == "spherical", digit)
+
+    def page_spec(model: str, ends: sampler.WalkEnds, request: gr.Request | None) -> str:
+        """What the page needs to walk this sample itself (ui/web/gan_walk.js), as the live component's value."""
+        generator, why = WEB_MODELS.try_url(lab.checkpoint(model, "gan", user_of(request)), keep=model != MINE)
+        reader_url, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
+        return json.dumps({"generator": generator, "reader": reader_url, "why": why, "a": ends.a.tolist(),
+                           "b": ends.b.tolist(), "digit": ends.digit, "sliders": [WALK_ID, WALK_TRUNCATION_ID],
+                           "server_blocks": [PICTURE_ID, READING_ID]})
+
+    def walk_from(model: str, seed: float, count: float, truncation: float, digit: str, sample: float, seed_b: float,
+                  request: gr.Request):
+        """Start the live walk at this sample of the grid: back at its start, with the grid's truncation."""
+        ends = sampler.walk_ends(gan(model, request), seed, count, sample, seed_b, digit)
+        picture, read = sampler.walk_point(gan(model, request), reader, ends, 0.0, truncation)
+        return page_spec(model, ends, request), 0.0, truncation, picture, walk_reading(read)
+
+    def pick(model: str, seed: float, count: float, truncation: float, digit: str, seed_b: float,
+             event: gr.SelectData, request: gr.Request):
+        """A click on the grid picks the sample to walk."""
+        sample = sampler.picked(*event.index, count)
+        return sample, *walk_from(model, seed, count, truncation, digit, sample, seed_b, request)
+
+    def walk_sample(model: str, seed: float, count: float, digit: str, sample: float, seed_b: float, walk: float,
+                    truncation: float, request: gr.Request):
+        """Sample number `sample` of the grid for this seed, count and digit, a fraction `walk` of the way
+        (along the great circle) toward seed B's first sample, its noise shrunk by `truncation`."""
+        ends = sampler.walk_ends(gan(model, request), seed, count, sample, seed_b, digit)
+        picture, read = sampler.walk_point(gan(model, request), reader, ends, walk, truncation)
+        return picture, walk_reading(read)
 
     def switch_model(model: str, request: gr.Request):
         conditional = bool(gan(model, request).classes)
@@ -67,6 +111,27 @@ def build(lab: Lab) -> None:
         start = sampler.sample(first, reader, 0, 32, 1.0)
         grid = Picture(start.grid, label="Samples", interactive=False, format="png", elem_classes=["pixelated"])
         reading = gr.Markdown(start.summary)
+        with gr.Accordion("Walk one sample, live", open=True):
+            gr.Markdown("Click a sample in the grid, then drag: the page itself runs the generator, so the "
+                        "digit changes as fast as you move.")
+            with gr.Row():
+                with gr.Column(scale=1, min_width=240):
+                    start_ends = sampler.walk_ends(first, 0, 32, 1, 1)
+                    in_page = live_component("gan_walk.js", json.loads(page_spec(loaded[0], start_ends, None)),
+                                             IN_PAGE, "genlab-gan-walk-live")
+                    start_picture, start_read = sampler.walk_point(first, reader, start_ends, 0.0, 1.0)
+                    walk_picture = Picture(start_picture, label="The walked sample", interactive=False, format="png",
+                                           height=240, width=240, elem_classes=["pixelated"], elem_id=PICTURE_ID)
+                    walk_read = gr.Markdown(walk_reading(start_read), elem_id=READING_ID)
+                with gr.Column(scale=2, min_width=260):
+                    with gr.Row():
+                        sample_number = WholeNumber(value=1, precision=0, minimum=1, maximum=sampler.MAX_SAMPLES,
+                                                    label="Sample (click one in the grid)")
+                        seed_b_walk = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED,
+                                                  label="Toward the first sample of seed")
+                    walk = NumberSlider(0.0, 1.0, value=0.0, step=0.01, label="Walk toward that seed", elem_id=WALK_ID)
+                    walk_truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.01, label="Truncation of this sample",
+                                                   elem_id=WALK_TRUNCATION_ID)
         with gr.Accordion("Interpolate between two seeds", open=False):
             with gr.Row():
                 seed_a = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
@@ -88,5 +153,16 @@ def build(lab: Lab) -> None:
                               api_name="new_seed", **CHEAP)
         every_digit_button.click(runs_a_model(every_digit), [model, seed, rows, truncation], [grid, reading],
                                  api_name="every_digit", **CHEAP)
+        grid_settings = [model, seed, count, truncation, digit]
+        walk_outputs = [in_page, walk, walk_truncation, walk_picture, walk_read]
+        grid.select(runs_a_model(pick), [*grid_settings, seed_b_walk], [sample_number, *walk_outputs],
+                    api_visibility="private", **CHEAP)
+        for trigger in (sample_number.submit, seed_b_walk.submit, model.change, seed.change, count.release, digit.change):
+            trigger(runs_a_model(walk_from), [*grid_settings, sample_number, seed_b_walk], walk_outputs,
+                    api_visibility="private", **CHEAP)
+        # Dragging is drawn by the page; it asks the server (in_page's input event) only where it cannot.
+        in_page.input(runs_a_model(walk_sample), [model, seed, count, digit, sample_number, seed_b_walk, walk,
+                                                  walk_truncation], [walk_picture, walk_read], api_name="walk_sample",
+                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
         interpolate_button.click(runs_a_model(interpolate), [model, seed_a, seed_b, frames, path, digit],
                                  [strip, animation], api_name="interpolate_seeds", **CHEAP)

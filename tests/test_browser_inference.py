@@ -1,0 +1,244 @@
+"""The image models running in the visitor's browser (ONNX Runtime Web), told as visitors' stories in
+Chromium: dragging a VAE slider or walking a GAN sample redraws in the page without asking the server,
+and what the page draws is what the server's own endpoints draw for the same values (within 1/255 per
+pixel); hovering the 2-D map decodes the point under the pointer; a visitor's own VAE runs in the page
+too; and where the runtime cannot load, the tab says so once and the server draws instead."""
+import io
+import re
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from conftest import CHECKPOINTS
+from genlab.checkpoint import load_checkpoint
+from genlab.explorer import Explorer
+from genlab.latent import to_code
+from test_browser import VIEWPORT, block_labelled, eventually, image_in, open_tab, stroke
+
+SLIDERS = 16
+pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
+expect.set_options(timeout=20_000)
+
+
+@pytest.fixture(scope="module")
+def context(browser: Browser) -> BrowserContext:
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+def drawn_in_page(page: Page, name: str) -> None:
+    """Wait until the tab's live picture is drawn by the page (its graphs fetched and loaded)."""
+    page.wait_for_function(f"() => window.genlab?.modes?.['{name}'] === 'page'", timeout=30_000)
+
+
+def server_calls(page: Page) -> list[str]:
+    """Every call the page sends to the server's queue from now on (a list that keeps filling)."""
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if "/queue/join" in request.url else None)
+    return calls
+
+
+def canvas_pixels(live: Locator) -> np.ndarray:
+    """The 28x28 grey levels the page drew in a live component's canvas."""
+    data = live.locator("canvas").evaluate(
+        "(canvas) => Array.from(canvas.getContext('2d').getImageData(0, 0, 28, 28).data)")
+    return np.array(data, dtype=np.int16).reshape(28, 28, 4)[..., 0]
+
+
+def server_pixels(picture: str | bytes, scale: int = 8) -> np.ndarray:
+    """A server picture of a digit (a file, or its bytes; enlarged `scale` times) back at 28x28 grey levels."""
+    return np.asarray(Image.open(io.BytesIO(picture) if isinstance(picture, bytes) else picture).convert("L"),
+                      dtype=np.int16)[::scale, ::scale]
+
+
+def content_box(image: Locator) -> dict:
+    """Where the picture of an <img> is on screen (Gradio fits it in its box) and its natural width."""
+    return image.evaluate("""(image) => { const r = image.getBoundingClientRect();
+        const scale = Math.min(r.width / image.naturalWidth, r.height / image.naturalHeight);
+        return { x: r.x + (r.width - image.naturalWidth * scale) / 2, y: r.y + (r.height - image.naturalHeight * scale) / 2,
+                 scale, side: image.naturalWidth * scale }; }""")
+
+
+def same_picture(page_side: np.ndarray, server_side: np.ndarray) -> bool:
+    return page_side.shape == server_side.shape and int(np.abs(page_side - server_side).max()) <= 1
+
+
+def slider_values(page: Page) -> list[float]:
+    """The explorer's slider values, most-used dimension first, zeros for the hidden ones."""
+    values = [float(page.locator(f"#genlab-z{slot + 1} input[type=range]").input_value())
+              for slot in range(page.locator("[id^=genlab-z] input[type=range]").count())]
+    return values + [0.0] * (SLIDERS - len(values))
+
+
+def drag(page: Page, slider: Locator, to: float) -> None:
+    """A real mouse drag of a slider's thumb from the middle to a fraction `to` of its width."""
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    stroke(page, [(box["x"] + box["width"] / 2, y), (box["x"] + box["width"] * to, y)], steps=12)
+
+
+def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, readme_screenshot):
+    panel = open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    live, calls = page.locator("#genlab-vae-live"), server_calls(page)
+    expect(image_in(panel, "Decoded digit")).to_be_hidden()  # the page's own picture stands in for it
+
+    def matches_the_server() -> None:
+        expected, reading = running_app.predict("vae2d", *slider_values(page), api_name="/decode")
+        eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)),
+                   f"the page's digit equals /decode's for {slider_values(page)}")
+        expect(live.locator(".genlab-reading")).to_have_text(reading.replace("**", ""))
+
+    before = canvas_pixels(live)
+    drag(page, page.locator("#genlab-z1 input[type=range]"), 0.85)
+    expect(page.locator("#genlab-z1 input[type=number]")).not_to_have_value("0")
+    assert 1.0 < slider_values(page)[0] <= 3.0
+    assert not same_picture(canvas_pixels(live), before), "the digit changed with the drag"
+    matches_the_server()
+    assert calls == [], "a drag asks the server nothing"
+    readme_screenshot(page, "vae_explorer")
+
+    # The keyboard works too: End puts the second slider at its maximum.
+    page.locator("#genlab-z2 input[type=range]").focus()
+    page.keyboard.press("End")
+    expect(page.locator("#genlab-z2 input[type=number]")).to_have_value("3")
+    matches_the_server()
+    assert calls == []
+
+    # The 16-D model: its sliders, its decoder, in the page as well.
+    panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()
+    expect(panel.get_by_role("slider")).to_have_count(6)
+    drawn_in_page(page, "explore")
+    calls.clear()
+    drag(page, page.locator("#genlab-z3 input[type=range]"), 0.2)
+    expect(page.locator("#genlab-z3 input[type=number]")).not_to_have_value("0")
+    expected, _ = running_app.predict("vae", *slider_values(page), api_name="/decode")
+    eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)), "the 16-D digit")
+    assert calls == []
+
+
+def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_app):
+    open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    live, calls = page.locator("#genlab-vae-live"), server_calls(page)
+    image = page.locator("#genlab-vae-map img")
+    expect(image).to_be_visible()
+    order = load_checkpoint(CHECKPOINTS / "vae2d").meta["metrics"]["dimension_order"]
+    box = content_box(image)
+    values_before = slider_values(page)
+
+    def pointing_at(fx: float, fy: float) -> list[float]:
+        """Point at a fraction of the map's width and height; the code there, as slider values."""
+        x, y = round(box["x"] + fx * box["side"]), round(box["y"] + fy * box["side"])
+        page.mouse.move(x, y)
+        z = to_code(x - box["x"], y - box["y"], 3.0, box["side"])
+        return [z[dim] for dim in order] + [0.0] * (SLIDERS - 2)
+
+    for fx, fy in [(0.2, 0.7), (0.75, 0.25), (0.5, 0.9)]:
+        values = pointing_at(fx, fy)
+        expected, _ = running_app.predict("vae2d", *values, api_name="/decode")
+        eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)),
+                   f"the page decodes the point under the pointer, {values[:2]}")
+    assert slider_values(page) == values_before, "pointing moves no slider"
+    assert calls == [], "pointing asks the server nothing"
+
+    # A click pins the point: the server moves the sliders there, and the digit stays when the pointer leaves.
+    page.mouse.down()
+    page.mouse.up()
+    eventually(page, lambda: np.allclose(slider_values(page)[:2], values[:2], atol=0.03),
+               f"the sliders moved to the clicked point {values[:2]}")
+    page.mouse.move(5, 5)
+    expected, _ = running_app.predict("vae2d", *slider_values(page), api_name="/decode")
+    eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)), "the pinned digit")
+
+
+def grid_position(image: Locator, sample: int, columns: int = 8, cell: int = 84, caption: int = 24) -> tuple[float, float]:
+    """Where sample number `sample` (from 1) of a sample grid is on screen."""
+    box = content_box(image)
+    row, column = divmod(sample - 1, columns)
+    return box["x"] + (column + 0.5) * cell * box["scale"], box["y"] + (row * (cell + caption) + cell / 2) * box["scale"]
+
+
+def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot):
+    panel = open_tab(page, "GAN sampler")
+    drawn_in_page(page, "gan")
+    live, grid = page.locator("#genlab-gan-walk-live"), image_in(panel, "Samples")
+    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    model = "mlpgan" if panel.get_by_role("radio", name="MLP GAN", exact=True).is_checked() else "dcgan"
+
+    # Click the third sample of the grid: the walk starts from it.
+    page.mouse.click(*grid_position(grid, 3))
+    expect(panel.get_by_label("Sample (click one in the grid)")).to_have_value("3")
+    drawn_in_page(page, "gan")
+    walk = page.locator("#genlab-gan-walk input[type=range]")
+    expect(walk).to_have_value("0")
+
+    def matches_the_server() -> None:
+        t = float(walk.input_value())
+        truncation = float(page.locator("#genlab-gan-walk-truncation input[type=range]").input_value())
+        expected, _ = running_app.predict(model, 0, 32, "any", 3, 1, t, truncation, api_name="/walk_sample")
+        eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)),
+                   f"the walked sample at {t}, truncation {truncation}, equals /walk_sample's")
+
+    matches_the_server()
+    calls = server_calls(page)
+    drag(page, walk, 0.8)
+    assert 0.5 < float(walk.input_value()) <= 1.0
+    matches_the_server()
+    drag(page, page.locator("#genlab-gan-walk-truncation input[type=range]"), 0.1)
+    matches_the_server()
+    assert calls == [], "walking a sample asks the server nothing"
+    readme_screenshot(page, "gan_walk")
+
+
+def test_my_own_vae_runs_in_the_page(page):
+    panel = open_tab(page, "Train")
+    panel.get_by_text("Upload a checkpoint", exact=True).click()
+    files = block_labelled(panel, "The .safetensors and .json of one model").last
+    files.locator("input[type=file]").set_input_files([CHECKPOINTS / "vae.safetensors", CHECKPOINTS / "vae.json"])
+    expect(files.get_by_text("vae.safetensors")).to_be_visible()
+    panel.get_by_role("button", name="Load as my model", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"^Loaded your VAE"))).to_be_visible()
+
+    explore = open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    explore.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    expect(explore.get_by_role("slider")).to_have_count(6)  # mine has 16 dimensions, the first 6 on show
+    drawn_in_page(page, "explore")
+    live, calls = page.locator("#genlab-vae-live"), server_calls(page)
+    drag(page, page.locator("#genlab-z1 input[type=range]"), 0.75)
+    expect(page.locator("#genlab-z1 input[type=number]")).not_to_have_value("0")
+
+    mine = load_checkpoint(CHECKPOINTS / "vae")  # the very files uploaded
+    explorer = Explorer(None, torch.device("cpu"))
+
+    def as_torch_decodes() -> bool:
+        picture = explorer.decode(mine, explorer.code(mine, slider_values(page))).picture
+        return same_picture(canvas_pixels(live), picture[::8, ::8].astype(np.int16))
+
+    eventually(page, as_torch_decodes, "my VAE's digit, decoded in the page")
+    assert calls == []
+
+
+def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
+    page.route(re.compile(r"/genlab/web/vendor/"), lambda route: route.abort())
+    panel = open_tab(page, "VAE explorer")
+    notice = page.locator("#genlab-vae-live .genlab-notice")
+    expect(notice).to_have_text("This browser could not run the model, so the server draws the pictures.")
+    decoded = image_in(panel, "Decoded digit")
+    expect(decoded).to_be_visible()
+    calls = server_calls(page)
+    first = decoded.get_attribute("src")
+    drag(page, page.locator("#genlab-z1 input[type=range]"), 0.8)
+    expect(decoded).not_to_have_attribute("src", first)
+    assert calls, "the server draws the drag"
+    expected, _ = running_app.predict("vae2d", *slider_values(page), api_name="/decode")
+    eventually(page, lambda: same_picture(server_pixels(page.request.get(decoded.get_attribute("src")).body()),
+                                          server_pixels(expected)), "the server's digit for the slider values")
+    expect(notice).to_have_count(1)

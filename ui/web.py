@@ -1,0 +1,42 @@
+"""What the app serves to the page besides Gradio's own: our browser modules and the vendored ONNX
+Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models/KEY.onnx.
+`routes()` goes to FastAPI when the app launches; `live_component()` is how a tab puts a model
+that runs in the page on screen."""
+import json
+import mimetypes
+from pathlib import Path
+
+import gradio as gr
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from genlab.web_models import MODELS_PATH, WEB_MODELS
+
+WEB = Path(__file__).resolve().parent / "web"
+WEB_PATH = "genlab/web"
+mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served as JavaScript
+mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
+
+
+async def model_graph(request: Request) -> Response:
+    graph = WEB_MODELS.graph(request.path_params["key"])
+    if graph is None:
+        return Response("No such model: it may have been replaced; choose the model again.", status_code=404)
+    return Response(graph, media_type="application/octet-stream", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def routes() -> list[BaseRoute]:
+    return [Mount(f"/{WEB_PATH}", StaticFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
+
+
+def live_component(module: str, spec: dict, template: str, elem_id: str) -> gr.HTML:
+    """A gr.HTML whose value is `spec` (JSON: which graphs to fetch, how to read the sliders) and whose
+    page side is the ES module ui/web/`module`; its start() gets the element, the props (props.value is
+    the spec), trigger (to ask the server instead) and watch (to hear of a new spec)."""
+    loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
+              ".then((m) => m.start({ element, props, trigger, watch }))"
+              ".catch((error) => console.error('genlab: the page module did not load', error));")
+    return gr.HTML(json.dumps(spec), html_template=template, js_on_load=loader, elem_id=elem_id,
+                   apply_default_css=False)

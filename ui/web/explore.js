@@ -1,0 +1,143 @@
+// The VAE explorer in the page: every slider input decodes the code in the browser and draws the
+// digit with the CNN's reading; on a 2-D model the map shows where the code is, and hovering the map
+// decodes the point under the pointer (a click still pins it: the server moves the sliders there).
+// Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
+//
+// The spec (the component's value, from ui/explore.py) names the graphs to fetch and the page's parts:
+// { decoder, reader, why, latent, order, extent, sliders, server_blocks, map }.
+
+import { caption, drawDigit } from './digit.js';
+import { sliderValues, startLive } from './live.js';
+import { run } from './runtime.js';
+
+export function start({ element, props, trigger, watch }) {
+  let hovered = null; // the code under the pointer on the map, or null
+  const canvas = element.querySelector('canvas');
+  const reading = element.querySelector('.genlab-reading');
+  const live = startLive({
+    name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
+    values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
+    async draw({ decoder, reader }, spec, z) {
+      const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
+      drawDigit(canvas, image);
+      const read = await caption(reader, image);
+      reading.innerHTML = read ? `The CNN reads this as <strong>${read}</strong>.` : '';
+    },
+  });
+  const spec = () => JSON.parse(props.value);
+  const map = new MapOverlay(spec);
+  map.onHover((z, event) => {
+    if (live.mode !== 'page') return;
+    hovered = z;
+    live.changed(event.timeStamp);
+  });
+  (function mark() { // where the code is on the map: the pointer's point, else the sliders'
+    const now = spec();
+    map.mark(hovered ?? code(now, sliderValues(now.sliders)));
+    requestAnimationFrame(mark);
+  })();
+}
+
+// The latent code of the sliders' values (most-used dimension first), as genlab.explorer.code makes it.
+function code(spec, values) {
+  const z = new Float32Array(spec.latent);
+  spec.order.forEach((dim, slot) => {
+    if (slot < values.length && Number.isFinite(values[slot])) z[dim] = Math.max(-spec.extent, Math.min(spec.extent, values[slot]));
+  });
+  return z;
+}
+
+// A canvas over the 2-D map's picture: the axes with their ticks and a ring where the code is; and the
+// pointer's position on the map as a code.
+class MapOverlay {
+  constructor(getSpec) {
+    this.getSpec = getSpec;
+    this.canvas = document.createElement('canvas');
+    this.canvas.className = 'genlab-map-overlay';
+    Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: 1 });
+    this.listeners = [];
+    this.drawn = ''; // what the overlay shows now: the code and the picture's box
+  }
+
+  image() {
+    const spec = this.getSpec();
+    return spec.map && document.getElementById(spec.map)?.querySelector('img');
+  }
+
+  // The rectangle the picture fills inside its <img> (object-fit: contain), in CSS pixels.
+  box(image) {
+    const scale = Math.min(image.clientWidth / image.naturalWidth, image.clientHeight / image.naturalHeight);
+    const width = image.naturalWidth * scale, height = image.naturalHeight * scale;
+    return { left: (image.clientWidth - width) / 2, top: (image.clientHeight - height) / 2, width, height };
+  }
+
+  onHover(callback) {
+    this.listeners.push(callback);
+    document.addEventListener('pointermove', (event) => {
+      const image = this.image();
+      if (!image || event.target !== image || !image.naturalWidth) return;
+      const extent = this.getSpec().extent, box = this.box(image);
+      const x = (event.offsetX - box.left) / box.width, y = (event.offsetY - box.top) / box.height;
+      if (x < 0 || x > 1 || y < 0 || y > 1) return;
+      const z = new Float32Array([x * 2 * extent - extent, extent - y * 2 * extent]);
+      this.listeners.forEach((listener) => listener(z, event));
+    });
+    document.addEventListener('pointerout', (event) => {
+      if (event.target === this.image()) this.listeners.forEach((listener) => listener(null, event));
+    });
+  }
+
+  mark(z) {
+    const image = this.image();
+    if (!image || !image.naturalWidth || z.length !== 2) return;
+    if (this.canvas.parentElement !== image.parentElement) {
+      image.parentElement.style.position = 'relative';
+      image.parentElement.appendChild(this.canvas);
+    }
+    const box = this.box(image), ratio = window.devicePixelRatio || 1;
+    const drawing = [...z, box.width, box.height, image.offsetLeft, image.offsetTop].join();
+    if (drawing === this.drawn) return;
+    this.drawn = drawing;
+    Object.assign(this.canvas.style, {
+      left: `${image.offsetLeft + box.left}px`, top: `${image.offsetTop + box.top}px`,
+      width: `${box.width}px`, height: `${box.height}px`,
+    });
+    this.canvas.width = Math.round(box.width * ratio);
+    this.canvas.height = Math.round(box.height * ratio);
+    const context = this.canvas.getContext('2d');
+    context.scale(ratio, ratio);
+    drawAxes(context, box.width, box.height, this.getSpec().extent);
+    const extent = this.getSpec().extent;
+    const x = (z[0] + extent) / (2 * extent) * box.width, y = (extent - z[1]) / (2 * extent) * box.height;
+    for (const [radius, colour, width] of [[9, '#000', 3], [7, '#ffd400', 2]]) {
+      context.beginPath();
+      context.arc(x, y, radius, 0, 2 * Math.PI);
+      context.strokeStyle = colour;
+      context.lineWidth = width;
+      context.stroke();
+    }
+  }
+}
+
+// Ticks at every whole number along the bottom (z1) and the left edge (z2), with the axes' names.
+function drawAxes(context, width, height, extent) {
+  context.font = '11px sans-serif';
+  context.fillStyle = 'rgba(0, 0, 0, 0.75)';
+  context.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+  context.lineWidth = 1;
+  for (let tick = -Math.floor(extent); tick <= extent; tick++) {
+    const x = (tick + extent) / (2 * extent) * width, y = (extent - tick) / (2 * extent) * height;
+    context.beginPath();
+    context.moveTo(x, height);
+    context.lineTo(x, height - 6);
+    context.moveTo(0, y);
+    context.lineTo(6, y);
+    context.stroke();
+    if (Math.abs(tick) < extent) {
+      context.fillText(String(tick), x - 3, height - 9);
+      context.fillText(String(tick), 9, y + 4);
+    }
+  }
+  context.fillText('z1 →', width - 34, height - 9);
+  context.fillText('z2 ↑', 9, 14);
+}

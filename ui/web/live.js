@@ -1,0 +1,154 @@
+// A picture that follows some controls at display rate: drawn in the page by a model run with ONNX
+// Runtime Web when it can be, else asked of the server (the tab's own Gradio event, triggered from
+// here, which draws into the server's picture). Either way one drawing is in flight at a time and
+// the next one uses the controls' latest values, so a fast drag never queues stale work.
+//
+// window.genlab.modes[name] says how the picture is drawn now ('page' or 'server');
+// window.genlab.stats[name] lists, per picture shown, when the input that asked for it happened and
+// when the picture was drawn (performance.now() milliseconds), and how: the browser benchmark reads it.
+
+import { session } from './runtime.js';
+
+const SERVER_TIMEOUT_MS = 10000; // a server answer that never comes (an error toast) frees the line
+
+// Starts a tab's live picture. The spec (the live component's value, sent by the tab's Python) names
+// the graphs to fetch (spec[graph] is a url, or null), the sliders it follows (spec.sliders: ids of
+// Gradio slider blocks), the server's picture blocks (spec.server_blocks) and, in spec.why, why the
+// page cannot run the model, if it cannot.
+//   values(spec): the numbers the picture depends on now;
+//   draw(sessions, spec, values): draws them in the page (async).
+// Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map).
+export function startLive({ name, element, props, trigger, watch, graphs, values, draw }) {
+  let spec = JSON.parse(props.value);
+  let sessions = null;
+  let shown = ''; // the values last drawn, to notice the server moving the sliders
+  const live = new Live({
+    name, element, askServer: () => trigger('input'),
+    serverBlocks: () => spec.server_blocks,
+    async drawInPage() {
+      const now = values(spec);
+      shown = now.join();
+      await draw(sessions, spec, now);
+    },
+  });
+
+  async function load() {
+    sessions = null;
+    live.setMode('server');
+    if (!spec[graphs[0]]) { // the model itself; the others (the CNN that reads) may be missing
+      live.setMode('server', spec.why);
+      return;
+    }
+    try {
+      const made = await Promise.all(graphs.map((graph) => spec[graph] && session(spec[graph])));
+      sessions = Object.fromEntries(graphs.map((graph, i) => [graph, made[i]]));
+      live.setMode('page');
+      live.changed();
+    } catch (error) {
+      console.error(`genlab: the ${name} model did not load in the page`, error);
+      live.setMode('server', 'This browser could not run the model, so the server draws the pictures.');
+    }
+  }
+
+  onSliderInput(() => spec.sliders, (event) => live.changed(event.timeStamp));
+  (function follow() { // the server moves the sliders too (a random sample, a reset, a click): follow it
+    if (live.mode === 'page' && !live.busy && values(spec).join() !== shown) live.changed();
+    requestAnimationFrame(follow);
+  })();
+  watch('value', () => {
+    spec = JSON.parse(props.value);
+    load();
+  });
+  load();
+  return live;
+}
+
+export class Live {
+  constructor({ name, element, serverBlocks, drawInPage, askServer }) {
+    Object.assign(this, { name, element, serverBlocks, drawInPage, askServer });
+    this.busy = false;
+    this.wanted = null; // the time of the newest input not yet drawn
+    this.notice = element.querySelector('.genlab-notice');
+    window.genlab ??= { stats: {}, modes: {} };
+    window.genlab.stats[name] = [];
+    this.setMode('server');
+    this.watchServerPicture();
+  }
+
+  // 'page' shows the page's own picture and hides the server's; 'server' the other way round. A reason
+  // for drawing on the server is said once, in the notice line.
+  setMode(mode, why = '') {
+    this.mode = mode;
+    window.genlab.modes[this.name] = mode;
+    this.element.dataset.mode = mode;
+    for (const id of this.serverBlocks()) {
+      const block = document.getElementById(id);
+      if (block) block.style.display = mode === 'page' ? 'none' : '';
+    }
+    if (why && this.notice && !this.notice.textContent) this.notice.textContent = why;
+  }
+
+  // Something the picture depends on changed at `inputAt` (an event's timeStamp, or now).
+  changed(inputAt = performance.now()) {
+    this.wanted = inputAt;
+    if (!this.busy) this.drawNext();
+  }
+
+  async drawNext() {
+    this.busy = true;
+    while (this.wanted !== null) {
+      const inputAt = this.wanted;
+      this.wanted = null;
+      try {
+        if (this.mode === 'page') {
+          await this.drawInPage();
+          this.record(inputAt, 'page');
+        } else {
+          await this.fromServer(inputAt);
+        }
+      } catch (error) {
+        console.error(`genlab: drawing in the page failed (${this.name})`, error);
+        this.setMode('server', 'The page could not run this model, so the server draws the pictures.');
+        this.wanted ??= inputAt;
+      }
+    }
+    this.busy = false;
+  }
+
+  record(inputAt, how) {
+    window.genlab.stats[this.name].push({ inputAt, drawnAt: performance.now(), how });
+  }
+
+  // Ask the server and wait until its picture has arrived (or the wait times out).
+  fromServer(inputAt) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, SERVER_TIMEOUT_MS);
+      this.onServerPicture = () => { this.record(inputAt, 'server'); done(); };
+      function done() { clearTimeout(timer); resolve(); }
+      setTimeout(() => this.askServer(), 0); // after Gradio's own listeners have taken the new value
+    });
+  }
+
+  watchServerPicture() {
+    const observer = new MutationObserver(() => {
+      const image = document.getElementById(this.serverBlocks()[0])?.querySelector('img');
+      if (!image || image.dataset.genlabSrc === image.src) return;
+      image.dataset.genlabSrc = image.src;
+      const arrived = () => { const call = this.onServerPicture; this.onServerPicture = null; call?.(); };
+      image.complete ? arrived() : image.addEventListener('load', arrived, { once: true });
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
+  }
+}
+
+// The value of each Gradio slider whose block has one of these ids (NaN for one not on the page).
+export function sliderValues(ids) {
+  return ids.map((id) => parseFloat(document.querySelector(`#${id} input[type=range]`)?.value));
+}
+
+// Calls back for every input event on one of the Gradio sliders ids() names (drag, arrow keys, typing).
+function onSliderInput(ids, callback) {
+  document.addEventListener('input', (event) => {
+    if (ids().some((id) => event.target.closest?.(`#${id}`))) callback(event);
+  }, true);
+}

@@ -1,0 +1,42 @@
+// ONNX Runtime Web, vendored under vendor/onnxruntime-web (see its refresh.sh): loaded once per page,
+// on the plain WebAssembly backend with one thread (no cross-origin isolation needed), and one
+// inference session per model graph, made the first time a graph is asked for.
+
+const VENDOR = new URL('vendor/onnxruntime-web/', import.meta.url).href;
+let runtime = null; // the ort module, once loaded
+const sessions = new Map(); // graph url -> Promise of an InferenceSession
+
+export async function loadRuntime() {
+  if (!runtime) {
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    runtime = import(VENDOR + 'ort.wasm.min.mjs').then((ort) => {
+      ort.env.wasm.wasmPaths = VENDOR; // absolute: it resolves against the module, not the page
+      ort.env.wasm.numThreads = 1;
+      ort.env.logLevel = 'error';
+      return ort;
+    });
+    runtime.catch(() => { runtime = null; }); // a later call may try again
+  }
+  return runtime;
+}
+
+export async function session(url) {
+  const absolute = new URL(url, document.baseURI).href;
+  if (!sessions.has(absolute)) {
+    const made = loadRuntime().then((ort) => ort.InferenceSession.create(absolute, { executionProviders: ['wasm'] }));
+    made.catch(() => sessions.delete(absolute));
+    sessions.set(absolute, made);
+  }
+  return sessions.get(absolute);
+}
+
+// Runs a graph on float32 inputs (and int64 ones given as BigInt64Array); returns the named output's data.
+export async function run(graph, feeds, output) {
+  const ort = await loadRuntime();
+  const tensors = {};
+  for (const [name, { data, dims }] of Object.entries(feeds)) {
+    tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? 'int64' : 'float32', data, dims);
+  }
+  const results = await graph.run(tensors);
+  return results[output].data;
+}
