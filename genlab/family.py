@@ -70,6 +70,7 @@ class Family:
     probe: Callable[[nn.Module], int]  # one position of the largest input the app runs: how many it has
     tab: str  # the tab where a model of this family is used
     text_unit: str | None = None  # text families learn "characters" of a running text or its "lines"
+    preview: str = "Live preview"  # what the Train tab's live picture of a run shows, as its label says
     configure: Callable[[Any, Any], Any] = lambda config, settings: config  # fields the data decides (vocab)
 
     @property

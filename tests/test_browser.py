@@ -442,8 +442,18 @@ def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot)
     loss_plot = panel.locator(".vega-embed").filter(has_text="Training loss (running mean)")
     expect(loss_plot.locator(".mark-line path").first).to_have_attribute("d", re.compile(r"\d.*L.*\d"))
     eventually(page, lambda: step() > first, "the step count rising")
+
+    # What it learns, early: its mistakes on test digits, and its accuracy on a plot of its own.
+    preview = image_in(panel, "Live preview: test digits it gets wrong, each captioned with what it read")
+    expect(preview).to_have_attribute("src", re.compile(r"\S"))
+    expect(progress).to_be_visible()  # still running
+    accuracy_plot = panel.locator(".vega-embed").filter(has_text="Measured as it learns")
+    expect(accuracy_plot.get_by_text("train accuracy", exact=True)).to_be_visible()
+    expect(loss_plot.get_by_text(re.compile(r"accuracy"))).to_have_count(0)
+    expect(accuracy_plot.locator("[aria-roledescription='axis']").last).to_have_attribute(
+        "aria-label", re.compile(r"^Y-axis titled 'accuracy'"))
     tab_at_the_top(page)
-    readme_screenshot(page, "train")  # mid-run: the bar, the step count and the curve so far
+    readme_screenshot(page, "train")  # mid-run: the bar, the step count, the curves and mistakes so far
 
     # Stop: the run ends within seconds, keeps what it learned and offers the checkpoint pair.
     panel.get_by_role("button", name="Stop", exact=True).click()
@@ -453,11 +463,15 @@ def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot)
     expect(download.get_by_label("cnn.safetensors", exact=True)).to_be_visible()
     expect(download.get_by_label("cnn.json", exact=True)).to_be_visible()
     expect(download.get_by_test_id("download-link")).to_have_count(2)
+    expect(download.get_by_role("button", name="Remove this file")).to_have_count(0)  # not the visitor's to remove
+    expect(panel.get_by_role("columnheader", name="Result", exact=True)).to_be_visible()
 
     # The model is mine in the Classify tab: it reads a drawing (after a few seconds of training
     # its answer may be wrong; that it answers, with this session's model, is the point).
     classify = open_tab(page, "Classify")
     classify.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    classify.get_by_text("Model card", exact=True).click()
+    expect(classify.get_by_role("heading", name=re.compile(r"^Your own CNN"))).to_be_visible()
     draw_a_seven(page, classify)
     expect(classify.get_by_test_id("label-output-value")).to_have_text(re.compile(r"^\d$"))
     expect(classify.get_by_text(re.compile(r"^Read as \d with"))).to_be_visible()
@@ -520,5 +534,5 @@ def test_the_loss_curve_is_drawn_where_a_person_can_see_it(page):
     curve = loss_plot.locator("path[aria-roledescription='line mark']").first
     expect(curve).to_have_attribute("d", re.compile(r"\d.*L.*\d"), timeout=60_000)  # the data has arrived
     expect(loss_plot.locator("[aria-roledescription='axis']").last).to_have_attribute(
-        "aria-label", re.compile(r"^Y-axis titled 'value' for a linear scale"), timeout=2_000)
+        "aria-label", re.compile(r"^Y-axis titled 'loss' for a linear scale"), timeout=2_000)
     expect(curve).to_have_attribute("stroke", re.compile(r"^(#|rgb)"), timeout=2_000)

@@ -101,7 +101,7 @@ def result_markdown(run: Run) -> str:
     metrics = run.checkpoint.meta["metrics"]
     family = family_of(run.name)
     rows = [f"| {m.label.strip()} | {m.show(metrics[m.key])} |" for m in family.headline if m.key in metrics]
-    table = "\n".join(["| Measured on held-out data | |", "|---|---|", *rows]) if rows else ""
+    table = "\n".join(["| Measured on held-out data | Result |", "|---|---|", *rows]) if rows else ""
     where = f"choose **Mine** in the **{family.tab}** tab, or download it below."
     if not run.checkpoint.meta["training"].get("steps"):
         return (f"{table}\n\nYour {family.title} was stopped before its first training step, so it "
@@ -160,8 +160,8 @@ def build(runs: Runs) -> None:
 
     def switch(name: str):
         is_text = family_of(name).learns_from_text
-        return [*knob_updates(name), gr.Group(visible=is_text), gr.Image(visible=not is_text),
-                gr.Textbox(visible=is_text)]
+        return [*knob_updates(name), gr.Group(visible=is_text), gr.LinePlot(y_title=measured_axis(name)),
+                gr.Image(visible=not is_text, label=family_of(name).preview), gr.Textbox(visible=is_text)]
 
     def upload(files: list[str] | None, request: gr.Request) -> str:
         """Load a checkpoint you downloaded earlier (its .safetensors and .json) as your own model."""
@@ -192,24 +192,27 @@ def build(runs: Runs) -> None:
         stop_note = gr.Markdown()
         status = gr.HTML("<p>Press Train to start.</p>")
         with gr.Row():
-            loss_plot = gr.LinePlot(x="step", y="value", color="series", title="Training loss (running mean)",
-                                    height=260)
-            metric_plot = gr.LinePlot(x="step", y="value", color="series", title="Held-out metric", height=260)
+            loss_plot = gr.LinePlot(x="step", y="value", color="curve", title="Training loss (running mean)",
+                                    x_title="training step", y_title="loss", color_title="", height=260)
+            metric_plot = gr.LinePlot(x="step", y="value", color="curve", title="Measured as it learns",
+                                      x_title="training step", y_title=measured_axis(first), color_title="",
+                                      height=260)
         with gr.Row():
-            preview_image = Picture(label="Live preview", interactive=False, format="png", height=300,
-                                     elem_classes=["pixelated"])
+            preview_image = Picture(label=family_of(first).preview, interactive=False, format="png", height=300,
+                                    elem_classes=["pixelated"])
             preview_text = gr.Textbox(label="Generated text (live)", lines=10, interactive=False, visible=False)
             with gr.Column():
                 result = gr.Markdown()
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
-                                interactive=False)
+                                interactive=False, elem_id="model-files")
         with gr.Accordion("Upload a checkpoint", open=False):
             uploaded = FileInput(label="The .safetensors and .json of one model", file_count="multiple",
                                  file_types=[".safetensors", ".json"], type="filepath")
             upload_button = gr.Button("Load as my model")
             upload_note = gr.Markdown()
 
-        architecture.change(answers(switch), architecture, [*knobs, text_group, preview_image, preview_text],
+        architecture.change(answers(switch), architecture, [*knobs, text_group, metric_plot, preview_image,
+                                                            preview_text],
                             api_visibility="private", queue=False)
         train_button.click(answers(train), [architecture, *knobs, text_source, text, text_file],
                            [status, loss_plot, metric_plot, preview_image, preview_text, result, files],

@@ -32,6 +32,7 @@ def probe(model: nn.Module) -> int:
 
 FAMILY = Family(
     name="classifier", title="classifier", dataset="MNIST", settings=ClassifierTraining,
+    preview="Live preview: test digits it gets wrong, each captioned with what it read",
     architectures=(
         Architecture("cnn", "CNN classifier", CNN, CNNConfig, Recipe({
             "epochs": epochs(1.0), "lr": lr(4e-3), "batch_size": batch(64),

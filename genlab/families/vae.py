@@ -48,6 +48,7 @@ def probe(model: VAE) -> int:
 
 FAMILY = Family(
     name="vae", title="VAE", dataset="MNIST", settings=VAETraining,
+    preview="Live preview: test digits, their reconstructions, then new digits from the prior",
     architectures=(
         Architecture("vae", "VAE", VAE, VAEConfig, Recipe({
             "epochs": epochs(2.0), "lr": lr(6e-3), "batch_size": batch(32),

@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -9,7 +10,7 @@ from torch import nn
 from genlab.augment import augment_digits
 from genlab.data import ImageSplit
 from genlab.device import autocast
-from genlab.images import image_grid
+from genlab.images import captioned_grid
 from genlab.metrics import classifier_metrics, predict_logits
 from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
@@ -29,14 +30,17 @@ class ClassifierTraining:
     max_seconds: float | None = None
 
 
-def preview(model: nn.Module, test: ImageSplit, device: torch.device, count: int = 64) -> torch.Tensor:
-    """The first test digits, tinted red where the model is wrong."""
-    images = test.images[:count]
-    wrong = predict_logits(model, images, device).argmax(1) != test.labels[:count]
-    rgb = images.repeat(1, 3, 1, 1)
-    rgb[wrong, 1:] *= 0.25
-    rgb[wrong, 0] = rgb[wrong, 0] * 0.7 + 0.3
-    return image_grid(rgb)
+def preview(model: nn.Module, test: ImageSplit, device: torch.device, pool: int = 1000, shown: int = 24) -> np.ndarray:
+    """What the model gets wrong so far: the first of its mistakes on `pool` test digits, each captioned
+    with what it read ("read 1" under a 7). A model that gets them all right shows the first digits,
+    captioned with its (right) reading."""
+    images, labels = test.images[:pool], test.labels[:pool]
+    read = predict_logits(model, images, device).argmax(1)
+    wrong = (read != labels).nonzero().flatten()[:shown]
+    if len(wrong) == 0:
+        return captioned_grid(images[:shown], [str(label) for label in read[:shown].tolist()], columns=8)
+    captions = [f"read {read[i]}" for i in wrong.tolist()]
+    return captioned_grid(images[wrong], captions, columns=8)
 
 
 def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, settings: ClassifierTraining,
@@ -72,7 +76,8 @@ def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, sett
             event = schedule.event(step, clock, running)
             if step % schedule.eval_every == 0 and step < schedule.total_steps:
                 event.metrics = {"test_accuracy": classifier_metrics(model, test, device)["test_accuracy"]}
-                event.preview = preview(model, test, device)
+            if (step % schedule.eval_every == 0 and step < schedule.total_steps) or step == settings.log_every:
+                event.preview = preview(model, test, device)  # the first log too: a picture within seconds
             yield event
 
     model.eval()
