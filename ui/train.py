@@ -85,13 +85,27 @@ def progress_line(run: Run, position: int) -> str:
             f"<p>{html.escape(words)}</p>")
 
 
+def series(key: str) -> str:
+    """A running figure's name as a legend shows it: "train_accuracy" -> "train accuracy"."""
+    return key.replace("_", " ")
+
+
+def measured_axis(name: str) -> str:
+    """The title of the measured plot's axis for an architecture: "accuracy" when that is all it shows,
+    else a reminder that the legend names each curve (their labels are too long for an axis)."""
+    labels = [metric.label.lower() for metric in family_of(name).headline]
+    return "accuracy" if all("accuracy" in label for label in labels) else "held-out figures (see legend)"
+
+
 def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Long-form tables for the two plots: running losses, and the headline metrics when measured."""
-    headline = {metric.key for metric in family_of(run.name).headline}
-    losses = [(e.step, k, v) for e in run.events for k, v in e.losses.items()]
-    measured = [(e.step, k, v) for e in run.events for k, v in e.metrics.items()
-                if isinstance(v, float) and k in headline and not e.done]
-    columns = ["step", "series", "value"]
+    """Long-form tables for the two plots: the running losses; and the measured figures, the headline
+    metrics on held-out data with any running accuracy (a share, which has no place on a loss's axis)."""
+    headline = {metric.key: metric.label.strip() for metric in family_of(run.name).headline}
+    losses = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" not in k]
+    measured = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" in k]
+    measured += [(e.step, headline[k], v) for e in run.events for k, v in e.metrics.items()
+                 if isinstance(v, float) and k in headline and not e.done]
+    columns = ["step", "curve", "value"]
     return pd.DataFrame(losses, columns=columns), pd.DataFrame(measured, columns=columns)
 
 
