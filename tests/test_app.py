@@ -20,6 +20,7 @@ def test_the_api_lists_the_classify_endpoint(running_app):
     assert [p["parameter_name"] for p in endpoints["/classify"]["parameters"]] == ["image", "model"]
 
 
+@pytest.mark.smoke
 @pytest.mark.parametrize("model", ["cnn", "mlp"])
 def test_a_real_test_digit_drawn_large_and_off_centre_is_read_right(running_app, mnist_test, tmp_path, model):
     for index in (0, 1, 2):  # a 7, a 2 and a 1

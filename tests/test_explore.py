@@ -53,6 +53,7 @@ def picture(path_: str) -> np.ndarray:
     return np.asarray(Image.open(path_).convert("L"))
 
 
+@pytest.mark.smoke
 def test_moving_a_slider_decodes_a_different_digit_through_the_app(running_app):
     left, reading_left = running_app.predict("vae2d", *sliders(-2.0, 0.0), api_name="/decode")
     right, reading_right = running_app.predict("vae2d", *sliders(2.0, 0.0), api_name="/decode")

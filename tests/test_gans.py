@@ -51,6 +51,7 @@ def grid(path: str) -> np.ndarray:
     return np.asarray(Image.open(path).convert("L"))
 
 
+@pytest.mark.smoke
 def test_the_same_seed_gives_the_same_grid_and_a_new_seed_another(running_app):
     first, _ = running_app.predict("dcgan", 7, 16, 1.0, "any", api_name="/sample")
     again, summary = running_app.predict("dcgan", 7, 16, 1.0, "any", api_name="/sample")

@@ -43,6 +43,7 @@ def progress_of(update) -> str:
     return re.sub(r"<[^>]+>", " ", update[0])
 
 
+@pytest.mark.smoke
 def test_a_short_cnn_run_streams_progress_and_becomes_my_classifier(running_app, digit_png):
     client = Client(running_app.src, verbose=False)
     with pytest.raises(Exception, match="no classifier of your own"):

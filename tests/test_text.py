@@ -121,6 +121,7 @@ def test_the_same_loop_trains_on_any_text():
     assert last < first / 2, "a repeated sentence is learned quickly"
 
 
+@pytest.mark.smoke
 def test_text_streams_from_the_running_app(running_app):
     job = running_app.submit("ROMEO:\né", "lstm", 0.8, 0, 1.0, 300, 1, False, api_name="/generate")
     updates = [text for text, _ in job]
