@@ -79,7 +79,8 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     demo.queue(default_concurrency_limit=1, max_size=64)
     admit_fairly(demo, fairness or Fairness())
     return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True,
-                       state_session_capacity=SESSIONS_KEPT, app_kwargs={"routes": web.routes()}, **options)
+                       state_session_capacity=SESSIONS_KEPT, head=web.HEAD,
+                       app_kwargs={"routes": web.routes()}, **options)
 
 
 if __name__ == "__main__":

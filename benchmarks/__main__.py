@@ -1,4 +1,4 @@
-"""`python -m benchmarks [gradio classify explore sample text lines load fair soak]`: the app as visitors meet it,
+"""`python -m benchmarks [gradio classify explore sample text lines load fair soak browser]`: the app as visitors meet it,
 through gradio_client against `python app.py` on a free loopback port, each figure beside the same
 work done by the model alone (the functions the tabs call, genlab.bench) in the same run. Calls name
 their parameters as view_api lists them, so they do not depend on argument order."""
@@ -14,6 +14,7 @@ import torch
 from gradio_client import Client, handle_file
 from PIL import Image
 
+from benchmarks.browser import bench_browser
 from benchmarks.load import flood, load_test
 from benchmarks.running_app import RunningApp, train_call
 from benchmarks.soak import bench_soak
@@ -173,7 +174,7 @@ def bench_fair(device: torch.device) -> Iterator[Row]:
 
 BENCHES = {"gradio": bench_gradio_floor, "classify": bench_classify, "explore": bench_explore,
            "sample": bench_sample, "text": bench_text, "lines": bench_lines, "load": bench_load,
-           "fair": bench_fair, "soak": bench_soak}
+           "fair": bench_fair, "soak": bench_soak, "browser": bench_browser}
 
 if __name__ == "__main__":
     print_table("genlab benchmarks (the running app)", BENCHES, sys.argv[1:])

@@ -1,4 +1,4 @@
-"""Command line: `python -m genlab train <architecture>`, `eval`, `bench` and `deploy OWNER/NAME`."""
+"""Command line: `python -m genlab train <architecture>`, `eval`, `bench`, `export` and `deploy OWNER/NAME`."""
 import argparse
 import dataclasses
 import sys
@@ -62,11 +62,14 @@ def main() -> None:
     elif command == "bench":
         from genlab.bench import main as bench
         bench(sys.argv[2:])
+    elif command == "export":
+        from genlab.export import main as export
+        export(sys.argv[2:])
     elif command == "deploy":
         from genlab.deploy import main as deploy
         deploy(sys.argv[2:])
     else:
-        sys.exit("usage: python -m genlab {train,eval,bench,deploy} ...")
+        sys.exit("usage: python -m genlab {train,eval,bench,export,deploy} ...")
 
 
 if __name__ == "__main__":

@@ -111,6 +111,12 @@ def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, re
     matches_the_server()
     assert calls == []
 
+    # A random sample: the server moves the sliders, and the page draws their code.
+    dragged = slider_values(page)
+    page.get_by_role("button", name="Random sample", exact=True).click()
+    eventually(page, lambda: slider_values(page) != dragged, "the sliders moved to the sample's code")
+    matches_the_server()
+
     # The 16-D model: its sliders, its decoder, in the page as well.
     panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()
     expect(panel.get_by_role("slider")).to_have_count(6)

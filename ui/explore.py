@@ -13,7 +13,7 @@ from genlab.lab import Lab
 from genlab.lab import MINE
 from genlab.seeds import MAX_SEED
 from genlab.web_models import WEB_MODELS
-from ui.common import CHEAP, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
 from ui.web import live_component
 
@@ -188,8 +188,8 @@ def build(lab: Lab) -> None:
         # it cannot decode itself. API clients call /decode directly.
         in_page.input(runs_a_model(decode), model, [decoded, reading], inputs_kwargs=latent, api_name="decode",
                       trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        model.change(runs_a_model(switch_model), model, [*shown, more, map_column, in_page], api_visibility="private",
-                     **CHEAP)
+        choose_model(lab, "vae", model).success(runs_a_model(switch_model), model, [*shown, more, map_column, in_page],
+                                                api_visibility="private", **CHEAP)
         latent_map.select(runs_a_model(click_map), model, shown, api_visibility="private", **CHEAP)
         random_button.click(runs_a_model(random_code), [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
         reset_button.click(runs_a_model(reset), model, shown, api_visibility="private", **CHEAP)

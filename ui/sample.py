@@ -9,7 +9,7 @@ from genlab import sampler
 from genlab.lab import MINE, Lab
 from genlab.seeds import MAX_SEED, new_seed
 from genlab.web_models import WEB_MODELS
-from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import live_component
 
@@ -145,20 +145,19 @@ def build(lab: Lab) -> None:
 
         settings = [model, seed, count, truncation, digit]
         sample_button.click(runs_a_model(sample), settings, [grid, reading], api_name="sample", **CHEAP)
-        for trigger in (model.change, truncation.release, count.release, digit.change):
+        chosen = choose_model(lab, "gan", model).success
+        for trigger in (chosen, truncation.release, count.release, digit.change):
             trigger(runs_a_model(sample), settings, [grid, reading], api_visibility="private", **CHEAP)
-        model.change(answers(switch_model), model, [digit, every_digit_button, rows], api_visibility="private",
-                     queue=False)
+        chosen(answers(switch_model), model, [digit, every_digit_button, rows], api_visibility="private", queue=False)
         new_seed_button.click(runs_a_model(new_seed_sample), [model, count, truncation, digit], [seed, grid, reading],
                               api_name="new_seed", **CHEAP)
         every_digit_button.click(runs_a_model(every_digit), [model, seed, rows, truncation], [grid, reading],
                                  api_name="every_digit", **CHEAP)
-        grid_settings = [model, seed, count, truncation, digit]
         walk_outputs = [in_page, walk, walk_truncation, walk_picture, walk_read]
-        grid.select(runs_a_model(pick), [*grid_settings, seed_b_walk], [sample_number, *walk_outputs],
+        grid.select(runs_a_model(pick), [*settings, seed_b_walk], [sample_number, *walk_outputs],
                     api_visibility="private", **CHEAP)
-        for trigger in (sample_number.submit, seed_b_walk.submit, model.change, seed.change, count.release, digit.change):
-            trigger(runs_a_model(walk_from), [*grid_settings, sample_number, seed_b_walk], walk_outputs,
+        for trigger in (sample_number.submit, seed_b_walk.submit, chosen, seed.change, count.release, digit.change):
+            trigger(runs_a_model(walk_from), [*settings, sample_number, seed_b_walk], walk_outputs,
                     api_visibility="private", **CHEAP)
         # Dragging is drawn by the page; it asks the server (in_page's input event) only where it cannot.
         in_page.input(runs_a_model(walk_sample), [model, seed, count, digit, sample_number, seed_b_walk, walk,

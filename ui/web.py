@@ -1,7 +1,7 @@
 """What the app serves to the page besides Gradio's own: our browser modules and the vendored ONNX
 Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models/KEY.onnx.
-`routes()` goes to FastAPI when the app launches; `live_component()` is how a tab puts a model
-that runs in the page on screen."""
+`routes()` goes to FastAPI when the app launches, with HEAD in the page's <head>; `live_component()`
+is how a tab puts a model that runs in the page on screen."""
 import json
 import mimetypes
 from pathlib import Path
@@ -16,8 +16,22 @@ from genlab.web_models import MODELS_PATH, WEB_MODELS
 
 WEB = Path(__file__).resolve().parent / "web"
 WEB_PATH = "genlab/web"
+LIVE_CSS = """
+[data-mode=server] canvas, [data-mode=server] .genlab-reading { display: none; }
+.genlab-reading { margin: 6px 0; }
+.genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }
+"""  # the page's picture shows once the page draws; until then the server's does
 mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served as JavaScript
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
+
+
+# Once the page is idle, load the runtime (its WebAssembly is most of what a live picture waits for),
+# so that a tab with a live picture draws in the page soon after it opens.
+HEAD = f"""<script type="module">
+const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 1000));
+idle(() => import(new URL('{WEB_PATH}/runtime.js', document.baseURI).href).then((m) => m.loadRuntime())
+  .catch((error) => console.warn('genlab: the runtime did not load; the server draws', error)));
+</script>"""
 
 
 async def model_graph(request: Request) -> Response:
@@ -38,5 +52,5 @@ def live_component(module: str, spec: dict, template: str, elem_id: str) -> gr.H
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
-    return gr.HTML(json.dumps(spec), html_template=template, js_on_load=loader, elem_id=elem_id,
-                   apply_default_css=False)
+    return gr.HTML(json.dumps(spec), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
+                   elem_id=elem_id, apply_default_css=False)

@@ -3,13 +3,14 @@
 // here, which draws into the server's picture). Either way one drawing is in flight at a time and
 // the next one uses the controls' latest values, so a fast drag never queues stale work.
 //
-// window.genlab.modes[name] says how the picture is drawn now ('page' or 'server');
+// window.genlab.modes[name] says how the picture is drawn now ('page' or 'server'), and
+// window.genlab.graphs[name] which graph the page draws with;
 // window.genlab.stats[name] lists, per picture shown, when the input that asked for it happened and
 // when the picture was drawn (performance.now() milliseconds), and how: the browser benchmark reads it.
 
 import { session } from './runtime.js';
 
-const SERVER_TIMEOUT_MS = 10000; // a server answer that never comes (an error toast) frees the line
+const SERVER_TIMEOUT_MS = 3000; // a server answer that never shows (an error toast, the same picture again) frees the line
 
 // Starts a tab's live picture. The spec (the live component's value, sent by the tab's Python) names
 // the graphs to fetch (spec[graph] is a url, or null), the sliders it follows (spec.sliders: ids of
@@ -24,7 +25,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
   let shown = ''; // the values last drawn, to notice the server moving the sliders
   const live = new Live({
     name, element, askServer: () => trigger('input'),
-    serverBlocks: () => spec.server_blocks,
+    serverBlocks: () => spec.server_blocks, valuesNow: () => values(spec).join(),
     async drawInPage() {
       const now = values(spec);
       shown = now.join();
@@ -35,6 +36,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
   async function load() {
     sessions = null;
     live.setMode('server');
+    live.asked = values(spec).join(); // the server sent its picture of these with the spec
     if (!spec[graphs[0]]) { // the model itself; the others (the CNN that reads) may be missing
       live.setMode('server', spec.why);
       return;
@@ -42,6 +44,8 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
     try {
       const made = await Promise.all(graphs.map((graph) => spec[graph] && session(spec[graph])));
       sessions = Object.fromEntries(graphs.map((graph, i) => [graph, made[i]]));
+      window.genlab.graphs[name] = spec[graphs[0]];
+      performance.mark(`genlab:${name}:sessions`);
       live.setMode('page');
       live.changed();
     } catch (error) {
@@ -64,12 +68,13 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
 }
 
 export class Live {
-  constructor({ name, element, serverBlocks, drawInPage, askServer }) {
-    Object.assign(this, { name, element, serverBlocks, drawInPage, askServer });
+  constructor({ name, element, serverBlocks, valuesNow, drawInPage, askServer }) {
+    Object.assign(this, { name, element, serverBlocks, valuesNow, drawInPage, askServer });
+    this.asked = null; // the values the server was last asked to draw
     this.busy = false;
     this.wanted = null; // the time of the newest input not yet drawn
     this.notice = element.querySelector('.genlab-notice');
-    window.genlab ??= { stats: {}, modes: {} };
+    window.genlab ??= { stats: {}, modes: {}, graphs: {} };
     window.genlab.stats[name] = [];
     this.setMode('server');
     this.watchServerPicture();
@@ -119,8 +124,12 @@ export class Live {
     window.genlab.stats[this.name].push({ inputAt, drawnAt: performance.now(), how });
   }
 
-  // Ask the server and wait until its picture has arrived (or the wait times out).
+  // Ask the server and wait until its picture has arrived (or the wait times out); values it has
+  // drawn already are not asked for again (the same picture would never show as an arrival).
   fromServer(inputAt) {
+    const values = this.valuesNow();
+    if (values === this.asked) return Promise.resolve();
+    this.asked = values;
     return new Promise((resolve) => {
       const timer = setTimeout(done, SERVER_TIMEOUT_MS);
       this.onServerPicture = () => { this.record(inputAt, 'server'); done(); };

@@ -1,0 +1,142 @@
+"""`python -m benchmarks browser`: the live pictures in Chromium, as a visitor drags. A driver in the page
+moves a slider at 60 input events a second for 5 s (each event a new value, three slider steps on);
+the page's own record (window.genlab.stats, ui/web/live.js) says when each picture was drawn and for
+which input. The same drag with the runtime blocked, so the server draws (the fallback path), is the
+reference. Also: how soon the page draws after the tab opens, and the server's CPU time per drag."""
+import json
+import os
+import re
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import torch
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+
+from benchmarks.running_app import RunningApp
+from genlab.bench import Row
+
+CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
+RATE, SECONDS = 60, 5.0
+RUNTIME = re.compile(r"/genlab/web/vendor/")
+DRIVE = """async ({ id, seconds, rate }) => {
+  const range = document.querySelector(`#${id} input[type=range]`);
+  const low = +range.min, span = +range.max - low, step = 3 * +range.step;
+  const start = performance.now();
+  let sent = 0;
+  await new Promise((done) => (function next() {
+    if (performance.now() - start >= 1000 * seconds) return done();
+    const travelled = (sent * step) % (2 * span);  // back and forth over the whole range
+    range.value = (low + (travelled <= span ? travelled : 2 * span - travelled)).toFixed(2);
+    range.dispatchEvent(new Event('input', { bubbles: true }));
+    sent += 1;
+    setTimeout(next, Math.max(0, start + (1000 * sent) / rate - performance.now()));
+  })());
+  return { start, end: performance.now(), sent };
+}"""
+DRAGS = (  # what is dragged: the tab, the model to choose (None: the tab's first), the slider, the live picture
+    ("VAE explorer, 2-D VAE", "VAE explorer", None, "genlab-z1", "explore"),
+    ("VAE explorer, 16-D VAE", "VAE explorer", "VAE, 16-D latent", "genlab-z1", "explore"),
+    ("GAN sampler, one sample walked toward another seed", "GAN sampler", None, "genlab-gan-walk", "gan"),
+)
+NOTICES = {"explore": "#genlab-vae-live .genlab-notice", "gan": "#genlab-gan-walk-live .genlab-notice"}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def opened(context: BrowserContext, url: str, tab: str, model: str | None, live: str, blocked: bool) -> Page:
+    """A new visitor on `tab`, its live picture ready: drawn by the page, or (runtime blocked) by the server."""
+    page = context.new_page()
+    if blocked:
+        page.route(RUNTIME, lambda route: route.abort())
+    page.goto(url)
+    page.get_by_role("tab", name=tab, exact=True).click()
+    if model:  # the explorer's other VAE: wait for its sliders (2 become 6) and, in the page, its decoder
+        sliders = "document.querySelectorAll('[id^=genlab-z] input[type=range]').length"
+        page.wait_for_function(f"() => window.genlab?.modes?.['{live}']")
+        before, graph = page.evaluate(f"() => [{sliders}, window.genlab.graphs['{live}'] ?? null]")
+        page.get_by_role("radio", name=model, exact=True).check()
+        page.wait_for_function(f"() => {sliders} !== {before}")
+        if not blocked:
+            page.wait_for_function(f"() => window.genlab.graphs['{live}'] !== {json.dumps(graph)}")
+    if blocked:  # the page has given up on the runtime and said so
+        page.wait_for_function(f"() => document.querySelector('{NOTICES[live]}')?.textContent", timeout=60_000)
+    else:
+        page.wait_for_function(f"() => window.genlab?.modes?.['{live}'] === 'page'", timeout=60_000)
+    page.wait_for_timeout(1000)  # the model switch's own server answer has landed
+    return page
+
+
+def drag(page: Page, slider: str, live: str, pid: int) -> dict:
+    calls: list[float] = []
+    page.on("request", lambda request: calls.append(1) if "/queue/join" in request.url else None)
+    cpu = cpu_seconds(pid)
+    window = page.evaluate(DRIVE, {"id": slider, "seconds": SECONDS, "rate": RATE})
+    page.wait_for_timeout(1500)  # the last answers arrive
+    stats = page.evaluate(f"() => window.genlab.stats['{live}']")
+    drawn = [s for s in stats if window["start"] <= s["inputAt"] <= window["end"]]
+    latency = np.array([s["drawnAt"] - s["inputAt"] for s in drawn])
+    return {"per_second": len(drawn) / SECONDS, "latency": latency, "calls": len(calls),
+            "cpu": cpu_seconds(pid) - cpu, "sent": window["sent"]}
+
+
+def described(run: dict) -> str:
+    if not len(run["latency"]):
+        return f"no pictures drawn; {run['calls']} server calls"
+    p50, p95 = np.percentile(run["latency"], [50, 95])
+    return (f"{run['per_second']:.0f} pictures/s, input to picture p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+            f"{run['calls']} server calls ({run['sent']} inputs)")
+
+
+FIRST_PICTURE = """(clicked) => {
+  const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+  const drawn = window.genlab.stats.explore.find((s) => s.how === 'page').drawnAt;
+  return { picture: drawn - clicked, runtime: at('genlab:runtime') - clicked, sessions: at('genlab:explore:sessions') - clicked };
+}"""
+
+
+def first_picture(context: BrowserContext, url: str, idle_s: float) -> dict:
+    """Milliseconds from a click on the VAE explorer's tab, `idle_s` after the page loaded, to the runtime
+    being ready (negative: it was before the click), the graphs loaded and the first picture drawn."""
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("tab", name="Classify", exact=True).wait_for()
+    page.wait_for_timeout(1000 * idle_s)
+    clicked = page.evaluate("() => performance.now()")
+    page.get_by_role("tab", name="VAE explorer", exact=True).click()
+    page.wait_for_function("() => window.genlab?.stats?.explore?.some((s) => s.how === 'page')", polling=5,
+                           timeout=60_000)
+    times = page.evaluate(FIRST_PICTURE, clicked)
+    page.close()
+    return times
+
+
+def bench_browser(device: torch.device) -> Iterator[Row]:
+    running = RunningApp()
+    with running as client, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        for visit, idle_s in (("a first visit, the tab opened at once", 0), ("a later visit, the tab opened at once", 0),
+                              ("a later visit, the tab opened after 3 s on the first tab", 3)):
+            times = first_picture(context, client.src, idle_s)
+            yield (f"first picture drawn by the page after the VAE explorer's tab opens: {visit}",
+                   f"{times['picture']:.0f} ms (runtime ready at {times['runtime']:.0f} ms, graphs at "
+                   f"{times['sessions']:.0f} ms)", "the server's picture shows until then", "")
+        for what, tab, model, slider, live in DRAGS:
+            runs = {}
+            for blocked in (False, True):
+                page = opened(context, client.src, tab, model, live, blocked)
+                runs[blocked] = drag(page, slider, live, running.process.pid)
+                page.close()
+            in_page, on_server = runs[False], runs[True]
+            yield (f"{what}: a drag at {RATE} input events/s for {SECONDS:.0f} s, drawn in the page",
+                   described(in_page), f"the server draws: {described(on_server)}",
+                   f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the pictures")
+            yield (f"{what}: the server's CPU time during that drag", f"{in_page['cpu']:.2f} s drawn in the page",
+                   f"{on_server['cpu']:.2f} s drawn by the server", "")
+        browser.close()

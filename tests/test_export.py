@@ -1,0 +1,108 @@
+"""The image models as the browser runs them: ONNX graphs exported by genlab, checked with the
+`onnxruntime` package against our torch models, and served by the app to the page."""
+import copy
+import subprocess
+import sys
+
+import httpx
+import numpy as np
+import onnxruntime
+import pytest
+import torch
+
+from conftest import CHECKPOINTS, ROOT
+from genlab.checkpoint import Checkpoint, load_all
+from genlab.export import ExportError, exportable, to_onnx
+from genlab.web_models import WebModels
+
+INPUTS = 100  # random inputs per model
+CHECKPOINTS_LOADED, _ = load_all(CHECKPOINTS)
+IMAGE_MODELS = sorted(name for name, checkpoint in CHECKPOINTS_LOADED.items() if exportable(checkpoint))
+
+
+def key_of(url: str) -> str:
+    return url.rsplit("/", 1)[1].removesuffix(".onnx")
+
+
+def onnx_session(graph: bytes) -> onnxruntime.InferenceSession:
+    return onnxruntime.InferenceSession(graph, providers=["CPUExecutionProvider"])
+
+
+def test_every_image_model_is_exported():
+    assert {"vae", "vae2d", "mlpgan", "dcgan", "cdcgan", "cnn"} <= set(IMAGE_MODELS)
+
+
+@pytest.mark.parametrize("name", IMAGE_MODELS)
+def test_the_graph_draws_what_torch_draws(name):
+    """100 random inputs: every pixel within 1/255 of torch's (the CNN: every probability within 1e-4)."""
+    checkpoint = CHECKPOINTS_LOADED[name]
+    model, family = checkpoint.model, checkpoint.meta["family"]
+    session = onnx_session(to_onnx(checkpoint))
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        if family == "vae":
+            z = torch.randn(INPUTS, model.config.latent, generator=generator) * 1.5
+            expected, feeds = model.decode(z), {"z": z.numpy()}
+        elif family == "gan":
+            noise = torch.randn(INPUTS, model.config.noise, generator=generator)
+            digits = torch.randint(0, 10, (INPUTS,), generator=generator) if model.classes else None
+            expected, feeds = model.sample(noise, digits), {"noise": noise.numpy()}
+            if digits is not None:
+                feeds["digit"] = digits.numpy()
+        else:
+            images = torch.rand(INPUTS, 1, 28, 28, generator=generator)
+            expected, feeds = torch.softmax(model(images), 1), {"image": images.numpy()}
+    got = session.run(None, feeds)[0]
+    assert got.shape == tuple(expected.shape)
+    tolerance = 1 / 255 if family != "classifier" else 1e-4
+    assert np.abs(got - expected.numpy()).max() < tolerance
+    if family != "classifier":  # the page draws 255 - round(255 x): the same grey levels within one
+        assert np.abs(np.round(255 * got) - np.round(255 * expected.numpy())).max() <= 1
+
+
+def test_a_language_model_is_not_exported():
+    with pytest.raises(ExportError, match="Only image models run in the page"):
+        to_onnx(CHECKPOINTS_LOADED["lstm"])
+
+
+def test_the_command_writes_graphs_that_onnxruntime_loads(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "genlab", "export", "vae2d", "cnn", "--out", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "wrote" in done.stdout and sorted(p.name for p in tmp_path.iterdir()) == ["cnn.onnx", "vae2d.onnx"]
+    image = onnx_session((tmp_path / "vae2d.onnx").read_bytes()).run(None, {"z": np.zeros((1, 2), np.float32)})[0]
+    probabilities = onnx_session((tmp_path / "cnn.onnx").read_bytes()).run(None, {"image": image})[0]
+    assert image.shape == (1, 1, 28, 28) and abs(probabilities.sum() - 1) < 1e-5
+
+
+def test_a_visitors_graphs_stay_within_the_budget_and_go_with_their_model():
+    vae = CHECKPOINTS_LOADED["vae2d"]
+    size = len(to_onnx(vae))
+    graphs = WebModels(budget=int(2.5 * size))
+    visitors = [Checkpoint(copy.deepcopy(vae.model), vae.meta, vae.path) for _ in range(4)]
+    urls = [graphs.url(visitor) for visitor in visitors]
+    assert len(set(urls)) == 4 and graphs.url(visitors[3]) == urls[3], "one key per model, the same when asked again"
+    assert graphs.visitors_bytes() <= 2.5 * size
+    assert graphs.graph(key_of(urls[0])) is None, "the least recently used went first"
+    assert graphs.graph(key_of(urls[3])) is not None
+    del visitors[3]
+    assert graphs.graph(key_of(urls[3])) is None, "a model's graph goes with the model"
+
+
+def test_a_model_too_large_for_the_page_stays_on_the_server(monkeypatch):
+    monkeypatch.setattr("genlab.export.MAX_ONNX_BYTES", 1000)
+    url, why = WebModels().try_url(CHECKPOINTS_LOADED["dcgan"])
+    assert url is None and "the server draws it" in why
+
+
+def test_the_app_serves_the_runtime_and_graphs_by_key_only(running_app):
+    base = running_app.src.rstrip("/")
+    wasm = httpx.get(f"{base}/genlab/web/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm", timeout=30)
+    assert wasm.is_success and wasm.headers["content-type"] == "application/wasm" and wasm.content[:4] == b"\0asm"
+    module = httpx.get(f"{base}/genlab/web/explore.js", timeout=30)
+    assert module.is_success and "javascript" in module.headers["content-type"]
+    assert "MIT License" in httpx.get(f"{base}/genlab/web/vendor/onnxruntime-web/LICENSE", timeout=30).text
+    missing = httpx.get(f"{base}/genlab/models/not-a-key.onnx", timeout=30)
+    assert missing.status_code == 404 and "choose the model again" in missing.text
+    assert httpx.get(f"{base}/genlab/web/../web.py", timeout=30).status_code == 404
+    assert httpx.get(f"{base}/genlab/web/%2e%2e/web.py", timeout=30).status_code == 404
