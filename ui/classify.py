@@ -52,7 +52,7 @@ def build(lab: Lab) -> None:
     with gr.Tab("Classify", id="classify"):
         gr.Markdown("Draw a digit anywhere in the box, at any size: a network reads it as you draw.")
         loaded = [name for name in TITLES if name in lab.checkpoints]
-        with gr.Row(elem_id="classify-row"):
+        with gr.Row():
             with gr.Column(min_width=300):
                 sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360),
                                 height=470, brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),

@@ -213,7 +213,7 @@ def build(runs: Runs) -> None:
                                       height=260)
         with gr.Row():
             preview_image = Picture(label=family_of(first).preview, interactive=False, format="png", height=300,
-                                    elem_classes=["pixelated"])
+                                    buttons=[], elem_classes=["pixelated", "captioned"])
             preview_text = gr.Textbox(label="Generated text (live)", lines=10, interactive=False, visible=False)
             with gr.Column():
                 result = gr.Markdown()
