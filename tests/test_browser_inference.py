@@ -16,7 +16,7 @@ from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.explorer import Explorer
 from genlab.latent import to_code
-from test_browser import VIEWPORT, block_labelled, eventually, image_in, open_tab, stroke
+from test_browser import VIEWPORT, block_labelled, eventually, image_in, open_tab, set_number, stroke
 
 SLIDERS = 16
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
@@ -203,32 +203,36 @@ def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot
     readme_screenshot(page, "gan_walk")
 
 
-def test_my_own_vae_runs_in_the_page(page):
+def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
     panel = open_tab(page, "Train")
-    panel.get_by_text("Upload a checkpoint", exact=True).click()
-    files = block_labelled(panel, "The .safetensors and .json of one model").last
-    files.locator("input[type=file]").set_input_files([CHECKPOINTS / "vae.safetensors", CHECKPOINTS / "vae.json"])
-    expect(files.get_by_text("vae.safetensors")).to_be_visible()
-    panel.get_by_role("button", name="Load as my model", exact=True).click()
-    expect(panel.get_by_text(re.compile(r"^Loaded your VAE"))).to_be_visible()
+    panel.get_by_role("radio", name="VAE", exact=True).check()
+    expect(panel.get_by_role("slider", name="Beta (weight of the KL term)")).to_be_visible()  # the VAE's knobs
+    set_number(panel, "Time limit (seconds)", 5)
+    panel.get_by_role("button", name="Train", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Your VAE is ready"))).to_be_visible(timeout=90_000)
+    download = block_labelled(panel, "Download your model (.safetensors + .json)")
+    for name in ("vae.safetensors", "vae.json"):  # the files of the model I trained, as I would download them
+        link = download.locator(f"a[download='{name}']")
+        (tmp_path / name).write_bytes(page.request.get(link.get_attribute("href")).body())
+    mine = load_checkpoint(tmp_path / "vae")
 
     explore = open_tab(page, "VAE explorer")
     drawn_in_page(page, "explore")
+    pretrained = page.evaluate("() => window.genlab.graphs.explore")
     explore.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
-    expect(explore.get_by_role("slider")).to_have_count(6)  # mine has 16 dimensions, the first 6 on show
+    expect(explore.get_by_role("slider")).to_have_count(min(6, mine.meta["config"]["latent"]))
+    page.wait_for_function(f"() => window.genlab.graphs.explore !== {pretrained!r}")
     drawn_in_page(page, "explore")
     live, calls = page.locator("#genlab-vae-live"), server_calls(page)
     drag(page, page.locator("#genlab-z1 input[type=range]"), 0.75)
     expect(page.locator("#genlab-z1 input[type=number]")).not_to_have_value("0")
-
-    mine = load_checkpoint(CHECKPOINTS / "vae")  # the very files uploaded
     explorer = Explorer(None, torch.device("cpu"))
 
     def as_torch_decodes() -> bool:
         picture = explorer.decode(mine, explorer.code(mine, slider_values(page))).picture
         return same_picture(canvas_pixels(live), picture[::8, ::8].astype(np.int16))
 
-    eventually(page, as_torch_decodes, "my VAE's digit, decoded in the page")
+    eventually(page, as_torch_decodes, "my VAE's digit, decoded in the page as torch decodes it")
     assert calls == []
 
 

@@ -25,13 +25,10 @@ mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served a
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
 
 
-# Once the page is idle, load the runtime (its WebAssembly is most of what a live picture waits for),
-# so that a tab with a live picture draws in the page soon after it opens.
 HEAD = f"""<script type="module">
-const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 1000));
-idle(() => import(new URL('{WEB_PATH}/runtime.js', document.baseURI).href).then((m) => m.loadRuntime())
-  .catch((error) => console.warn('genlab: the runtime did not load; the server draws', error)));
-</script>"""
+const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 500));
+idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m) => m.warmUp()), {{ timeout: 2000 }});
+</script>"""  # once the page is idle (or 2 s on), set the runtime up (ui/web/warm.js)
 
 
 async def model_graph(request: Request) -> Response:
@@ -53,4 +50,4 @@ def live_component(module: str, spec: dict, template: str, elem_id: str) -> gr.H
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
     return gr.HTML(json.dumps(spec), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
-                   elem_id=elem_id, apply_default_css=False)
+                   elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)
