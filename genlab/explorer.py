@@ -26,6 +26,7 @@ MAP_SIDE = MAP_CELLS * 28  # pixels
 MAPS_KEPT = 8  # 2-D maps kept in memory (the pretrained one and the latest visitors' own), least recently used out
 MAX_FRAMES = 64
 SCALE = 8  # a decoded 28x28 digit is shown 224x224
+PREVIEW_SCALE = 4  # an interpolation end is shown 112x112
 SOURCES = ("test digit", "random", "current sliders", "my drawing")  # where an interpolation end comes from
 
 
@@ -51,8 +52,29 @@ class Explorer:
 
     @staticmethod
     def order(vae: Checkpoint) -> list[int]:
-        """Latent dimensions, most used (largest KL on the test set) first: the sliders' order."""
-        return vae.meta["metrics"].get("dimension_order") or list(range(vae.meta["config"]["latent"]))
+        """Latent dimensions in the sliders' order: a 2-D model's as its map's axes (across, then up),
+        any other's most used (largest KL on the test set) first."""
+        latent = vae.meta["config"]["latent"]
+        if latent == 2:
+            return [0, 1]
+        return vae.meta["metrics"].get("dimension_order") or list(range(latent))
+
+    @classmethod
+    def slider_captions(cls, vae: Checkpoint) -> list[tuple[str, str]]:
+        """Each slider's label and, under it, how much of what the code says about a digit its dimension
+        carries (its share of the KL on the test set), with a bar against the most used one."""
+        kl = vae.meta["metrics"].get("kl_per_dim", [])
+        total, most = sum(kl) or 1.0, max(kl, default=0.0) or 1.0
+        axes = {0: ": across the map", 1: ": up the map"} if vae.meta["config"]["latent"] == 2 else {}
+        captions = []
+        for dim in cls.order(vae)[:SLIDERS]:
+            info = ""
+            if dim < len(kl):
+                blocks = round(10 * kl[dim] / most)
+                info = f"{'▮' * blocks}{'▯' * (10 - blocks)} {kl[dim] / total:.0%} of what the code says about a digit"
+                info += " (the decoder ignores it)" if kl[dim] / total < 0.005 else ""
+            captions.append((f"z{dim + 1}{axes.get(dim, '')}", info))
+        return captions
 
     @staticmethod
     def origin(vae: Checkpoint) -> torch.Tensor:
@@ -134,16 +156,20 @@ class Explorer:
         mean, _ = vae.model.encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.device))
         return mean[0].cpu()
 
+    def test_digit(self, number: float) -> tuple[torch.Tensor, int]:
+        """Test digit `number`: its (1, 28, 28) image and what digit it is."""
+        test = self.test_split()
+        if not (0 <= number < len(test)) or number != int(number):
+            raise RequestError(f"Test digit numbers run from 0 to {len(test) - 1}.")
+        return test.images[int(number)], int(test.labels[int(number)])
+
     def endpoint(self, vae: Checkpoint, source: str, number: float, sliders: list[float],
                  drawing: np.ndarray | None, upload_path: str | None) -> torch.Tensor:
         """One end of an interpolation: a test digit's code, a prior sample by seed, the sliders' code
         or the code of the visitor's digit."""
         if source == "test digit":
-            test = self.test_split()
-            if not (0 <= number < len(test)) or number != int(number):
-                raise RequestError(f"Test digit numbers run from 0 to {len(test) - 1}.")
             with torch.no_grad():
-                return vae.model.encode(test.images[int(number)][None].to(self.device))[0][0].cpu()
+                return vae.model.encode(self.test_digit(number)[0][None].to(self.device))[0][0].cpu()
         if source == "random":
             return self.prior_sample(vae, number)
         if source == "current sliders":
@@ -151,6 +177,16 @@ class Explorer:
         if source == "my drawing":
             return self.encode(vae, visitor_digit(drawing, upload_path))
         raise RequestError(f"An interpolation starts and ends at one of {list(SOURCES)}; got {source!r}.")
+
+    def end_preview(self, vae: Checkpoint, source: str, number: float, sliders: list[float],
+                    drawing: np.ndarray | None, upload_path: str | None) -> tuple[np.ndarray, str]:
+        """What one end of an interpolation is, for a visitor choosing it: a test digit as it is, with its
+        class (test digit 0 is a 7, not a zero); any other end decoded, with the CNN's reading."""
+        if source == "test digit":
+            image, label = self.test_digit(number)
+            return ink(image, PREVIEW_SCALE), f"Test digit {int(number)}: a {label}"
+        decoded = self.decode(vae, self.endpoint(vae, source, number, sliders, drawing, upload_path))
+        return decoded.picture[::SCALE // PREVIEW_SCALE, ::SCALE // PREVIEW_SCALE], f"This end: {decoded.reading}"
 
     @torch.no_grad()
     def interpolate(self, vae: Checkpoint, a: torch.Tensor, b: torch.Tensor, frames: int,

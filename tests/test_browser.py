@@ -200,7 +200,7 @@ def test_choosing_mine_before_training_one_says_so_once_and_keeps_the_tab_workin
     panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()  # the tab still works
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
 
-    for tab, family, pretrained in (("VAE explorer", "VAE", "VAE, 2-D latent"), ("GAN sampler", "GAN", "MLP GAN"),
+    for tab, family, pretrained in (("VAE explorer", "VAE", "VAE, 2-D latent"), ("GAN sampler", "GAN", "Conditional DCGAN"),
                                     ("Text", "character LSTM", "Character LSTM (tiny-shakespeare)"),
                                     ("Sentences", "sentence VAE", "Sentence VAE (tiny-shakespeare lines)"),
                                     ("Text GAN", "text GAN", "Text GAN (tiny-shakespeare lines)")):
@@ -231,13 +231,24 @@ def test_gan_change_the_model_then_new_seed(page, readme_screenshot):
     digit = panel.get_by_label("Digit", exact=True)
     every_digit = panel.get_by_role("button", name="Same noise, every digit", exact=True)
     expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    expect(panel.get_by_role("radio", name="Conditional DCGAN", exact=True)).to_be_checked()  # the best opens
+    grid_box, label_box = grid.bounding_box(), block_labelled(panel, "Samples").get_by_test_id("block-label").bounding_box()
+    assert label_box["y"] + label_box["height"] <= grid_box["y"] + 1, "the title sits above the samples, not on them"
+    for button in panel.get_by_role("button").all():  # no icons over the top row (the clickable grid is one too)
+        box = button.bounding_box()
+        assert not box or box["width"] > 100 or not (box["x"] < grid_box["x"] + grid_box["width"] and grid_box["x"] < box["x"] + box["width"]
+                               and box["y"] < grid_box["y"] + grid_box["height"] and grid_box["y"] < box["y"] + box["height"])
+
+    # An unconditional model: new samples for the same seed, and the digit controls go.
+    conditional_src = grid.get_attribute("src")
+    panel.get_by_role("radio", name="MLP GAN", exact=True).check()
+    expect(grid).not_to_have_attribute("src", conditional_src)
     expect(digit).to_be_hidden()  # the MLP GAN takes no digit
     expect(every_digit).to_be_hidden()
 
-    # The conditional model: new samples for the same seed, and the digit controls appear.
-    mlp_src = grid.get_attribute("src")
+    # The conditional model again: the digit controls come back.
     panel.get_by_role("radio", name="Conditional DCGAN", exact=True).check()
-    expect(grid).not_to_have_attribute("src", mlp_src)
+    expect(grid).to_have_attribute("src", conditional_src)
     expect(digit).to_be_visible()
     expect(every_digit).to_be_visible()
     expect(panel.get_by_text(re.compile(r"as the digit asked for\.$"))).to_be_visible()

@@ -135,7 +135,7 @@ def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_ap
     live, calls = page.locator("#genlab-vae-live"), server_calls(page)
     image = page.locator("#genlab-vae-map img")
     expect(image).to_be_visible()
-    order = load_checkpoint(CHECKPOINTS / "vae2d").meta["metrics"]["dimension_order"]
+    order = Explorer.order(load_checkpoint(CHECKPOINTS / "vae2d"))  # across the map, then up
     box = content_box(image)
     values_before = slider_values(page)
 
@@ -176,7 +176,8 @@ def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot
     drawn_in_page(page, "gan")
     live, grid = page.locator("#genlab-gan-walk-live"), image_in(panel, "Samples")
     expect(grid).to_have_attribute("src", re.compile(r"\S"))
-    model = "mlpgan" if panel.get_by_role("radio", name="MLP GAN", exact=True).is_checked() else "dcgan"
+    expect(panel.get_by_role("radio", name="Conditional DCGAN", exact=True)).to_be_checked()
+    model = "cdcgan"
 
     # Click the third sample of the grid: the walk starts from it.
     page.mouse.click(*grid_position(grid, 3))
@@ -252,3 +253,33 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     eventually(page, lambda: same_picture(server_pixels(page.request.get(decoded.get_attribute("src")).body()),
                                           server_pixels(expected)), "the server's digit for the slider values")
     expect(notice).to_have_count(1)
+
+
+def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_test):
+    panel = open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    labels = panel.get_by_test_id("block-info")
+    expect(page.locator("#genlab-z1")).to_contain_text("z1: across the map")
+    expect(page.locator("#genlab-z2")).to_contain_text("z2: up the map")
+    for slot in (1, 2):
+        expect(page.locator(f"#genlab-z{slot}")).to_contain_text(re.compile(r"▮+▯* \d+% of what the code says"))
+    expect(page.locator("#genlab-vae-map .genlab-map-overlay")).to_be_visible()  # its axes and the marker
+    sliders_at = page.locator("#genlab-z1").bounding_box()["x"]
+
+    # The 16-D model: the most used dimension first, with the longest bar; nothing else moves on the page.
+    panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()
+    expect(labels.filter(has_text="unused")).to_have_count(0)
+    expect(page.locator("#genlab-z1")).to_contain_text("▮▮▮▮▮▮▮▮▮▮")
+    expect(panel.get_by_text(re.compile(r"^A map of the latent space needs two dimensions"))).to_be_visible()
+    assert page.locator("#genlab-z1").bounding_box()["x"] == sliders_at, "the sliders stay where they were"
+
+    # An interpolation's ends say what they are: test digit 0 is a 7, not a zero.
+    panel.get_by_text("Interpolate between two digits", exact=True).click()
+    expect(panel.get_by_text(f"Test digit 0: a {int(mnist_test.labels[0])}", exact=True)).to_be_visible()
+    expect(panel.get_by_text(f"Test digit 1: a {int(mnist_test.labels[1])}", exact=True)).to_be_visible()
+    number = panel.get_by_label("Test digit number or seed").first
+    number.fill("3")
+    number.press("Enter")
+    expect(panel.get_by_text(f"Test digit 3: a {int(mnist_test.labels[3])}", exact=True)).to_be_visible()
+    panel.get_by_role("radio", name="random", exact=True).first.check()  # a seed's code: decoded, and read
+    expect(panel.get_by_text(re.compile(r"This end: \d \(\d+%\)"))).to_be_visible()

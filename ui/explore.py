@@ -10,6 +10,7 @@ import torch
 from genlab.checkpoint import Checkpoint
 from genlab.explorer import EXTENT, MAX_FRAMES, SCALE, SLIDERS, SOURCES, Decoded, Explorer, legend, visitor_digit
 from genlab.lab import Lab
+from genlab.errors import RequestError
 from genlab.lab import MINE
 from genlab.seeds import MAX_SEED
 from genlab.web_models import WEB_MODELS
@@ -46,16 +47,15 @@ def build(lab: Lab) -> None:
         return lab.checkpoint(name, "vae", user_of(request))
 
     def slider_props(vae: Checkpoint, z: torch.Tensor) -> list[dict]:
-        """Label, visibility and value of every slider for this model."""
-        kl = vae.meta["metrics"].get("kl_per_dim", [])
-        order, values = explorer.order(vae), explorer.slider_values(vae, z)
+        """Label, bar of use, visibility and value of every slider for this model."""
+        captions, values = explorer.slider_captions(vae), explorer.slider_values(vae, z)
         props = []
         for slot in range(SLIDERS):
-            if slot < len(order):
-                used = f", KL {kl[order[slot]]:.1f} nats" if order[slot] < len(kl) else ""
-                props.append({"value": values[slot], "label": f"z{order[slot] + 1}{used}", "visible": True})
+            if slot < len(captions):
+                label, info = captions[slot]
+                props.append({"value": values[slot], "label": label, "info": info, "visible": True})
             else:
-                props.append({"value": 0.0, "label": "unused", "visible": False})
+                props.append({"value": 0.0, "label": "unused", "info": "", "visible": False})
         return props
 
     def show(vae: Checkpoint, z: torch.Tensor, note: str = "", relabel: bool = False) -> list:
@@ -89,7 +89,7 @@ def build(lab: Lab) -> None:
         more = len(explorer.order(vae)) > MAIN_SLIDERS
         two_d = vae.meta["config"]["latent"] == 2
         return [*show(vae, explorer.origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d),
-                json.dumps(page_spec(model, vae))]
+                gr.Markdown(visible=not two_d), json.dumps(page_spec(model, vae))]
 
     def click_map(model: str, event: gr.SelectData, request: gr.Request):
         z = explorer.map_point(*event.index)
@@ -113,6 +113,13 @@ def build(lab: Lab) -> None:
         shown = show(vae, z, "The sliders jumped to your digit's code.")
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
+    def end_preview(model: str, source: str, number: float, sketch: dict | None, upload: str | None,
+                    request: gr.Request, **z: float):
+        """What one end of an interpolation is, titled (test digit 0 is a 7, not a zero)."""
+        picture, title = explorer.end_preview(vae_named(model, request), source, number, values_of(z),
+                                              (sketch or {}).get("composite"), upload)
+        return gr.Image(picture, label=title)
+
     def interpolate(model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
                     path: str, sketch: dict | None, upload: str | None, request: gr.Request, **z: float):
         """Frames decoded from one digit's code to another's (each end a test digit, a seed, the sliders or
@@ -129,8 +136,9 @@ def build(lab: Lab) -> None:
         if not loaded:
             gr.Markdown("No VAE checkpoint is loaded.")
             return
-        gr.Markdown("Drag a slider: the decoder turns the latent code into a digit as you move. "
-                    "The CNN's reading under it says how legible the digit is.")
+        gr.Markdown("Drag a slider: the decoder turns the latent code into a digit as you move, right here in "
+                    "your browser. The CNN's reading under it says how legible the digit is; the bar under each "
+                    "slider, how much of the code's information that dimension carries (the most used first).")
         model = gr.Radio(choices, value=loaded[0], label="Model")
         first_vae = lab.checkpoints[loaded[0]]
         origin = explorer.origin(first_vae)
@@ -139,7 +147,7 @@ def build(lab: Lab) -> None:
             with gr.Column(scale=1, min_width=240):
                 in_page = live_component("explore.js", page_spec(loaded[0], first_vae), IN_PAGE, "genlab-vae-live")
                 decoded = Picture(start.picture, label="Decoded digit", interactive=False, format="png", height=240,
-                                  width=240, buttons=["download"], elem_classes=["pixelated"], elem_id=PICTURE_ID)
+                                  width=240, buttons=[], elem_classes=["pixelated", "captioned"], elem_id=PICTURE_ID)
                 reading = gr.Markdown(reading_text(start), elem_id=READING_ID)
                 with gr.Row():
                     seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED)
@@ -153,10 +161,13 @@ def build(lab: Lab) -> None:
                     sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
                                 for i in range(MAIN_SLIDERS, SLIDERS)]
             start_map = explorer.draw_map(first_vae)
-            with gr.Column(scale=2, min_width=300, visible=start_map is not None) as map_column:
-                latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
-                                     interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
-                gr.HTML(legend_html())
+            with gr.Column(scale=2, min_width=300):  # always there, so switching models moves nothing else
+                with gr.Column(visible=start_map is not None) as map_column:
+                    latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
+                                         interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
+                    gr.HTML(legend_html())
+                no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see "
+                                     "one.", visible=start_map is None)
         with gr.Accordion("Encode your own digit", open=False):
             with gr.Row():
                 sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
@@ -165,22 +176,34 @@ def build(lab: Lab) -> None:
                 upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
                                    sources=["upload", "clipboard"], height=200)
                 reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
-                                         elem_classes=["pixelated"])
+                                         buttons=[], elem_classes=["pixelated", "captioned"])
             encode_button = gr.Button("Encode")
         with gr.Accordion("Interpolate between two digits", open=False):
+            ends = []  # (source, number, its preview) for each end
             with gr.Row():
-                source_a = gr.Radio(list(SOURCES), value="test digit", label="From")
-                number_a = WholeNumber(value=0, precision=0, label="Test digit number or seed")
-                source_b = gr.Radio(list(SOURCES), value="test digit", label="To")
-                number_b = WholeNumber(value=1, precision=0, label="Test digit number or seed")
+                for side, number in (("From", 0), ("To", 1)):
+                    with gr.Column(min_width=200):
+                        source = gr.Radio(list(SOURCES), value="test digit", label=side)
+                        with gr.Row():
+                            number_box = WholeNumber(value=number, precision=0, label="Test digit number or seed",
+                                                     min_width=120)
+                            try:
+                                start_end, title = explorer.end_preview(first_vae, "test digit", number, [], None, None)
+                            except RequestError:  # no test digits on this server
+                                start_end, title = None, "This end"
+                            preview = Picture(start_end, label=title, interactive=False, format="png", height=112,
+                                              width=112, buttons=[], elem_classes=["pixelated", "captioned"],
+                                              min_width=120)
+                    ends.append((source, number_box, preview))
+            (source_a, number_a, _), (source_b, number_b, _) = ends
             with gr.Row():
                 frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
                 path = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
                 interpolate_button = gr.Button("Interpolate")
             strip = Picture(label="Frames, with the CNN's reading of each", interactive=False, format="png",
-                            elem_classes=["pixelated"])
+                            buttons=["download"], elem_classes=["pixelated", "captioned"])
             animation = Picture(label="Animation", type="filepath", interactive=False, height=140, width=140,
-                                elem_classes=["pixelated"])
+                                buttons=["download"], elem_classes=["pixelated", "captioned"])
 
         latent = dict(zip(LATENT, sliders))
         shown = [*sliders, decoded, reading, latent_map]
@@ -188,13 +211,18 @@ def build(lab: Lab) -> None:
         # it cannot decode itself. API clients call /decode directly.
         in_page.input(runs_a_model(decode), model, [decoded, reading], inputs_kwargs=latent, api_name="decode",
                       trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        choose_model(lab, "vae", model).success(runs_a_model(switch_model), model, [*shown, more, map_column, in_page],
+        chosen = choose_model(lab, "vae", model)
+        chosen.success(runs_a_model(switch_model), model, [*shown, more, map_column, no_map, in_page],
                                                 api_visibility="private", **CHEAP)
         latent_map.select(runs_a_model(click_map), model, shown, api_visibility="private", **CHEAP)
         random_button.click(runs_a_model(random_code), [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
         reset_button.click(runs_a_model(reset), model, shown, api_visibility="private", **CHEAP)
         encode_button.click(runs_a_model(encode), [model, sketch, upload], [*shown, reconstruction], api_name="encode",
                             **CHEAP)
+        for source, number_box, preview in ends:
+            for trigger in (source.change, number_box.change, chosen.success):
+                trigger(runs_a_model(end_preview), [model, source, number_box, sketch, upload], preview,
+                        inputs_kwargs=latent, api_visibility="private", show_progress="hidden", **CHEAP)
         interpolate_button.click(runs_a_model(interpolate), [model, source_a, number_a, source_b, number_b, frames, path,
                                                              sketch, upload], [strip, animation], inputs_kwargs=latent,
                                  api_name="interpolate", **CHEAP)
