@@ -21,8 +21,11 @@ def free_port() -> int:
 
 
 def train_call(architecture: str, **changes: float) -> dict:
-    """/train's arguments by name: the recipe's knobs (1 for a knob it ignores), some changed."""
-    knobs = {key: 1.0 for key in KNOBS} | ARCHITECTURES[architecture].recipe.defaults() | changes
+    """/train's arguments by name: the recipe's knobs, some changed; a knob it ignores at the lowest value
+    any recipe allows (the Train tab's slider accepts every recipe's range)."""
+    lowest = {key: min(a.recipe.knobs[key].low for a in ARCHITECTURES.values() if key in a.recipe.knobs)
+              for key in KNOBS}
+    knobs = lowest | ARCHITECTURES[architecture].recipe.defaults() | changes
     return {"architecture": architecture, **knobs, "text_source": "tiny-shakespeare", "text": "", "text_file": None}
 
 

@@ -22,8 +22,8 @@ ZEROGPU_TORCH_PIN = "2.9.1"
 HARDWARE = {"zerogpu": "zero-a10g", "cpu-basic": "cpu-basic", "cpu-upgrade": "cpu-upgrade"}  # ours -> the Hub's
 CPU_WHEELS = "--extra-index-url https://download.pytorch.org/whl/cpu"  # CPU-only torch: no GBs of CUDA
 
-APP_FILES = ("app.py", "genlab/**/*.py", "ui/**/*.py", "ui/**/*.js", "ui/**/*.css", "checkpoints/*.json",
-             "checkpoints/*.safetensors")
+APP_FILES = ("app.py", "genlab/**/*.py", "ui/**/*.py", "ui/**/*.js", "ui/**/*.css", "ui/web/vendor/onnxruntime-web/*",
+             "checkpoints/*.json", "checkpoints/*.safetensors")
 LFS_PATTERNS = ("*.safetensors", "*.onnx", "*.wasm", "*.bin", "*.pt", "*.png", "*.jpg", "*.gif", "*.zip")
 NOT_FOR_A_SPACE = ("data/*", "tests/*", "docs/*", "benchmarks/*", ".ci/*", "*-ubyte*", "*/input.txt")
 PLAIN_LIMIT = 10 * 2**20  # the Hub refuses a pushed file over 10 MiB that is not stored through LFS/Xet

@@ -20,6 +20,8 @@ def test_a_dry_run_for_zerogpu_lists_the_upload_and_every_rule_is_ok():
     assert shown.returncode == 0, shown.stderr
     out = shown.stdout
     assert "checkpoints/lstm.safetensors  (LFS)" in out and "app.py" in out and "tests/" not in out
+    assert "ui/web/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm  (LFS)" in out, "the page's runtime goes up"
+    assert "ui/web/vendor/onnxruntime-web/LICENSE" in out
     assert 'python_version: "3.12"' in out and "suggested_hardware: zero-a10g" in out
     assert "torch==2.9.1\ntorchvision==0.24.1" in out and "spaces" not in out.split("requirements.txt:")[1]
     assert out.count("  ok    ") == 4 and "FAIL" not in out and "nothing was published" in out
