@@ -19,6 +19,7 @@ from genlab.bench import Row
 CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
 RATE, SECONDS = 60, 5.0
 TRIALS = 3  # of each first-picture measurement
+AFTER_S = 1.5  # waited after a drag for the last pictures
 RUNTIME = re.compile(r"/genlab/web/vendor/")
 DRIVE = """async ({ id, seconds, rate }) => {
   const range = document.querySelector(`#${id} input[type=range]`);
@@ -77,7 +78,7 @@ def drag(page: Page, slider: str, live: str, pid: int) -> dict:
     page.on("request", lambda request: calls.append(1) if "/queue/join" in request.url else None)
     cpu = cpu_seconds(pid)
     window = page.evaluate(DRIVE, {"id": slider, "seconds": SECONDS, "rate": RATE})
-    page.wait_for_timeout(1500)  # the last answers arrive
+    page.wait_for_timeout(1000 * AFTER_S)  # the last answers arrive
     stats = page.evaluate(f"() => window.genlab.stats['{live}']")
     drawn = [s for s in stats if window["start"] <= s["inputAt"] <= window["end"]]
     latency = np.array([s["drawnAt"] - s["inputAt"] for s in drawn])
@@ -133,6 +134,10 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
             runs = {}
             for blocked in (False, True):
                 page = opened(context, client.src, tab, model, live, blocked)
+                if not blocked:  # the same time with the page open and nobody dragging
+                    cpu = cpu_seconds(running.process.pid)
+                    page.wait_for_timeout(1000 * (SECONDS + AFTER_S))
+                    idle_cpu = cpu_seconds(running.process.pid) - cpu
                 runs[blocked] = drag(page, slider, live, running.process.pid)
                 page.close()
             in_page, on_server = runs[False], runs[True]
@@ -140,5 +145,5 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                    described(in_page), f"the server draws: {described(on_server)}",
                    f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the pictures")
             yield (f"{what}: the server's CPU time during that drag", f"{in_page['cpu']:.2f} s drawn in the page",
-                   f"{on_server['cpu']:.2f} s drawn by the server", "")
+                   f"{on_server['cpu']:.2f} s drawn by the server; {idle_cpu:.2f} s with nobody dragging", "")
         browser.close()

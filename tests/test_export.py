@@ -32,6 +32,7 @@ def test_every_image_model_is_exported():
     assert {"vae", "vae2d", "mlpgan", "dcgan", "cdcgan", "cnn"} <= set(IMAGE_MODELS)
 
 
+@pytest.mark.smoke  # the Space exports with ZeroGPU's torch
 @pytest.mark.parametrize("name", IMAGE_MODELS)
 def test_the_graph_draws_what_torch_draws(name):
     """100 random inputs: every pixel within 1/255 of torch's (the CNN: every probability within 1e-4)."""
@@ -95,6 +96,7 @@ def test_a_model_too_large_for_the_page_stays_on_the_server(monkeypatch):
     assert url is None and "the server draws it" in why
 
 
+@pytest.mark.smoke
 def test_the_app_serves_the_runtime_and_graphs_by_key_only(running_app):
     base = running_app.src.rstrip("/")
     wasm = httpx.get(f"{base}/genlab/web/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm", timeout=30)
