@@ -198,10 +198,10 @@ def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot
     drag(page, walk, 0.8)
     assert 0.5 < float(walk.input_value()) <= 1.0
     matches_the_server()
+    readme_screenshot(page, "gan_walk")
     drag(page, page.locator("#genlab-gan-walk-truncation input[type=range]"), 0.1)
     matches_the_server()
     assert calls == [], "walking a sample asks the server nothing"
-    readme_screenshot(page, "gan_walk")
 
 
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
