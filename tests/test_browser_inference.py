@@ -10,25 +10,18 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.explorer import Explorer
 from genlab.latent import to_code
-from test_browser import VIEWPORT, block_labelled, eventually, image_in, open_tab, set_number, stroke
+from test_browser import block_labelled, eventually, image_in, open_tab, set_number, stroke
+from test_browser import context  # noqa: F401  (a fixture: the same laptop's window as the other stories)
 
 SLIDERS = 16
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 expect.set_options(timeout=20_000)
-
-
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> BrowserContext:
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
 
 
 def drawn_in_page(page: Page, name: str) -> None:
