@@ -24,7 +24,8 @@ export function start({ element, props, trigger, watch }) {
       reading.innerHTML = read ? `The CNN reads this as <strong>${read}</strong>.` : '';
     },
   });
-  const spec = () => JSON.parse(props.value);
+  let text = null, parsed = null; // the spec, parsed once each time the server sends a new one
+  const spec = () => (props.value === text ? parsed : (parsed = JSON.parse(text = props.value)));
   const map = new MapOverlay(spec);
   map.onHover((z, event) => {
     if (live.mode !== 'page') return;
