@@ -38,7 +38,16 @@ def resident_mb(pid: int) -> float:
 
 
 def disk_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+    """What the files under `folder` take, while the server creates and deletes them: a folder or file
+    gone between listing and reading counts as nothing (rglob raised here, ending a soak early)."""
+    total = 0
+    for parent, _, names in os.walk(folder):  # os.walk skips a folder that vanished under it
+        for name in names:
+            try:
+                total += os.stat(os.path.join(parent, name)).st_size
+            except FileNotFoundError:
+                pass
+    return total / 2**20
 
 
 def refused_readably(call) -> None:
@@ -126,6 +135,11 @@ def bench_soak(device: torch.device) -> Iterator[Row]:
     yield (f"soak: {VISITORS} visitors for {seconds / 60:.0f} min after {warm_up:.0f} s of warm-up, the server's "
            "resident memory", f"{first_memory:,.0f} MB after the warm-up, {last_memory:,.0f} MB at the end, "
            f"{max(r[1] for r in warm):,.0f} MB at most", "", f"{(last_memory - first_memory) / first_memory:+.1%}")
+    minutes = [r[1] for r in warm[::6]]  # a reading a minute: a plateau and a leak look different here
+    half = len(warm) // 2
+    yield ("soak: the server's resident memory each minute after the warm-up",
+           ", ".join(f"{mb:,.0f}" for mb in minutes) + " MB", "growth in the first half, in the second",
+           f"{(warm[half][1] - first_memory) / first_memory:+.1%}, {(last_memory - warm[half][1]) / first_memory:+.1%}")
     yield (f"soak: disk the server's files take (cache swept after {CACHE_AGE} s)",
            f"{first_disk:,.1f} MB after the warm-up, {last_disk:,.1f} MB at the end, "
            f"{max(r[2] for r in warm):,.1f} MB at most", "", "")

@@ -9,9 +9,8 @@ import torch
 
 from genlab.checkpoint import Checkpoint
 from genlab.explorer import EXTENT, MAX_FRAMES, SCALE, SLIDERS, SOURCES, Decoded, Explorer, legend, visitor_digit
-from genlab.lab import Lab
 from genlab.errors import RequestError
-from genlab.lab import MINE
+from genlab.lab import MINE, Lab
 from genlab.seeds import MAX_SEED
 from genlab.web_models import WEB_MODELS
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
@@ -20,13 +19,9 @@ from ui.web import live_component
 
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
-LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values, most-used first
+LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values (Explorer.order)
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
-IN_PAGE = f"""<div class="genlab-live">
-  <canvas width="28" height="28" style="width:{28 * SCALE}px;height:{28 * SCALE}px;image-rendering:pixelated"></canvas>
-  <div class="genlab-reading"></div><div class="genlab-notice"></div>
-</div>"""
 
 
 def reading_text(decoded: Decoded) -> str:
@@ -67,13 +62,13 @@ def build(lab: Lab) -> None:
         sliders_out = [gr.Slider(**p) for p in slider_props(vae, z)] if relabel else explorer.slider_values(vae, z)
         return [*sliders_out, decoded.picture, (note + " " + reading_text(decoded)).strip(), explorer.draw_map(vae)]
 
-    def page_spec(name: str, vae: Checkpoint) -> dict:
-        """What the page needs to decode this VAE itself (ui/web/explore.js)."""
+    def page_spec(name: str, vae: Checkpoint) -> str:
+        """What the page needs to decode this VAE itself (ui/web/explore.js), as the live component's value."""
         decoder, why = WEB_MODELS.try_url(vae, keep=name != MINE)
         reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
-        return {"decoder": decoder, "reader": reader, "why": why, "latent": vae.meta["config"]["latent"],
-                "order": explorer.order(vae)[:SLIDERS], "extent": EXTENT, "sliders": SLIDER_IDS,
-                "server_blocks": [PICTURE_ID, READING_ID], "map": MAP_ID}
+        return json.dumps({"decoder": decoder, "reader": reader, "why": why, "latent": vae.meta["config"]["latent"],
+                           "order": explorer.order(vae)[:SLIDERS], "extent": EXTENT, "sliders": SLIDER_IDS,
+                           "server_blocks": [PICTURE_ID, READING_ID], "map": MAP_ID})
 
     def values_of(z: dict[str, float]) -> list[float]:
         return [z[name] for name in LATENT]
@@ -89,7 +84,7 @@ def build(lab: Lab) -> None:
         more = len(explorer.order(vae)) > MAIN_SLIDERS
         two_d = vae.meta["config"]["latent"] == 2
         return [*show(vae, explorer.origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d),
-                gr.Markdown(visible=not two_d), json.dumps(page_spec(model, vae))]
+                gr.Markdown(visible=not two_d), page_spec(model, vae)]
 
     def click_map(model: str, event: gr.SelectData, request: gr.Request):
         z = explorer.map_point(*event.index)
@@ -145,7 +140,7 @@ def build(lab: Lab) -> None:
         with gr.Row():
             start = explorer.decode(first_vae, origin)
             with gr.Column(scale=1, min_width=240):
-                in_page = live_component("explore.js", page_spec(loaded[0], first_vae), IN_PAGE, "genlab-vae-live")
+                in_page = live_component("explore.js", page_spec(loaded[0], first_vae), "genlab-vae-live", 28 * SCALE)
                 decoded = Picture(start.picture, label="Decoded digit", interactive=False, format="png", height=240,
                                   width=240, buttons=[], elem_classes=["pixelated", "captioned"], elem_id=PICTURE_ID)
                 reading = gr.Markdown(reading_text(start), elem_id=READING_ID)

@@ -16,10 +16,6 @@ from ui.web import live_component
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
 WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
 PICTURE_ID, READING_ID = "genlab-gan-walk-picture", "genlab-gan-walk-reading"
-IN_PAGE = f"""<div class="genlab-live">
-  <canvas width="28" height="28" style="width:{28 * sampler.SHOWN}px;height:{28 * sampler.SHOWN}px;image-rendering:pixelated"></canvas>
-  <div class="genlab-reading"></div><div class="genlab-notice"></div>
-</div>"""
 
 
 def walk_reading(read: str) -> str:
@@ -118,8 +114,8 @@ def build(lab: Lab) -> None:
             with gr.Row():
                 with gr.Column(scale=1, min_width=240):
                     start_ends = sampler.walk_ends(first, 0, 32, 1, 1)
-                    in_page = live_component("gan_walk.js", json.loads(page_spec(loaded[0], start_ends, None)),
-                                             IN_PAGE, "genlab-gan-walk-live")
+                    in_page = live_component("gan_walk.js", page_spec(loaded[0], start_ends, None),
+                                             "genlab-gan-walk-live", 28 * sampler.SHOWN)
                     start_picture, start_read = sampler.walk_point(first, reader, start_ends, 0.0, 1.0)
                     walk_picture = Picture(start_picture, label="The walked sample", interactive=False, format="png",
                                            height=240, width=240, buttons=[], elem_classes=["pixelated", "captioned"],

@@ -2,7 +2,6 @@
 Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models/KEY.onnx.
 `routes()` goes to FastAPI when the app launches, with HEAD in the page's <head>; `live_component()`
 is how a tab puts a model that runs in the page on screen."""
-import json
 import mimetypes
 from pathlib import Path
 
@@ -42,12 +41,16 @@ def routes() -> list[BaseRoute]:
     return [Mount(f"/{WEB_PATH}", StaticFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
 
 
-def live_component(module: str, spec: dict, template: str, elem_id: str) -> gr.HTML:
-    """A gr.HTML whose value is `spec` (JSON: which graphs to fetch, how to read the sliders) and whose
-    page side is the ES module ui/web/`module`; its start() gets the element, the props (props.value is
-    the spec), trigger (to ask the server instead) and watch (to hear of a new spec)."""
+def live_component(module: str, spec: str, elem_id: str, side: int) -> gr.HTML:
+    """A live picture: a gr.HTML whose value is `spec` (JSON text: which graphs to fetch, which sliders it
+    follows) and whose page side is the ES module ui/web/`module`. Its start() gets the element (a
+    28x28 canvas shown `side` pixels wide, a line for the CNN's reading, a line for a notice), the props
+    (props.value is the spec), trigger (to ask the server instead) and watch (to hear of a new spec)."""
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
-    return gr.HTML(json.dumps(spec), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
+    template = (f'<div class="genlab-live"><canvas width="28" height="28" style="width:{side}px;height:{side}px;'
+                'image-rendering:pixelated"></canvas><div class="genlab-reading"></div>'
+                '<div class="genlab-notice"></div></div>')
+    return gr.HTML(spec, html_template=template, css_template=LIVE_CSS, js_on_load=loader,
                    elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)
