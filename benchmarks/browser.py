@@ -11,12 +11,21 @@ from typing import Iterator
 
 import numpy as np
 import torch
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from benchmarks.running_app import RunningApp
 from genlab.bench import Row
 
-CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's; the browser tests use it too
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Headless Chromium as root on a machine with no network but loopback (the tests' browser too)."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"No Chromium at {CHROMIUM}: install it (apt-get install chromium) or point "
+                           "GENLAB_CHROMIUM at a Chromium or Chrome executable.")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
 RATE, SECONDS = 60, 5.0
 TRIALS = 3  # of each first-picture measurement
 AFTER_S = 1.5  # waited after a drag for the last pictures
@@ -121,8 +130,7 @@ def first_picture(context: BrowserContext, url: str, idle_s: float) -> dict:
 def bench_browser(device: torch.device) -> Iterator[Row]:
     running = RunningApp()
     with running as client, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for visit, idle_s in (("the tab opened at once", 0), ("the tab opened after 3 s on the first tab", 3)):
             trials = [first_picture(context, client.src, idle_s) for _ in range(TRIALS)]

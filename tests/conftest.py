@@ -17,12 +17,12 @@ os.environ.setdefault("GENLAB_DATA", str(ROOT.parent / "shared" / "data"))
 
 from genlab.checkpoint import checkpoint_dir, load_checkpoint  # noqa: E402
 from genlab.data import load_mnist  # noqa: E402
+from benchmarks.browser import launch_chromium  # noqa: E402
 from genlab.fairness import Fairness  # noqa: E402
 
 CHECKPOINTS = checkpoint_dir()  # the app's: GENLAB_CHECKPOINTS, else the committed ones
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
@@ -105,12 +105,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="module")
 def browser() -> Browser:
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"No Chromium at {CHROMIUM}: install it (apt-get install chromium) or point "
-                           "GENLAB_CHROMIUM at a Chromium or Chrome executable.")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -15,6 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.explorer import Explorer
+from genlab.images import CAPTION_ROW
 from genlab.latent import to_code
 from test_browser import block_labelled, eventually, image_in, open_tab, set_number, stroke
 from test_browser import context  # noqa: F401  (a fixture: the same laptop's window as the other stories)
@@ -157,7 +158,7 @@ def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_ap
     eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)), "the pinned digit")
 
 
-def grid_position(image: Locator, sample: int, columns: int = 8, cell: int = 84, caption: int = 24) -> tuple[float, float]:
+def grid_position(image: Locator, sample: int, columns: int = 8, cell: int = 84, caption: int = CAPTION_ROW) -> tuple[float, float]:
     """Where sample number `sample` (from 1) of a sample grid is on screen."""
     box = content_box(image)
     row, column = divmod(sample - 1, columns)

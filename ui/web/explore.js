@@ -14,6 +14,7 @@ export function start({ element, props, trigger, watch }) {
   let hovered = null; // the code under the pointer on the map, or null
   const canvas = element.querySelector('canvas');
   const reading = element.querySelector('.genlab-reading');
+  let map = null;
   const live = startLive({
     name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
@@ -23,20 +24,14 @@ export function start({ element, props, trigger, watch }) {
       const read = await caption(reader, image);
       reading.innerHTML = read ? `The CNN reads this as <strong>${read}</strong>.` : '';
     },
+    onFrame: (spec, z) => map?.mark(z), // where the code is on the map: the pointer's point, else the sliders'
   });
-  let text = null, parsed = null; // the spec, parsed once each time the server sends a new one
-  const spec = () => (props.value === text ? parsed : (parsed = JSON.parse(text = props.value)));
-  const map = new MapOverlay(spec);
+  map = new MapOverlay(live.spec);
   map.onHover((z, event) => {
     if (live.mode !== 'page') return;
     hovered = z;
     live.changed(event.timeStamp);
   });
-  (function mark() { // where the code is on the map: the pointer's point, else the sliders'
-    const now = spec();
-    map.mark(hovered ?? code(now, sliderValues(now.sliders)));
-    requestAnimationFrame(mark);
-  })();
 }
 
 // The latent code of the sliders' values (most-used dimension first), as genlab.explorer.code makes it.

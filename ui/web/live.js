@@ -17,9 +17,11 @@ const SERVER_TIMEOUT_MS = 3000; // a server answer that never shows (an error to
 // Gradio slider blocks), the server's picture blocks (spec.server_blocks) and, in spec.why, why the
 // page cannot run the model, if it cannot.
 //   values(spec): the numbers the picture depends on now;
-//   draw(sessions, spec, values): draws them in the page (async).
-// Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map).
-export function startLive({ name, element, props, trigger, watch, graphs, values, draw }) {
+//   draw(sessions, spec, values): draws them in the page (async);
+//   onFrame(spec, values): anything else a tab redraws every frame (the explorer's map marker).
+// Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map); live.spec()
+// is the spec now.
+export function startLive({ name, element, props, trigger, watch, graphs, values, draw, onFrame = () => {} }) {
   let spec = JSON.parse(props.value);
   let sessions = null;
   let shown = ''; // the values last drawn, to notice the server moving the sliders
@@ -55,8 +57,11 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
   }
 
   onSliderInput(() => spec.sliders, (event) => live.changed(event.timeStamp));
+  live.spec = () => spec;
   (function follow() { // the server moves the sliders too (a random sample, a reset, a click): follow it
-    if (live.mode === 'page' && !live.busy && values(spec).join() !== shown) live.changed();
+    const now = values(spec);
+    if (live.mode === 'page' && !live.busy && now.join() !== shown) live.changed();
+    onFrame(spec, now);
     requestAnimationFrame(follow);
   })();
   watch('value', () => {
@@ -77,7 +82,6 @@ export class Live {
     window.genlab ??= { stats: {}, modes: {}, graphs: {} };
     window.genlab.stats[name] = [];
     this.setMode('server');
-    this.watchServerPicture();
   }
 
   // 'page' shows the page's own picture and hides the server's; 'server' the other way round. A reason
@@ -125,28 +129,27 @@ export class Live {
   }
 
   // Ask the server and wait until its picture has arrived (or the wait times out); values it has
-  // drawn already are not asked for again (the same picture would never show as an arrival).
+  // drawn already are not asked for again (the same picture would never show as an arrival). The page
+  // watches for the server's picture only while it waits for one.
   fromServer(inputAt) {
     const values = this.valuesNow();
     if (values === this.asked) return Promise.resolve();
     this.asked = values;
+    const picture = () => document.getElementById(this.serverBlocks()[0])?.querySelector('img');
+    const before = picture()?.src;
     return new Promise((resolve) => {
-      const timer = setTimeout(done, SERVER_TIMEOUT_MS);
-      this.onServerPicture = () => { this.record(inputAt, 'server'); done(); };
+      const observer = new MutationObserver(() => {
+        const image = picture();
+        if (!image || image.src === before) return;
+        observer.disconnect();
+        image.decode().catch(() => {}).then(() => { this.record(inputAt, 'server'); done(); });
+      });
+      const timer = setTimeout(() => { observer.disconnect(); done(); }, SERVER_TIMEOUT_MS);
       function done() { clearTimeout(timer); resolve(); }
+      observer.observe(document.getElementById(this.serverBlocks()[0]) ?? document.body,
+                       { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
       setTimeout(() => this.askServer(), 0); // after Gradio's own listeners have taken the new value
     });
-  }
-
-  watchServerPicture() {
-    const observer = new MutationObserver(() => {
-      const image = document.getElementById(this.serverBlocks()[0])?.querySelector('img');
-      if (!image || image.dataset.genlabSrc === image.src) return;
-      image.dataset.genlabSrc = image.src;
-      const arrived = () => { const call = this.onServerPicture; this.onServerPicture = null; call?.(); };
-      image.complete ? arrived() : image.addEventListener('load', arrived, { once: true });
-    });
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['src'] });
   }
 }
 
