@@ -15,6 +15,16 @@ from genlab.text import MAX_TRAINING_TEXT, TextError, decode_utf8, split_corpus
 from genlab.train.loop import Stop, TrainEvent
 
 
+PATH_SETTINGS = ("text_file", "digits_from")  # files a run reads: a checkpoint records their names only
+
+
+def recorded(settings: Any) -> dict[str, Any]:
+    """The settings as a checkpoint records them: a file a run read by its name alone, so a checkpoint
+    someone downloads names no folder of the machine that trained it."""
+    values = config_to_dict(settings)
+    return {k: Path(v).name if k in PATH_SETTINGS and v else v for k, v in values.items()}
+
+
 def train_and_save(name: str, config: Any, settings: Any, device: torch.device, out: Path,
                    stop: Stop | None = None) -> Iterator[TrainEvent]:
     """Build the architecture, train it with its family's loop, yield every event, and write the
@@ -26,8 +36,7 @@ def train_and_save(name: str, config: Any, settings: Any, device: torch.device, 
     last = None
     for last in family.train(model, settings, device, stop):
         yield last
-    training = {**config_to_dict(settings), "steps": last.step, "seconds": round(last.elapsed, 1),
-                "device": describe(device)}
+    training = {**recorded(settings), "steps": last.step, "seconds": round(last.elapsed, 1), "device": describe(device)}
     save_checkpoint(model, out, training=training, dataset=family.dataset, metrics=last.metrics)
 
 

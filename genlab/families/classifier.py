@@ -5,6 +5,7 @@ from torch import nn
 
 from genlab.data import load_mnist
 from genlab.family import Architecture, Evaluation, Family, Metric, Score
+from genlab.generated import training_split
 from genlab.metrics import classifier_metrics
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
@@ -15,7 +16,9 @@ LIVE = {"log_every": 10, "evals_per_epoch": 4.0, "augment": False}
 
 
 def train(model: nn.Module, settings: ClassifierTraining, device: torch.device, stop: Stop | None = None):
-    return train_classifier(model, load_mnist(train=True), load_mnist(train=False), settings, device, stop=stop)
+    """Real MNIST digits, generated ones or both, as the settings ask; measured on the real test set always."""
+    return train_classifier(model, training_split(settings, device), load_mnist(train=False), settings, device,
+                            stop=stop)
 
 
 def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module]) -> Evaluation:

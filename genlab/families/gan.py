@@ -4,6 +4,7 @@ from torch import nn
 
 from genlab.data import load_mnist
 from genlab.family import Architecture, Evaluation, Family, Metric, Score
+from genlab.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, accuracy_scores
 from genlab.judges import digit_reader
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
@@ -27,7 +28,11 @@ def train(model: nn.Module, settings: GANTraining, device: torch.device, stop: S
 
 
 def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module]) -> Evaluation:
+    """FID and the reader's histogram; for a conditional GAN also what a CNN learns from its digits
+    (genlab.generated: minutes of training)."""
     measured = gan_metrics(model, judges["cnn"], load_mnist(train=True), load_mnist(train=False))
+    if model.classes:
+        measured |= accuracy_scores(model, device)
     histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
     details = [("Digits as the CNN reads the samples", histogram)]
     if "per_class_requested_accuracy" in measured:
@@ -57,7 +62,12 @@ FAMILY = Family(
     train=train, evaluate=evaluate,
     metrics=(Metric("fid", "FID, 10k samples vs 10k test images (our CNN's features)", "{:.4g}", headline=True),
              Metric("fid_floor_train_vs_test", "FID floor: 10k training vs test images", "{:.4g}"),
-             Metric("requested_digit_accuracy", "Samples read as the digit asked for", "{:.2%}", headline=True)),
+             Metric("requested_digit_accuracy", "Samples read as the digit asked for", "{:.2%}", headline=True),
+             Metric("cas_generated", f"Classification Accuracy Score: CNN trained on {SCORED_DIGITS // 1000}k "
+                                     "generated digits, real test set", "{:.2%}"),
+             Metric("cas_real", f"  Same CNN and budget on {SCORED_DIGITS // 1000}k real digits", "{:.2%}"),
+             Metric("cas_few_real", f"  {FEW_REAL:,} real digits alone", "{:.2%}"),
+             Metric("cas_few_real_and_generated", f"  {FEW_REAL:,} real + {MANY_GENERATED:,} generated", "{:.2%}")),
     score=Score("FID", "{:.1f}", lambda checkpoint, device: checkpoint.meta["metrics"]["fid"]),
     probe=probe,
     tab="GAN sampler",

@@ -24,6 +24,9 @@ class ClassifierTraining:
     label_smoothing: float = 0.05
     augment: bool = True
     bf16: bool = False  # mixed precision (genlab.device.autocast); off unless a benchmark shows it pays
+    real_digits: int = 60000  # MNIST training digits to learn from (a seeded, balanced subset if fewer); 0: none
+    generated_digits: int = 0  # digits a conditional GAN draws to add, balanced, labelled with the digit asked for
+    digits_from: str = ""  # that GAN's checkpoint path without suffix (checkpoints/cdcgan)
     seed: int = 0
     log_every: int = 50
     evals_per_epoch: float = 1.0
