@@ -1,7 +1,10 @@
-"""Command line: `python -m genlab train <architecture>`, `eval`, `bench`, `export` and `deploy OWNER/NAME`."""
+"""Command line: `python -m genlab train <architecture>`, `compare`, `eval`, `bench`, `export` and
+`deploy OWNER/NAME`."""
 import argparse
 import dataclasses
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from genlab.checkpoint import checkpoint_dir, checkpoint_paths
@@ -44,8 +47,10 @@ def train(argv: list[str]) -> None:
     args = parser.parse_args(argv[1:])
     config, settings = pick_fields(arch.config, args), pick_fields(family.settings, args)
     device = pick_device()
-    print(f"training {name} on {describe(device)}", flush=True)
-    for event in train_and_save(name, config, settings, device, args.out):
+    print(f"training {name} on {describe(device)}; Ctrl-C ends it early and still saves it", flush=True)
+    stop = threading.Event()  # what Stop is in the browser: the loop ends after its step, evaluates and saves
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    for event in train_and_save(name, config, settings, device, args.out, stop):
         print(event.line(), flush=True)
         if isinstance(event.preview, str):
             print("  | " + event.preview.replace("\n", "\n  | "), flush=True)
@@ -56,6 +61,9 @@ def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else None
     if command == "train":
         train(sys.argv[2:])
+    elif command == "compare":
+        from genlab.compare import main as compare
+        compare(sys.argv[2:])
     elif command == "eval":
         from genlab.evaluate import main as evaluate
         evaluate(sys.argv[2:])
@@ -69,7 +77,7 @@ def main() -> None:
         from genlab.deploy import main as deploy
         deploy(sys.argv[2:])
     else:
-        sys.exit("usage: python -m genlab {train,eval,bench,export,deploy} ...")
+        sys.exit("usage: python -m genlab {train,compare,eval,bench,export,deploy} ...")
 
 
 if __name__ == "__main__":

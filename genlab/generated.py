@@ -88,14 +88,43 @@ def training_split(settings: ClassifierTraining, device: torch.device) -> ImageS
     return mixed_split(settings.real_digits, settings.generated_digits, gan, settings.seed)
 
 
+def for_steps(settings: ClassifierTraining, digits: int, steps: int, evaluations: int = 1) -> ClassifierTraining:
+    """The settings that train `steps` steps on a split of `digits` digits, however many it holds (the
+    same budget for every split), measuring the test set `evaluations` times."""
+    epochs = steps / max(1, digits // settings.batch_size)
+    return replace(settings, epochs=epochs, evals_per_epoch=evaluations / epochs)
+
+
+def budget_steps(settings: ClassifierTraining = SCORING_TRAINING, digits: int = SCORED_DIGITS) -> int:
+    return round(settings.epochs * (digits // settings.batch_size))
+
+
+SCORES = {  # what a visitor can ask the Train tab to score: (real, generated) digits of recipes A and B
+    "generated": ((SCORED_DIGITS, 0), (0, SCORED_DIGITS)),
+    "mixed": ((FEW_REAL, 0), (FEW_REAL, MANY_GENERATED)),
+}
+
+
+def scoring_recipes(score: str, digits_from: str, max_seconds: float) -> tuple[tuple, tuple]:
+    """A score as two classifier runs to compare, (config, settings) each: recipe A on real digits,
+    recipe B with the GAN's; the scoring CNN and the same steps for both, as eval trains them."""
+    steps = budget_steps()
+    recipes = []
+    for real, generated in SCORES[score]:
+        settings = for_steps(SCORING_TRAINING, real + generated, steps, evaluations=4)
+        recipes.append((SCORING_CNN, replace(settings, real_digits=real, generated_digits=generated,
+                                             digits_from=digits_from if generated else "", max_seconds=max_seconds,
+                                             log_every=20)))
+    return recipes[0], recipes[1]
+
+
 def accuracy_after_training(train: ImageSplit, steps: int, settings: ClassifierTraining,
                             config: CNNConfig, device: torch.device) -> float:
     """A fresh CNN trained on `train` for `steps` steps (however many digits it holds), measured on
     the real test set."""
     torch.manual_seed(settings.seed)
     model = CNN(config)
-    epochs = steps / max(1, len(train) // settings.batch_size)
-    settings = replace(settings, epochs=epochs, evals_per_epoch=1 / epochs)  # no evaluation before the end
+    settings = for_steps(settings, len(train), steps)  # no evaluation before the end
     for event in train_classifier(model, train, load_mnist(train=False), settings, device):
         pass
     return event.metrics["test_accuracy"]
@@ -107,7 +136,7 @@ def accuracy_scores(gan: GAN, device: torch.device, digits: int = SCORED_DIGITS,
     """The same CNN trained in the same budget (the steps `settings` gives for `digits` digits) on
     `digits` generated digits, on as many real ones, on `few_real` real ones, and on those and
     `many_generated` generated ones; each measured on the real test set."""
-    steps = round(settings.epochs * (digits // settings.batch_size))
+    steps = budget_steps(settings, digits)
     splits = {
         "cas_generated": (0, digits),
         "cas_real": (digits, 0),

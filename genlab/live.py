@@ -159,12 +159,17 @@ def _noop() -> None:
 
 @dataclass
 class Run:
+    """One training run; in a comparison, the first recipe's run, whose `rival` (the second recipe, the
+    same architecture) trains right after it in the same slot and folder, sharing its Stop."""
+
     user: str
     name: str  # architecture
     config: Any
     settings: Any
     folder: Path
     stop_signal: Any
+    stem: str = ""  # the checkpoint's file name without suffix; "": the architecture's name
+    rival: "Run | None" = None
     state: RunState = RunState.WAITING
     events: list[TrainEvent] = field(default_factory=list)
     error: str = ""  # why it failed, for the visitor: no server path in it
@@ -174,12 +179,18 @@ class Run:
 
     @property
     def active(self) -> bool:
-        return self.state in ACTIVE
+        """Still waiting, training or ending; a comparison is active until its second run has ended."""
+        return self.state in ACTIVE or (self.rival is not None and self.rival.active)
+
+    @property
+    def parts(self) -> list["Run"]:
+        """The runs trained in this run's slot, in order: itself, then its rival if it has one."""
+        return [self] if self.rival is None else [self, self.rival]
 
     @property
     def path(self) -> Path:
-        """The checkpoint's stem: name.safetensors and name.json once the run has ended."""
-        return self.folder / self.name
+        """The checkpoint's stem: STEM.safetensors and STEM.json once the run has ended."""
+        return self.folder / (self.stem or self.name)
 
     @property
     def stopped_because(self) -> str:
@@ -208,11 +219,14 @@ class Runs:
         """Start the fork server now, in the background, instead of on the first click."""
         threading.Thread(target=lambda: self.context.Process(target=_noop).start(), daemon=True).start()
 
-    def start(self, user: str, name: str, config: Any, settings: Any, text: str | None = None) -> Run:
+    def start(self, user: str, name: str, config: Any, settings: Any, text: str | None = None,
+              rival: tuple[Any, Any] | None = None) -> Run:
         """Queue a run for this visitor; refused while they already have one going or the line is full.
         `text`: the visitor's own text for a text family to learn from, kept in the run's folder until
-        the run has ended. The run is driven in the caller's context (contextvars), so a GPU lender
-        sees who asked for it: ZeroGPU charges the visitor's quota, not the Space's."""
+        the run has ended. `rival`: a second recipe (config, settings) of the same architecture, to
+        compare: it trains after the first in the same slot, and the two count as the visitor's one
+        run. The run is driven in the caller's context (contextvars), so a GPU lender sees who asked
+        for it: ZeroGPU charges the visitor's quota, not the Space's."""
         with self.lock:
             current = self.latest.get(user)
             if current is not None and current.active:
@@ -225,6 +239,9 @@ class Runs:
                 (folder / TEXT).write_text(text, encoding="utf-8")
                 settings = replace(settings, text_file=str(folder / TEXT))
             run = Run(user, name, config, settings, folder, StopFile(folder / STOP))
+            if rival is not None:
+                run.stem = f"{name}-a"
+                run.rival = Run(user, name, *rival, folder, run.stop_signal, stem=f"{name}-b")
             self.shelf.hold(user)
             self.waiting.append(run)
             self.latest.pop(user, None)
@@ -248,10 +265,15 @@ class Runs:
                 return run
             if run.state == RunState.WAITING:
                 self.waiting.remove(run)
-                run.state = RunState.STOPPED
+                for part in run.parts:
+                    part.state = RunState.STOPPED
                 self.lock.notify_all()
             else:
-                run.state = RunState.STOPPING
+                for part in run.parts:
+                    if part.state == RunState.RUNNING:
+                        part.state = RunState.STOPPING
+                    elif part.state == RunState.WAITING:  # a rival not started yet never will be
+                        part.state = RunState.STOPPED
                 run.stop_signal.set()
             return run
 
@@ -264,24 +286,39 @@ class Runs:
         self.shelf.forget(user)
 
     def _drive(self, run: Run) -> None:
-        """Wait for a free slot, train, hand the model to the shelf, then end the run: in that order, so
-        a run shown as ended has its model on the shelf already."""
+        """Wait for a free slot, train each part (the run, then its rival), hand the last model made to
+        the shelf, then end the run: in that order, so a run shown as ended has its model on the shelf
+        already."""
         if not self._wait_for_slot(run):  # stopped while it waited
             shutil.rmtree(run.folder, ignore_errors=True)
             self.shelf.release(run.user)
             return
-        try:
-            state, error = self._train(run)
-        except Exception as err:  # the supervisor's own fault still ends the run and frees its slot
-            state, error = RunState.FAILED, f"{type(err).__name__}: {err}"
-        if run.checkpoint is None:  # nothing to keep or download: the folder goes now, not with the visitor
+        ended: list[tuple[Run, RunState, str]] = []
+        for part in run.parts:
+            with self.lock:
+                if part.state == RunState.STOPPED:  # the rival, after Stop during the first run
+                    continue
+                if part.state == RunState.WAITING:  # the rival (the first part is running already)
+                    part.state = RunState.RUNNING
+            try:
+                state, error = self._train(part)
+            except Exception as err:  # the supervisor's own fault still ends the run and frees its slot
+                state, error = RunState.FAILED, f"{type(err).__name__}: {err}"
+            with self.lock:
+                part.events = without_old_previews(part.events)
+                if part.rival is not None and part.rival.state == RunState.WAITING:  # shown ended while its rival trains
+                    part.state, part.error = state, without_folders(error)
+                else:
+                    ended.append((part, state, without_folders(error)))
+        made = [part.checkpoint for part in run.parts if part.checkpoint is not None]
+        if not made:  # nothing to keep or download: the folder goes now, not with the visitor
             shutil.rmtree(run.folder, ignore_errors=True)
         for done_with in (TEXT, STOP):  # read by now
             (run.folder / done_with).unlink(missing_ok=True)
-        self.shelf.release(run.user, run.checkpoint)
+        self.shelf.release(run.user, made[-1] if made else None)
         with self.lock:
-            run.state, run.error = state, without_folders(error)
-            run.events = without_old_previews(run.events)
+            for part, state, error in ended:
+                part.state, part.error = state, error
             self.running.remove(run)
             self.lock.notify_all()
 

@@ -1,5 +1,6 @@
 """Measurements on a test split, the numbers checkpoints and `python -m genlab eval` report."""
 import math
+import weakref
 
 import torch
 import torch.nn.functional as F
@@ -72,6 +73,19 @@ def cnn_features(reader: nn.Module, images: torch.Tensor, batch_size: int = 1000
                       for i in range(0, len(images), batch_size)])
 
 
+_REFERENCE_FEATURES: "weakref.WeakKeyDictionary[nn.Module, dict]" = weakref.WeakKeyDictionary()
+
+
+def reference_features(reader: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """Features of a fixed set of real images (the test split), computed once per reader and set in a
+    process: a run measures FID against them many times, and a comparison trains two models."""
+    cached = _REFERENCE_FEATURES.setdefault(reader, {})
+    key = (images.data_ptr(), tuple(images.shape))
+    if key not in cached:
+        cached[key] = cnn_features(reader, images)
+    return cached[key]
+
+
 def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     """||mu_a - mu_b||^2 + tr(Ca + Cb - 2 (Ca Cb)^1/2), with the trace of the root taken from the
     eigenvalues of Ca^1/2 Cb Ca^1/2 (symmetric, so eigh is stable)."""
@@ -93,7 +107,7 @@ def sample_quality(samples: torch.Tensor, reader: nn.Module, test: ImageSplit,
                       for i in range(0, len(features), 1000)])
     histogram = torch.bincount(read, minlength=10).float() / len(read)
     result = {
-        "fid": round(frechet_distance(features, cnn_features(reader, test.images)), 3),
+        "fid": round(frechet_distance(features, reference_features(reader, test.images)), 3),
         "samples": len(samples),
         "class_histogram": [round(v, 4) for v in histogram.tolist()],
     }
@@ -108,7 +122,7 @@ def sample_quality(samples: torch.Tensor, reader: nn.Module, test: ImageSplit,
 def fid_floor(reader: nn.Module, train: ImageSplit, test: ImageSplit, count: int = 10_000) -> float:
     """FID of real training images against the test images: the best a generator could hope for."""
     pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]
-    return round(frechet_distance(cnn_features(reader, train.images[pick]), cnn_features(reader, test.images)), 3)
+    return round(frechet_distance(cnn_features(reader, train.images[pick]), reference_features(reader, test.images)), 3)
 
 
 @torch.no_grad()

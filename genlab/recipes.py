@@ -2,9 +2,9 @@
 and the caps that keep a shared Space alive. Each family module writes its architectures' recipes
 from these parts.
 
-Every architecture reads the same seven knobs (so the API has one shape); each recipe says what a
-knob means for it (the width of a CNN is its first layer's channels, of an LSTM its hidden size)
-and which knobs it ignores.
+Every architecture reads the same knobs (so the API has one shape); each recipe says what a knob
+means for it (the width of a CNN is its first layer's channels, of an LSTM its hidden size) and
+which knobs it ignores. The last five are the GAN tuning article's, which only the GANs read.
 """
 import math
 from dataclasses import dataclass, field
@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from genlab.errors import RequestError
 
-KNOBS = ("epochs", "lr", "batch_size", "width", "latent", "beta", "max_seconds")
+KNOBS = ("epochs", "lr", "batch_size", "width", "latent", "beta", "max_seconds",
+         "d_steps", "leak", "real_label", "d_lr", "ema")
 MAX_SECONDS = 600  # the longest a browser run may train
 
 
@@ -29,6 +30,7 @@ class Knob:
     step: float  # 1 for whole numbers
     target: str  # "config.<field>" or "settings.<field>"
     shape: Callable[[float], Any] = lambda value: value  # knob value -> field value
+    info: str = ""  # one line under the slider: what the knob is meant to fix
 
 
 @dataclass(frozen=True)

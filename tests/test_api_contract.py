@@ -321,11 +321,13 @@ GOOD: dict[str, Good] = {
     "/upload_checkpoint": Good(([Upload("checkpoints/cnn.safetensors"), Upload("checkpoints/cnn.json")],),
                                loads_my_classifier),
 }
-GOOD_ELSEWHERE = {"/train": "test_a_run_starts_and_stop_ends_it"}  # a good run costs seconds; one is enough
-SERVES_AFTER = {"/train": "/stop_training"}  # the good call that shows the server still serves, where not its own
+GOOD_ELSEWHERE = {"/train": "test_a_run_starts_and_stop_ends_it",  # a good run costs seconds; one is enough
+                  "/compare": "test_live.py::test_two_gan_recipes_compared_side_by_side",
+                  "/score_generated": "test_live.py::test_a_cnn_learns_from_generated_digits_as_well_as_from_real_ones"}
+SERVES_AFTER = {"/train": "/stop_training", "/compare": "/stop_training", "/score_generated": "/stop_training"}  # the good call that shows the server still serves, where not its own
 INSTEAD = {"/every_digit": "/sample"}  # ...and where its own needs a checkpoint that does not load here
 UPLOADS = "/upload_checkpoint"  # its good call gives the caller a model of their own: called by its own client
-NEWCOMER = {"/train", "/stop_training"}  # a caller who has never trained nor uploaded anything
+NEWCOMER = {"/train", "/compare", "/score_generated", "/stop_training"}  # a caller who has never trained nor uploaded anything
 
 
 def anonymous(endpoint: str) -> bool:
@@ -359,6 +361,10 @@ def knobs(name: str, **changes) -> list:
 
 def train(name: str, text_source: str = "tiny-shakespeare", text: str = "", text_file=None, **changes) -> tuple:
     return (name, *knobs(name, **changes), text_source, text, text_file)
+
+
+def compare(name: str, b: str, a: str = "", **changes) -> tuple:
+    return (name, *knobs(name, **changes), a, b)
 
 
 def case(endpoint: str, args: tuple, words: str, what: str, mine: bool = False, needs: str | None = None):
@@ -575,6 +581,36 @@ BAD = [
          "training needs at least 101", "too few lines for a line model"),
     case("/train", train("textvae", latent=100), "Latent dimensions must be from 2 to 64", "100 latent dimensions"),
     case("/train", train("textgan", width=4), "Hidden units must be from 32", "4 hidden units"),
+    case("/train", train("dcgan", d_steps=9), "Discriminator updates per generator update' must be from 1 to 5",
+         "9 discriminator steps"),
+    case("/train", train("mlpgan", leak=-1), "LeakyReLU slope \\(0 = ReLU\\)' must be from 0", "a negative slope"),
+    # /compare: architecture, the knobs as /train has them, recipe A's changes, recipe B's changes
+    case("/compare", (LONE, *compare("dcgan", "d_steps=2")[1:]), CHOICES, "lone surrogate for the architecture"),
+    case("/compare", compare("dcgan", ""), "Recipes A and B are the same", "no change"),
+    case("/compare", compare("dcgan", "d_steps=2", "d_steps=2"), "Recipes A and B are the same", "the same change"),
+    case("/compare", compare("dcgan", "d_steps=9"), "Discriminator updates per generator update must be from 1 to 5",
+         "out of range"),
+    case("/compare", compare("dcgan", "beta=2"), "The DCGAN has no knob 'beta'; it reads epochs", "a knob it lacks"),
+    case("/compare", compare("cnn", "d_steps=2"), "has no knob 'd_steps'", "a GAN knob for the CNN"),
+    case("/compare", compare("dcgan", "max_seconds=600"), "Both recipes train with the same time limit",
+         "a longer time for one"),
+    case("/compare", compare("dcgan", "lr=fast"), "Learning rate must be a number; got 'fast'", "text for a number"),
+    case("/compare", compare("dcgan", "lr=nan"), "Learning rate must be a number from", "NaN"),
+    case("/compare", compare("dcgan", "d_steps 2"), "Write each change as knob=value", "no equals sign"),
+    case("/compare", compare("dcgan", "d_steps=2" + LONE), "must be a number", "lone surrogate in a change"),
+    case("/compare", compare("dcgan", "lr=0.001 " * 100), "write at most 400", "a huge text"),
+    case("/compare", compare("dcgan", None), "Recipes A and B are the same", "None for recipe B"),
+    case("/compare", compare("dcgan", "d_steps=2", lr=0.5), "Learning rate' must be from 1e-05 to 0.05",
+         "a bad shared knob"),
+    # /score_generated: the GAN that draws the digits, which comparison
+    case("/score_generated", ("dcgan", "generated"), CHOICES, "an unconditional GAN"),
+    case("/score_generated", (LONE, "generated"), CHOICES, "lone surrogate for the GAN"),
+    case("/score_generated", (None, "generated"), "Choose the GAN that draws the digits: 'cdcgan' or 'mine'; got None",
+         "GAN None"),
+    case("/score_generated", ("cdcgan", "everything"), CHOICES, "unknown comparison"),
+    case("/score_generated", ("cdcgan", None), "Choose what to compare: 'generated' or 'mixed'; got None",
+         "comparison None"),
+    mine("/score_generated", ("mine", "generated"), "GAN"),
     # /upload_checkpoint: paths
     case("/upload_checkpoint", (None,), "Choose the two files of a checkpoint", "no files"),
     case("/upload_checkpoint", ([Upload("checkpoints/cnn.json")],), "Upload two files together", "one file"),

@@ -4,12 +4,14 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
 from genlab.data import load_mnist
-from genlab.models.gan import CDCGAN, MLPGAN, CDCGANConfig, MLPGANConfig
-from genlab.train.gan import GANTraining, gan_metrics, train_gan
+from genlab.families import ARCHITECTURES, family_of
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
+from genlab.train.gan import FID_DURING_RUN, GANTraining, gan_metrics, train_gan
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,65 @@ def test_the_gan_loop_reports_both_players_and_previews(mnist_test):
         assert all(0 <= e.losses["d_real"] <= 1 for e in events if e.losses)
         previews = [e.preview for e in events if e.preview is not None]
         assert previews and previews[-1].shape[0] > 28
+
+
+def optimizer_steps(model, events) -> dict:
+    """Run a training loop to its end, counting the optimizer steps each network took."""
+    counted = {"generator": 0, "discriminator": 0, "d_lr": None}
+
+    def count(optimizer, args, kwargs):
+        network = "generator" if optimizer.param_groups[0]["params"][0] is first_generator_weight else "discriminator"
+        counted[network] += 1
+        if network == "discriminator":
+            counted["d_lr"] = optimizer.param_groups[0]["lr"]
+
+    first_generator_weight = next(model.generator.parameters())
+    hook = register_optimizer_step_post_hook(count)
+    try:
+        counted["events"] = list(events)
+    finally:
+        hook.remove()
+    return counted
+
+
+def test_the_article_knobs_reach_the_training_loop(mnist_test):
+    """A person sets the Train tab's GAN knobs: 2 discriminator updates a generator update make twice
+    the discriminator's steps, its own learning rate is used, the slope reaches the generator, and a
+    weight average leaves the generator different from its last step's weights."""
+    family = family_of("dcgan")
+    knobs = {**ARCHITECTURES["dcgan"].recipe.defaults(), "width": 8, "latent": 8}
+    ratios = {}
+    for d_steps in (1, 2):
+        config, settings = family.build(ARCHITECTURES["dcgan"], {**knobs, "d_steps": d_steps, "leak": 0.1,
+                                                                 "d_lr": 4e-4, "ema": 0.0})
+        settings.epochs, settings.batch_size = 0.05, 16
+        model = DCGAN(config)
+        counted = optimizer_steps(model, train_gan(model, mnist_test, mnist_test, settings, torch.device("cpu")))
+        assert counted["generator"] == counted["events"][-1].step > 0
+        ratios[d_steps] = counted["discriminator"] / counted["generator"]
+        assert counted["d_lr"] == 4e-4, "the discriminator's own learning rate"
+    assert ratios == {1: 1.0, 2: 2.0}
+    slopes = {m.negative_slope for m in model.generator.modules() if isinstance(m, torch.nn.LeakyReLU)}
+    assert slopes == {0.1}, "every generator unit leaks with the slope asked for"
+
+    weights = {}
+    for ema in (0.0, 0.99):
+        torch.manual_seed(0)
+        model = DCGAN(DCGANConfig(channels=(8, 16), noise=8))
+        list(train_gan(model, mnist_test, mnist_test, GANTraining(epochs=0.02, batch_size=16, ema=ema),
+                       torch.device("cpu")))
+        weights[ema] = torch.cat([p.flatten() for p in model.generator.parameters()])
+    assert not torch.equal(weights[0.0], weights[0.99]), "the kept generator is the average, not the last step"
+
+
+def test_a_gan_run_measures_fid_as_it_learns(mnist_train, mnist_test, cnn):
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(channels=(8, 16), noise=8))
+    settings = GANTraining(epochs=0.05, batch_size=32, fid_every=30, measure_floor=False)
+    events = list(train_gan(model, mnist_train, mnist_test, settings, torch.device("cpu"), reader=cnn))
+    during = [e.metrics[FID_DURING_RUN] for e in events if FID_DURING_RUN in e.metrics]
+    assert len(during) == events[-1].step // 30 and all(fid > 0 for fid in during)
+    assert "fid" in events[-1].metrics and "fid_floor_train_vs_test" not in events[-1].metrics
 
 
 def grid(path: str) -> np.ndarray:

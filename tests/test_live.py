@@ -168,3 +168,54 @@ def test_the_line_models_train_live_and_serve_as_mine(running_app):
     assert table.count("<tr>") == 3 + 2 and "Character LSTM" in table
     with pytest.raises(Exception, match="no sentence VAE of your own"):
         gamer.predict("mine", 4, 0.0, 1, api_name="/prior_lines")
+
+
+def test_two_gan_recipes_compared_side_by_side(running_app):
+    """A visitor compares one against two discriminator updates per generator update: both recipes
+    train, one after the other, and the page shows both curves, both grids, both digit histograms
+    and one table of results."""
+    client = Client(running_app.src, verbose=False)
+    tiny = dict(epochs=0.05, width=8, latent=16, max_seconds=60)
+    job = client.submit("dcgan", *knobs("dcgan", **tiny), "", "d_steps=2", api_name="/compare")
+    while not job.outputs():
+        time.sleep(0.1)
+    with pytest.raises(Exception, match="already have a training run"):
+        client.predict("mlp", *knobs("mlp"), SHAKESPEARE, "", None, api_name="/train")
+    updates = finish(job, timeout=600)
+
+    waited = [u for u in updates if "Waits for recipe A" in progress_of(u)]
+    assert waited, "recipe B waits while recipe A trains"
+    status, losses, measured, grid_a, grid_b, _, _, histogram, results = updates[-1]
+    assert progress_of(updates[-1]).count("Finished") == 2, progress_of(updates[-1])
+    curves = {row[1] for row in losses["value"]["data"]}
+    assert {"A: d loss", "B: d loss", "A: g loss", "B: g loss"} <= curves, "both recipes' losses on one plot"
+    for grid in (grid_a, grid_b):
+        assert np.asarray(Image.open(grid)).shape[:2] == (8 * 30 + 2, 8 * 30 + 2), "an 8x8 grid of samples"
+    bars = histogram["value"]["data"]
+    assert len(bars) == 20 and {row[1] for row in bars} == {"A", "B"}, "ten digits' shares for each recipe"
+    assert abs(sum(row[2] for row in bars if row[1] == "B") - 1.0) < 0.01
+    head, _, *rows = results.splitlines()
+    assert "A: the base recipe" in head and "B: d_steps=2" in head
+    table = {row.split(" | ")[0].strip("| "): row.split(" | ")[1:] for row in rows}
+    fid_a, fid_b = (float(v.strip(" |")) for v in table["FID, 10k samples vs 10k test images (our CNN's features)"])
+    assert fid_a > 0 and fid_b > 0
+    steps_a, steps_b = (int(v.strip(" |").replace(",", "")) for v in table["Training steps"])
+    assert steps_b == steps_a // 2, "two discriminator updates a step: half the generator's steps per epoch"
+
+
+def test_a_cnn_learns_from_generated_digits_as_well_as_from_real_ones(running_app, digit_png):
+    """A visitor asks the Train tab whether the committed conditional DCGAN's digits can stand in for
+    real ones: the same CNN trains on 60,000 real digits, then on 60,000 drawn ones, both tested on the
+    real test set; the one that never saw a real digit becomes their classifier, and reads a 7."""
+    client = Client(running_app.src, verbose=False)
+    updates = finish(client.submit("cdcgan", "generated", api_name="/score_generated"), timeout=600)
+    assert any("Waits for recipe A" in progress_of(u) for u in updates), "recipe B waits while recipe A trains"
+    status, accuracy, results = updates[-1]
+    assert progress_of(updates[-1]).count("Finished") == 2, progress_of(updates[-1])
+    assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["value"]["data"]}
+    head, _, *rows = results.splitlines()
+    assert "A: real_digits=60000" in head and "B: real_digits=0, generated_digits=60000" in head
+    real, generated = (float(v.strip(" |%")) for v in rows[0].split(" | ")[1:])
+    assert rows[0].startswith("| Test accuracy") and real > 95 and generated > 90, rows[0]
+    label = client.predict(handle_file(digit_png), "mine", api_name="/classify")[0]
+    assert label["label"] == "7", "the CNN that learned only from drawn digits reads a real 7"

@@ -8,16 +8,42 @@ from genlab.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, accuracy_s
 from genlab.judges import digit_reader
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
-from genlab.train.gan import GANTraining, gan_metrics, train_gan
+from genlab.train.gan import FID_DURING_RUN, FID_SAMPLES_DURING_RUN, GANTraining, gan_metrics, train_gan
 from genlab.train.loop import Stop
 
-LIVE = {"log_every": 20, "preview_every": 50}
+LIVE = {"log_every": 20, "preview_every": 50, "fid_every": 200, "measure_floor": False}
+
+
+def tuning(leak: float) -> dict[str, Knob]:
+    """The GAN tuning article's knobs, and what each is meant to fix; `leak`: the architecture's own
+    generator slope (the DCGAN paper's generator uses ReLU)."""
+    return {
+        "d_steps": Knob("Discriminator updates per generator update", 1, 5, 1, 1, "settings.d_steps",
+                        info="More keep the discriminator ahead, so the generator learns from a sharper "
+                             "critic; each costs a batch of real digits."),
+        "leak": Knob("Generator's LeakyReLU slope (0 = ReLU)", 0.0, 0.5, leak, 0.01, "config.generator_leak",
+                     info="A slope lets gradient through units that are off, so fewer go dead and stay dead."),
+        "real_label": Knob("Target for real digits (1 = no label smoothing)", 0.7, 1.0, 0.9, 0.01,
+                           "settings.real_label",
+                           info="Below 1 the discriminator is never quite sure, so it cannot grow "
+                                "overconfident and leave the generator without gradient."),
+        "d_lr": Knob("Discriminator's learning rate (0 = the generator's)", 0.0, 0.01, 0.0, 1e-5, "settings.d_lr",
+                     info="A larger one (TTUR) lets the discriminator keep up with the generator, which "
+                          "converges more reliably."),
+        "ema": Knob("Average of the generator's weights kept (0 = its last weights)", 0.0, 0.9999, 0.999, 0.0001,
+                    "settings.ema",
+                    info="A GAN's weights circle the balance point rather than settle; their recent "
+                         "average draws cleaner digits."),
+    }
+
+
 CONV_KNOBS = {  # the DCGAN and its conditional twin share their knobs
     "epochs": epochs(2.0, 50.0), "lr": lr(2e-4), "batch_size": batch(64),
     "width": Knob("Channels (the larger layer has twice as many)", 8, 64, 16, 1, "config.channels",
                   lambda c: (c, 2 * c)),
     "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
     "max_seconds": TIME,
+    **tuning(leak=DCGANConfig.generator_leak),
 }
 
 
@@ -55,12 +81,14 @@ FAMILY = Family(
             "width": hidden("Hidden units of the widest layer", 64, 1024, 128, lambda h: (h // 4, h // 2, h)),
             "latent": Knob("Noise dimensions", 2, 128, 64, 1, "config.noise"),
             "max_seconds": TIME,
+            **tuning(leak=MLPGANConfig.generator_leak),
         }, config={"batch_norm": True}, settings=LIVE), bench_seconds=30),
         Architecture("dcgan", "DCGAN", DCGAN, DCGANConfig, Recipe(CONV_KNOBS, settings=LIVE), bench_seconds=120),
         Architecture("cdcgan", "Conditional DCGAN", CDCGAN, CDCGANConfig, Recipe(CONV_KNOBS, settings=LIVE)),
     ),
     train=train, evaluate=evaluate,
     metrics=(Metric("fid", "FID, 10k samples vs 10k test images (our CNN's features)", "{:.4g}", headline=True),
+             Metric(FID_DURING_RUN, f"FID as it learns ({FID_SAMPLES_DURING_RUN:,} samples)", "{:.4g}", headline=True),
              Metric("fid_floor_train_vs_test", "FID floor: 10k training vs test images", "{:.4g}"),
              Metric("requested_digit_accuracy", "Samples read as the digit asked for", "{:.2%}", headline=True),
              Metric("cas_generated", f"Classification Accuracy Score: CNN trained on {SCORED_DIGITS // 1000}k "

@@ -16,6 +16,7 @@ class MLPGANConfig:
     noise: int = 100
     hidden: tuple[int, ...] = (256, 512, 1024)
     batch_norm: bool = False  # batch norm after each hidden layer of the generator
+    generator_leak: float = 0.2  # slope of the generator's LeakyReLUs (0: ReLU)
 
 
 @dataclass
@@ -23,6 +24,7 @@ class DCGANConfig:
     noise: int = 100
     channels: tuple[int, int] = (32, 64)
     classes: int = 0  # 0: unconditional; 10: one generator for every digit
+    generator_leak: float = 0.0  # slope of the generator's LeakyReLUs (0: ReLU, as in Radford et al.)
 
 
 class MLPGenerator(nn.Module):
@@ -32,7 +34,7 @@ class MLPGenerator(nn.Module):
         width = config.noise
         for hidden in config.hidden:
             norm = [nn.BatchNorm1d(hidden)] if config.batch_norm else []
-            layers += [nn.Linear(width, hidden), *norm, nn.LeakyReLU(0.2)]
+            layers += [nn.Linear(width, hidden), *norm, nn.LeakyReLU(config.generator_leak)]
             width = hidden
         self.net = nn.Sequential(*layers, nn.Linear(width, 784), nn.Tanh(), nn.Unflatten(1, (1, 28, 28)))
 
@@ -65,10 +67,11 @@ class ConvGenerator(nn.Module):
         super().__init__()
         c1, c2 = config.channels
         self.embed = nn.Embedding(config.classes, config.noise) if config.classes else None
-        self.project = nn.Sequential(nn.Linear(config.noise, c2 * 49, bias=False), nn.BatchNorm1d(c2 * 49), nn.ReLU(),
-                                     nn.Unflatten(1, (c2, 7, 7)))
+        leak = config.generator_leak  # LeakyReLU(0) is ReLU
+        self.project = nn.Sequential(nn.Linear(config.noise, c2 * 49, bias=False), nn.BatchNorm1d(c2 * 49),
+                                     nn.LeakyReLU(leak), nn.Unflatten(1, (c2, 7, 7)))
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(c2, c1, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c1), nn.ReLU(),
+            nn.ConvTranspose2d(c2, c1, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c1), nn.LeakyReLU(leak),
             nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1), nn.Tanh(),
         )
 

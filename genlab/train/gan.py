@@ -1,5 +1,6 @@
 """The GANs' training loop: non-saturating losses, Adam with the DCGAN settings, one-sided label
-smoothing, spectral norm in the discriminator. Yields TrainEvents with a fixed-noise preview."""
+smoothing, spectral norm in the discriminator, an optional moving average of the generator's
+weights. Yields TrainEvents with a fixed-noise preview."""
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -9,9 +10,13 @@ from torch import nn
 
 from genlab.data import ImageSplit
 from genlab.images import image_grid
-from genlab.metrics import fid_floor, sample_quality
+from genlab.metrics import cnn_features, fid_floor, frechet_distance, reference_features, sample_quality
 from genlab.models.gan import GAN
 from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, shuffled_batches
+
+
+FID_SAMPLES_DURING_RUN = 2000
+FID_DURING_RUN = "fid_2k"  # the metric's key in events; biased above the final 10k-sample FID
 
 
 @dataclass
@@ -23,9 +28,12 @@ class GANTraining:
     d_steps: int = 1  # discriminator updates per generator update
     real_label: float = 0.9  # one-sided label smoothing
     aux_weight: float = 1.0  # conditional GANs: weight of the AC-GAN loss (D and G both name the digit)
+    ema: float = 0.0  # decay of the moving average of the generator's weights that is kept; 0: the last weights
     seed: int = 0
     log_every: int = 50
     preview_every: int = 200
+    fid_every: int = 0  # steps between FIDs of 2,000 samples during the run (needs the reader); 0: at the end only
+    measure_floor: bool = True  # the FID floor in the final metrics: the reader's constant, which live runs skip
     max_seconds: float | None = None
 
 
@@ -35,6 +43,47 @@ def labels_for(model: GAN, count: int, generator: torch.Generator | None = None)
     if generator is None:
         return torch.arange(count) % model.classes
     return torch.randint(0, model.classes, (count,), generator=generator)
+
+
+class WeightAverage:
+    """An exponential moving average of the generator's weights (Yazici et al. 2019): a GAN's weights
+    orbit the equilibrium rather than settle, and their recent average draws cleaner, more varied
+    digits than the last step's. The decay warms up, so early averages do not remember the random
+    start. `swapped` puts the average in the generator for a while (previews, the end of the run)."""
+
+    def __init__(self, network: nn.Module, decay: float) -> None:
+        self.network, self.decay, self.updates = network, decay, 0
+        self.weights = [p.detach().clone() for p in network.parameters()]
+
+    @torch.no_grad()
+    def update(self) -> None:
+        self.updates += 1
+        decay = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        torch._foreach_lerp_(self.weights, [p.detach() for p in self.network.parameters()], 1 - decay)
+
+    @torch.no_grad()
+    def swap(self) -> None:
+        for average, weight in zip(self.weights, self.network.parameters()):
+            kept = weight.detach().clone()
+            weight.copy_(average)
+            average.copy_(kept)
+
+
+@torch.no_grad()
+def recalibrate_batch_norm(model: GAN, device: torch.device, batches: int = 20, size: int = 500) -> None:
+    """Batch norm's running statistics measured afresh for the generator's current weights (they were
+    gathered while other weights trained; an averaged generator needs its own)."""
+    norms = [m for m in model.generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the batches below
+    model.generator.train()
+    for i in range(batches):
+        labels = labels_for(model, size)
+        model.generator(model.noise(size, seed=10_000 + i).to(device), None if labels is None else labels.to(device))
+    for norm in norms:
+        norm.momentum = 0.1
+    model.eval()
 
 
 @torch.no_grad()
@@ -58,9 +107,12 @@ def generate(model: GAN, count: int, seed: int = 1) -> tuple[torch.Tensor, torch
     return torch.cat(chunks), labels
 
 
-def gan_metrics(model: GAN, reader: nn.Module, train: ImageSplit, test: ImageSplit) -> dict:
+def gan_metrics(model: GAN, reader: nn.Module, train: ImageSplit, test: ImageSplit, floor: bool = True) -> dict:
+    """FID and class statistics of as many samples as test images; with `floor`, the FID of real
+    training images too (what a perfect generator would score)."""
     samples, labels = generate(model, len(test))
-    return {**sample_quality(samples, reader, test, labels), "fid_floor_train_vs_test": fid_floor(reader, train, test)}
+    measured = sample_quality(samples, reader, test, labels)
+    return {**measured, "fid_floor_train_vs_test": fid_floor(reader, train, test)} if floor else measured
 
 
 def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTraining, device: torch.device,
@@ -75,6 +127,24 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
     fixed_noise = model.noise(model.classes * 6 if model.classes else 64, seed=1234).to(device)
     clock, running = Clock(settings.max_seconds, stop), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
+    average = WeightAverage(model.generator, settings.ema) if settings.ema else None
+
+    measures_fid = reader is not None and settings.fid_every > 0
+
+    def with_kept_weights(measure):
+        """measure() run on the weights the run will keep (the average, when there is one)."""
+        if average is None:
+            return measure()
+        average.swap()
+        try:
+            return measure()
+        finally:
+            average.swap()
+
+    def fid_so_far() -> float:
+        samples, _ = generate(model, FID_SAMPLES_DURING_RUN)
+        model.train()
+        return round(frechet_distance(cnn_features(reader, samples), reference_features(reader, test.images)), 3)
 
     def fake_batch(count: int):
         labels = labels_for(model, count, generator)
@@ -104,16 +174,24 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
             g_loss = g_loss + settings.aux_weight * F.cross_entropy(g_digits, fake_labels)
         if not descend(g_opt, g_loss, clock):
             break
+        if average is not None:
+            average.update()
         step += 1
         running.add(d_loss=d_loss.detach(), g_loss=g_loss.detach(), d_real=torch.sigmoid(real_logits).mean().detach(),
                     d_fake=torch.sigmoid(fake_logits).mean().detach())
 
-        if step % settings.log_every == 0 or step % settings.preview_every == 0:
+        measure_fid = measures_fid and step % settings.fid_every == 0
+        if step % settings.log_every == 0 or step % settings.preview_every == 0 or measure_fid:
             event = schedule.event(step, clock, running)
             if step % settings.preview_every == 0:
-                event.preview = preview(model, fixed_noise)
+                event.preview = with_kept_weights(lambda: preview(model, fixed_noise))
+            if measure_fid:
+                event.metrics[FID_DURING_RUN] = with_kept_weights(fid_so_far)
             yield event
 
+    if average is not None:
+        average.swap()  # the model keeps the averaged weights
+        recalibrate_batch_norm(model, device)
     model.eval()
-    metrics = gan_metrics(model, reader, train, test) if reader is not None else {}
+    metrics = gan_metrics(model, reader, train, test, settings.measure_floor) if reader is not None else {}
     yield schedule.event(step, clock, running, metrics=metrics, preview=preview(model, fixed_noise), done=True)

@@ -1,0 +1,123 @@
+"""The Train tab's comparison: two recipes of the chosen model, trained one after the other with the
+same seed and time limit, shown side by side (curves on shared axes, final pictures, digit
+histograms, one table of results). Layout and wiring; genlab.compare does the work."""
+import html
+
+import gradio as gr
+import pandas as pd
+
+from genlab.compare import MAX_CHANGES_TEXT, SHARED, comparison_rows, parse_changes, recipes, table
+from genlab.families import ARCHITECTURES, family_of
+from genlab.live import Run, Runs, RunState
+from genlab.recipes import KNOBS
+from ui.common import answers, user_of
+from ui.gradio_internals import Picture
+from ui.run_view import curves, latest_preview, measured_axis, progress_line, watch
+
+LABELS = ("A", "B")
+
+
+def knobs_info(name: str) -> str:
+    readable = [key for key in ARCHITECTURES[name].recipe.knobs if key not in SHARED]
+    return "knob=value, ...; this model's knobs: " + ", ".join(readable)
+
+
+def both_curves(run: Run) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Each plot's table with both recipes' curves, named "A: loss", "B: loss": one pair of axes."""
+    tables = [[], []]
+    for label, part in zip(LABELS, run.parts):
+        for index, frame in enumerate(curves(part)):
+            tables[index].append(frame.assign(curve=label + ": " + frame["curve"]))
+    joined = [pd.concat(frames, ignore_index=True) for frames in tables]
+    return tuple(None if frame.empty else frame for frame in joined)
+
+
+def histograms(run: Run) -> pd.DataFrame | None:
+    """Digit shares of each recipe's samples as the CNN reads them, bars of A and B side by side."""
+    rows = [(f"{digit} {label}", label, share) for label, part in zip(LABELS, run.parts) if part.checkpoint
+            for digit, share in enumerate(part.checkpoint.meta["metrics"].get("class_histogram", []))]
+    return pd.DataFrame(rows, columns=["digit", "recipe", "share"]).sort_values("digit") if rows else None
+
+
+def results(run: Run, changes_a: dict, changes_b: dict) -> str:
+    """The table of both recipes' results once both have a model; "" until then."""
+    if run.active or any(part.checkpoint is None for part in run.parts):
+        return ""
+    return table(comparison_rows(*(part.checkpoint for part in run.parts)), changes_a, changes_b)
+
+
+def status_html(run: Run, position: int) -> str:
+    lines = []
+    for label, part in zip(LABELS, run.parts):
+        if part is run.rival and part.state == RunState.WAITING:
+            words = "<p>Waits for recipe A, then trains in the same slot.</p>"
+        else:
+            words = progress_line(part, position if part is run else 0)
+        lines.append(f"<div><b>Recipe {label}</b>{words}</div>")
+    notice = next((part.notice for part in run.parts if part.notice), "")
+    return (f"<p>⚠ {html.escape(notice)}</p>" if notice else "") + "".join(lines)
+
+
+def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
+    def compare(name: str, epochs: float, lr: float, batch_size: float, width: float, latent: float, beta: float,
+                max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float, ema: float,
+                text_a: str | None, text_b: str | None, request: gr.Request):
+        """Train two recipes of one model one after the other, with the same seed and time limit: the
+        knob values with recipe A's changes, then with recipe B's (text like "d_steps=2, ema=0");
+        streams both. They count as your one run; knobs the model does not read are ignored."""
+        if name not in ARCHITECTURES:
+            raise gr.Error(f"Unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}.")
+        values = (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak, real_label, d_lr, ema)
+        changes_a, changes_b = parse_changes(text_a or "", name), parse_changes(text_b or "", name)
+        pair = recipes(name, dict(zip(KNOBS, values)), changes_a, changes_b)
+        run = runs.start(user_of(request), name, *pair[0], rival=pair[1])
+        yield from watch(runs, run, lambda run, position: view(run, position, changes_a, changes_b))
+
+    def view(run: Run, position: int, changes_a: dict, changes_b: dict):
+        losses, measured = both_curves(run)
+        previews = [latest_preview(part) for part in run.parts]
+        return (status_html(run, position), losses, measured, previews[0][0], previews[1][0],
+                previews[0][1], previews[1][1], histograms(run), results(run, changes_a, changes_b))
+
+    def switch(name: str):
+        is_text = family_of(name).learns_from_text
+        return ([gr.Textbox(info=knobs_info(name))] * 2 + [gr.LinePlot(y_title=measured_axis(name))]
+                + [gr.Image(visible=not is_text)] * 2 + [gr.Textbox(visible=is_text)] * 2)
+
+    with gr.Accordion("Compare two recipes", open=False, elem_id="compare"):
+        gr.Markdown("Train two recipes of the model chosen above one after the other, with the same seed and "
+                    "time limit, and see them side by side. Recipe A is the knobs above; each recipe may change "
+                    "some of them (say `d_steps=2` for a GAN). The two are your one run (**Stop** above ends both); recipe "
+                    "B's model becomes **Mine**.")
+        first = architecture.value
+        with gr.Row():
+            text_a = gr.Textbox(label="Recipe A changes (optional)", placeholder="for example d_steps=1",
+                                info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
+            text_b = gr.Textbox(label="Recipe B changes", placeholder="for example d_steps=2",
+                                info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
+        compare_button = gr.Button("Compare", variant="primary")
+        status = gr.HTML("<p>Press Compare to train both.</p>")
+        with gr.Row():
+            loss_plot = gr.LinePlot(x="step", y="value", color="curve", title="Training loss, A and B",
+                                    x_title="training step", y_title="loss", color_title="", height=260)
+            metric_plot = gr.LinePlot(x="step", y="value", color="curve", title="Measured as they learn, A and B",
+                                      x_title="training step", y_title=measured_axis(first), color_title="",
+                                      height=260)
+        with gr.Row():
+            is_text = family_of(first).learns_from_text
+            pictures = [Picture(label=f"Recipe {label}", interactive=False, format="png", height=260, buttons=[],
+                                elem_classes=["pixelated", "captioned"], visible=not is_text) for label in LABELS]
+            texts = [gr.Textbox(label=f"Recipe {label}: generated text", lines=8, interactive=False,
+                                visible=is_text) for label in LABELS]
+        with gr.Row():
+            histogram = gr.BarPlot(x="digit", y="share", color="recipe", sort="x", title="Digits as the CNN "
+                                   "reads each recipe's samples", x_title="digit and recipe", y_title="share",
+                                   color_title="", height=260)
+            results_table = gr.Markdown(elem_id="compare-results")
+
+        architecture.change(answers(switch), architecture, [text_a, text_b, metric_plot, *pictures, *texts],
+                            api_visibility="private", queue=False)
+        compare_button.click(answers(compare), [architecture, *knobs, text_a, text_b],
+                             [status, loss_plot, metric_plot, *pictures, *texts, histogram, results_table],
+                             api_name="compare", concurrency_limit=64, concurrency_id="training",
+                             show_progress="hidden")
