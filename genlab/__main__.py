@@ -9,6 +9,7 @@ from pathlib import Path
 
 from genlab.checkpoint import checkpoint_dir, checkpoint_paths
 from genlab.device import describe, pick_device
+from genlab.errors import RequestError
 from genlab.families import ARCHITECTURES, family_of
 from genlab.training import train_and_save
 
@@ -50,10 +51,13 @@ def train(argv: list[str]) -> None:
     print(f"training {name} on {describe(device)}; Ctrl-C ends it early and still saves it", flush=True)
     stop = threading.Event()  # what Stop is in the browser: the loop ends after its step, evaluates and saves
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    for event in train_and_save(name, config, settings, device, args.out, stop):
-        print(event.line(), flush=True)
-        if isinstance(event.preview, str):
-            print("  | " + event.preview.replace("\n", "\n  | "), flush=True)
+    try:
+        for event in train_and_save(name, config, settings, device, args.out, stop):
+            print(event.line(), flush=True)
+            if isinstance(event.preview, str):
+                print("  | " + event.preview.replace("\n", "\n  | "), flush=True)
+    except RequestError as refused:  # settings it cannot train with (a GAN that cannot draw labelled digits)
+        sys.exit(str(refused))
     print("wrote", *checkpoint_paths(args.out))
 
 

@@ -8,7 +8,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from conftest import CHECKPOINTS
 from genlab.checkpoint import load_checkpoint
-from genlab.data import load_mnist
+from genlab.data import ImageSplit, load_mnist
 from genlab.families import ARCHITECTURES, family_of
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.train.gan import FID_DURING_RUN, GANTraining, gan_metrics, train_gan
@@ -21,7 +21,7 @@ def mnist_train():
 
 # The conditional GAN must read as the digit asked for at least 97% of the time (the bar the README states);
 # the FID ceilings and the rarest-digit floors catch regressions, and the metadata must tell the truth.
-@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 40.0, 0.03), ("dcgan", 30.0, 0.02),
+@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 12.0, 0.07), ("dcgan", 30.0, 0.02),
                                                             ("cdcgan", 5.0, 0.08)])
 def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, name, fid_ceiling, rarest_digit):
     checkpoint = load_checkpoint(CHECKPOINTS / name)
@@ -102,10 +102,12 @@ def test_a_gan_run_measures_fid_as_it_learns(mnist_train, mnist_test, cnn):
     torch.manual_seed(0)
     model = DCGAN(DCGANConfig(channels=(8, 16), noise=8))
     settings = GANTraining(epochs=0.05, batch_size=32, fid_every=30, measure_floor=False)
-    events = list(train_gan(model, mnist_train, mnist_test, settings, torch.device("cpu"), reader=cnn))
+    few_test = ImageSplit(mnist_test.images[:2000], mnist_test.labels[:2000])  # the final FID: as many samples
+    events = list(train_gan(model, mnist_train, few_test, settings, torch.device("cpu"), reader=cnn))
     during = [e.metrics[FID_DURING_RUN] for e in events if FID_DURING_RUN in e.metrics]
     assert len(during) == events[-1].step // 30 and all(fid > 0 for fid in during)
-    assert "fid" in events[-1].metrics and "fid_floor_train_vs_test" not in events[-1].metrics
+    final = events[-1].metrics
+    assert final["samples"] == 2000 and final["fid"] > 0 and "fid_floor_train_vs_test" not in final
 
 
 def grid(path: str) -> np.ndarray:

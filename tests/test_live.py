@@ -187,11 +187,11 @@ def test_two_gan_recipes_compared_side_by_side(running_app):
     assert waited, "recipe B waits while recipe A trains"
     status, losses, measured, grid_a, grid_b, _, _, histogram, results = updates[-1]
     assert progress_of(updates[-1]).count("Finished") == 2, progress_of(updates[-1])
-    curves = {row[1] for row in losses["value"]["data"]}
+    curves = {row[1] for row in losses["data"]}
     assert {"A: d loss", "B: d loss", "A: g loss", "B: g loss"} <= curves, "both recipes' losses on one plot"
     for grid in (grid_a, grid_b):
         assert np.asarray(Image.open(grid)).shape[:2] == (8 * 30 + 2, 8 * 30 + 2), "an 8x8 grid of samples"
-    bars = histogram["value"]["data"]
+    bars = histogram["data"]
     assert len(bars) == 20 and {row[1] for row in bars} == {"A", "B"}, "ten digits' shares for each recipe"
     assert abs(sum(row[2] for row in bars if row[1] == "B") - 1.0) < 0.01
     head, _, *rows = results.splitlines()
@@ -212,7 +212,7 @@ def test_a_cnn_learns_from_generated_digits_as_well_as_from_real_ones(running_ap
     assert any("Waits for recipe A" in progress_of(u) for u in updates), "recipe B waits while recipe A trains"
     status, accuracy, results = updates[-1]
     assert progress_of(updates[-1]).count("Finished") == 2, progress_of(updates[-1])
-    assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["value"]["data"]}
+    assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["data"]}
     head, _, *rows = results.splitlines()
     assert "A: real_digits=60000" in head and "B: real_digits=0, generated_digits=60000" in head
     real, generated = (float(v.strip(" |%")) for v in rows[0].split(" | ")[1:])
