@@ -392,6 +392,35 @@ def test_text_gan_lines_beside_the_pretrained_generator_and_the_lstm(page, readm
     readme_screenshot(page, "text_gan")
 
 
+def test_compare_two_gan_recipes_side_by_side(page):
+    """A person chooses the DCGAN, reads what the tuning knobs are for, and compares one against two
+    discriminator updates per generator update: recipe B waits for A, then both grids, both curves
+    and one table of results are on the page."""
+    panel = open_tab(page, "Train")
+    expect(panel.get_by_text(re.compile(r"^More keep the discriminator ahead"))).to_be_hidden()  # the CNN's knobs
+    panel.get_by_role("radio", name="DCGAN", exact=True).check()
+    expect(panel.get_by_text(re.compile(r"^More keep the discriminator ahead"))).to_be_visible()
+    expect(panel.get_by_role("spinbutton", name="Generator's LeakyReLU slope (0 = ReLU)")).to_have_value("0")
+    set_number(panel, "Channels (the larger layer has twice as many)", 8)
+    set_number(panel, "Noise dimensions", 16)
+    set_number(panel, "Epochs (passes over the training data)", 0.05)
+    set_number(panel, "Time limit (seconds)", 60)
+    panel.get_by_text("Compare two recipes", exact=True).click()
+    panel.get_by_placeholder("for example d_steps=2").fill("d_steps=2")
+    panel.get_by_role("button", name="Compare", exact=True).click()
+
+    expect(panel.get_by_text("Waits for recipe A, then trains in the same slot.")).to_be_visible(timeout=60_000)
+    results = panel.locator("#compare-results")
+    expect(results.get_by_role("columnheader", name="B: d_steps=2")).to_be_visible(timeout=240_000)
+    expect(results.get_by_role("columnheader", name="A: the base recipe")).to_be_visible()
+    expect(results.get_by_role("cell", name="Digits as the CNN reads the samples")).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"^✅ Finished"))).to_have_count(2)
+    for recipe in ("a", "b"):  # each recipe's final grid
+        expect(panel.locator(f"#compare-{recipe} img")).to_have_attribute("src", re.compile(r"\S"))
+    expect(panel.get_by_text("B: g loss", exact=True)).to_be_visible()  # both recipes' curves, one legend
+    expect(panel.get_by_text("A: g loss", exact=True)).to_be_visible()
+
+
 def test_train_a_cnn_stop_it_and_read_a_drawing_with_it(page, readme_screenshot):
     panel = open_tab(page, "Train")
     panel.get_by_role("radio", name="CNN classifier", exact=True).check()

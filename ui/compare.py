@@ -23,20 +23,33 @@ def knobs_info(name: str) -> str:
 
 
 def both_curves(run: Run) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
-    """Each plot's table with both recipes' curves, named "A: loss", "B: loss": one pair of axes."""
-    tables = [[], []]
-    for label, part in zip(LABELS, run.parts):
-        for index, frame in enumerate(curves(part)):
-            tables[index].append(frame.assign(curve=label + ": " + frame["curve"]))
-    joined = [pd.concat(frames, ignore_index=True) for frames in tables]
-    return tuple(None if frame.empty else frame for frame in joined)
+    """Each plot's table with both recipes' curves, named "A: loss", "B: loss": one pair of axes.
+    Every curve either recipe has is named for both from the first row (a row without a value where
+    one has none yet): the plot fixes its legend's colours at its first drawing."""
+    plots = []
+    for frames in zip(*(curves(part) for part in run.parts)):
+        named = [frame.assign(curve=label + ": " + frame["curve"]) for label, frame in zip(LABELS, frames)]
+        rows = pd.concat([frame for frame in named if not frame.empty] or [named[0]], ignore_index=True)
+        if rows.empty:
+            plots.append(None)
+            continue
+        names = {name.split(": ", 1)[1] for name in rows["curve"]}
+        missing = [(rows["step"].min(), f"{label}: {name}", float("nan"))
+                   for label in LABELS for name in sorted(names) if f"{label}: {name}" not in set(rows["curve"])]
+        rows = pd.concat([rows, pd.DataFrame(missing, columns=rows.columns)], ignore_index=True)
+        plots.append(rows.astype({"step": "int64", "value": "float64"}))
+    return plots[0], plots[1]
 
 
 def histograms(run: Run) -> pd.DataFrame | None:
-    """Digit shares of each recipe's samples as the CNN reads them, bars of A and B side by side."""
-    rows = [(f"{digit} {label}", label, share) for label, part in zip(LABELS, run.parts) if part.checkpoint
-            for digit, share in enumerate(part.checkpoint.meta["metrics"].get("class_histogram", []))]
-    return pd.DataFrame(rows, columns=["digit", "recipe", "share"]).sort_values("digit") if rows else None
+    """Digit shares of each recipe's samples as the CNN reads them, bars of A and B side by side,
+    once both have them (the plot fixes its colours at its first drawing)."""
+    shares = [part.checkpoint.meta["metrics"].get("class_histogram") if part.checkpoint else None
+              for part in run.parts]
+    if not all(shares):
+        return None
+    rows = [(f"{digit} {label}", label, share) for label, each in zip(LABELS, shares) for digit, share in enumerate(each)]
+    return pd.DataFrame(rows, columns=["digit", "recipe", "share"])
 
 
 def results(run: Run, changes_a: dict, changes_b: dict) -> str:
@@ -106,7 +119,8 @@ def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
         with gr.Row():
             is_text = family_of(first).learns_from_text
             pictures = [Picture(label=f"Recipe {label}", interactive=False, format="png", height=260, buttons=[],
-                                elem_classes=["pixelated", "captioned"], visible=not is_text) for label in LABELS]
+                                elem_classes=["pixelated", "captioned"], visible=not is_text,
+                                elem_id=f"compare-{label.lower()}") for label in LABELS]
             texts = [gr.Textbox(label=f"Recipe {label}: generated text", lines=8, interactive=False,
                                 visible=is_text) for label in LABELS]
         with gr.Row():
