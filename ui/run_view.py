@@ -81,12 +81,17 @@ def measured_axis(name: str) -> str:
 
 def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Long-form tables for the two plots: the running losses; and the measured figures, the headline
-    metrics on held-out data with any running accuracy (a share, which has no place on a loss's axis)."""
+    metrics on held-out data with any running accuracy (a share, which has no place on a loss's axis).
+
+    The measured table stays empty until the run has measured held-out data once (or has ended): a
+    plot fixes its legend's colours when first drawn, so drawn with the running accuracy alone it
+    would never show the held-out curve that comes later."""
     headline = {metric.key: metric.label.strip() for metric in family_of(run.name).headline}
     losses = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" not in k]
+    held_out = [(e.step, headline[k], v) for e in run.events for k, v in e.metrics.items()
+                if isinstance(v, float) and k in headline and not e.done]
     measured = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" in k]
-    measured += [(e.step, headline[k], v) for e in run.events for k, v in e.metrics.items()
-                 if isinstance(v, float) and k in headline and not e.done]
+    measured = measured + held_out if held_out or not run.active else []
     columns = ["step", "curve", "value"]
     return pd.DataFrame(losses, columns=columns), pd.DataFrame(measured, columns=columns)
 
