@@ -17,6 +17,8 @@ from genlab.checkpoint import Checkpoint, load_checkpoint
 from genlab.device import describe, pick_device
 from genlab.errors import RequestError
 from genlab.families import ARCHITECTURES, family_of
+from genlab.families.gan import HISTOGRAM_ROW
+from genlab.metrics import histogram_line
 from genlab.training import train_and_save
 from genlab.train.loop import Stop, TrainEvent
 
@@ -73,10 +75,6 @@ def train_both(name: str, pair: tuple[tuple[Any, Any], tuple[Any, Any]], device:
             yield label, event
 
 
-def histogram_line(shares: list[float]) -> str:
-    return " ".join(f"{digit}:{share:.0%}" for digit, share in enumerate(shares))
-
-
 def comparison_rows(a: Checkpoint, b: Checkpoint) -> list[tuple[str, str, str]]:
     """(what, A, B) for every figure either model's family reports, then its digit histogram (GANs),
     training steps and seconds: the table both the command line and the Train tab show."""
@@ -85,7 +83,7 @@ def comparison_rows(a: Checkpoint, b: Checkpoint) -> list[tuple[str, str, str]]:
     rows = [(m.label.strip(), *(m.show(x[m.key]) if m.key in x else "" for x in measured))
             for m in family.metrics if any(m.key in x for x in measured)]
     if any("class_histogram" in x for x in measured):
-        rows.append(("Digits as the CNN reads the samples",
+        rows.append((HISTOGRAM_ROW,
                      *(histogram_line(x["class_histogram"]) if "class_histogram" in x else "" for x in measured)))
     trained = a.meta["training"], b.meta["training"]
     rows.append(("Training steps", *(f"{t.get('steps', 0):,}" for t in trained)))

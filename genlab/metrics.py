@@ -119,6 +119,11 @@ def sample_quality(samples: torch.Tensor, reader: nn.Module, test: ImageSplit,
     return result
 
 
+def histogram_line(shares: list[float]) -> str:
+    """A class histogram as eval and the comparison table print it: "0:10% 1:9% ..."."""
+    return " ".join(f"{digit}:{share:.0%}" for digit, share in enumerate(shares))
+
+
 def fid_floor(reader: nn.Module, train: ImageSplit, test: ImageSplit, count: int = 10_000) -> float:
     """FID of real training images against the test images: the best a generator could hope for."""
     pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]

@@ -12,7 +12,7 @@ from genlab.live import Run, Runs, RunState
 from genlab.recipes import KNOBS
 from ui.common import answers, user_of
 from ui.gradio_internals import Picture
-from ui.run_view import curves, latest_preview, measured_axis, progress_line, watch
+from ui.run_view import curves, latest_preview, measured_axis, progress_line, run_plots, watch
 
 LABELS = ("A", "B")
 
@@ -110,12 +110,7 @@ def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
                                 info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
         compare_button = gr.Button("Compare", variant="primary")
         status = gr.HTML("<p>Press Compare to train both.</p>")
-        with gr.Row():
-            loss_plot = gr.LinePlot(x="step", y="value", color="curve", title="Training loss, A and B",
-                                    x_title="training step", y_title="loss", color_title="", height=260)
-            metric_plot = gr.LinePlot(x="step", y="value", color="curve", title="Measured as they learn, A and B",
-                                      x_title="training step", y_title=measured_axis(first), color_title="",
-                                      height=260)
+        loss_plot, metric_plot = run_plots("Training loss, A and B", "Measured as they learn, A and B", first)
         with gr.Row():
             is_text = family_of(first).learns_from_text
             pictures = [Picture(label=f"Recipe {label}", interactive=False, format="png", height=260, buttons=[],

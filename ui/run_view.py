@@ -4,12 +4,24 @@ import html
 import time
 from typing import Any, Callable, Iterator
 
+import gradio as gr
 import pandas as pd
 
 from genlab.families import family_of
 from genlab.live import Run, Runs, RunState
 
 POLL_SECONDS = 0.25
+
+
+def run_plots(loss_title: str, measured_title: str, name: str) -> tuple[gr.LinePlot, gr.LinePlot]:
+    """The two plots a run is watched on, side by side: its running losses, and what it measures as it
+    learns (the axis titled for architecture `name`)."""
+    with gr.Row():
+        losses = gr.LinePlot(x="step", y="value", color="curve", title=loss_title, x_title="training step",
+                             y_title="loss", color_title="", height=260)
+        measured = gr.LinePlot(x="step", y="value", color="curve", title=measured_title, x_title="training step",
+                               y_title=measured_axis(name), color_title="", height=260)
+    return losses, measured
 
 
 def watch(runs: Runs, run: Run, view: Callable[[Run, int], Any]) -> Iterator[Any]:

@@ -13,7 +13,7 @@ from genlab.training import visitor_text
 from ui import compare, generated_digits
 from ui.common import answers, user_of
 from ui.gradio_internals import FileInput, NumberSlider, Picture
-from ui.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, watch
+from ui.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, run_plots, watch
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -111,12 +111,7 @@ def build(runs: Runs) -> None:
             stop_button = gr.Button("Stop", variant="stop")
         stop_note = gr.Markdown()
         status = gr.HTML("<p>Press Train to start.</p>")
-        with gr.Row():
-            loss_plot = gr.LinePlot(x="step", y="value", color="curve", title="Training loss (running mean)",
-                                    x_title="training step", y_title="loss", color_title="", height=260)
-            metric_plot = gr.LinePlot(x="step", y="value", color="curve", title="Measured as it learns",
-                                      x_title="training step", y_title=measured_axis(first), color_title="",
-                                      height=260)
+        loss_plot, metric_plot = run_plots("Training loss (running mean)", "Measured as it learns", first)
         with gr.Row():
             preview_image = Picture(label=family_of(first).preview, interactive=False, format="png", height=300,
                                     buttons=[], elem_classes=["pixelated", "captioned"])

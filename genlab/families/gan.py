@@ -6,11 +6,13 @@ from genlab.data import load_mnist
 from genlab.family import Architecture, Evaluation, Family, Metric, Score
 from genlab.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, accuracy_scores
 from genlab.judges import digit_reader
+from genlab.metrics import histogram_line
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
 from genlab.train.gan import FID_DURING_RUN, FID_SAMPLES_DURING_RUN, GANTraining, gan_metrics, train_gan
 from genlab.train.loop import Stop
 
+HISTOGRAM_ROW = "Digits as the CNN reads the samples"
 LIVE = {"log_every": 20, "preview_every": 50, "fid_every": 200, "measure_floor": False}
 
 
@@ -59,8 +61,7 @@ def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module
     measured = gan_metrics(model, judges["cnn"], load_mnist(train=True), load_mnist(train=False))
     if model.classes:
         measured |= accuracy_scores(model, device)
-    histogram = " ".join(f"{d}:{share:.0%}" for d, share in enumerate(measured["class_histogram"]))
-    details = [("Digits as the CNN reads the samples", histogram)]
+    details = [(HISTOGRAM_ROW, histogram_line(measured["class_histogram"]))]
     if "per_class_requested_accuracy" in measured:
         worst = min(range(10), key=lambda d: measured["per_class_requested_accuracy"][d])
         details.append((f"  Weakest digit asked for ({worst})", f"{measured['per_class_requested_accuracy'][worst]:.2%}"))
