@@ -13,7 +13,7 @@ from genlab.live import Runs
 from genlab.shelf import Shelf
 from ui import classify, explore, sample, sentences, text, text_gan, train, web
 from ui.common import user_of
-from ui.gradio_internals import admit_fairly
+from ui.gradio_internals import admit_fairly, mend_cache_sweep
 from ui.zerogpu import lent_training
 
 MAX_UPLOAD = "20mb"
@@ -35,6 +35,7 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
     runs = Runs(shelf, gpu=gpu)
     runs.warm_up()
     lab = Lab.load(folder or checkpoint_dir(), device, shelf)
+    mend_cache_sweep()
     with gr.Blocks(title="genlab", delete_cache=(max(1, cache_age // 6), cache_age)) as demo:
         gr.Markdown(WELCOME, elem_id="welcome")
         for name, error in lab.errors.items():

@@ -5,14 +5,16 @@ pins, so an upgrade that moves one fails in this file, naming what to re-check, 
 strange error in some tab."""
 import inspect
 import re
+import threading
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
 import pytest
+from gradio import route_utils
 from PIL import Image
 
-from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber
+from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber, mend_cache_sweep
 
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 
@@ -69,3 +71,38 @@ def test_the_queue_door_admit_fairly_wraps_is_where_it_was():
     assert {"session_hash", "request"} <= set(inspect.signature(Event.__init__).parameters)
     source = inspect.getsource(gr.routes.App.create_app)
     assert '"validator_error": status.HTTP_422_UNPROCESSABLE_CONTENT' in source
+
+
+def test_the_cache_sweep_survives_files_arriving_while_it_sweeps(tmp_path):
+    """A public server makes pictures while the sweep runs. Gradio's own sweep walks the live set of
+    files, and when one arrives mid-walk it dies ("Set changed size during iteration") and nothing is
+    swept again; the mended sweep, which the scheduled and the shutdown sweeps call, deletes every old
+    file however many arrive meanwhile."""
+    assert "for file in temp_set:" in inspect.getsource(route_utils), "Gradio's sweep may no longer need mending"
+    for runs_the_sweep in (route_utils.delete_files_on_schedule, route_utils._lifespan_handler):
+        assert "delete_files_created_by_app" in inspect.getsource(runs_the_sweep)
+    with gr.Blocks() as demo:
+        gr.Markdown("a page")
+    files = demo.temp_file_sets[0]
+    for number in range(2000):
+        (tmp_path / f"old-{number}").touch()
+        files.add(str(tmp_path / f"old-{number}"))
+    arriving = threading.Event()
+    arriving.set()
+
+    def arrive() -> None:
+        number = 0
+        while arriving.is_set():
+            files.add(str(tmp_path / f"new-{number}"))
+            number += 1
+
+    visitor = threading.Thread(target=arrive)
+    visitor.start()
+    try:
+        mend_cache_sweep()
+        route_utils.delete_files_created_by_app(demo, None)
+    finally:
+        arriving.clear()
+        visitor.join()
+    assert not list(tmp_path.iterdir()), "every old file is deleted"
+    assert not any(name.startswith(str(tmp_path / "old-")) for name in files), "and no longer listed"

@@ -1,6 +1,6 @@
 """Every place genlab reaches into Gradio 6.31's internals: our subclasses of its components (a
-component's data model, its preprocess and postprocess, its block name, its cache folder), and the
-queue's door, where genlab.fairness decides whether a call may join.
+component's data model, its preprocess and postprocess, its block name, its cache folder), the
+sweep of that cache, and the queue's door, where genlab.fairness decides whether a call may join.
 tests/test_gradio_internals.py checks each internal these rely on, so a Gradio upgrade that moves
 one fails there, loudly, instead of somewhere in a tab."""
 import hashlib
@@ -9,11 +9,13 @@ import math
 import os
 import reprlib
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from gradio import route_utils
 from gradio.components.image_editor import EditorData
 from gradio.data_classes import ImageData
 from PIL import Image as PILImage
@@ -188,6 +190,35 @@ def cached_file(data: bytes, name: str, cache: Path) -> str:
         file.write(data)
     os.replace(staging, path)
     return str(path)
+
+
+def sweep_cache(blocks: gr.Blocks, age: float | None) -> None:
+    """Delete the files the app made or received that are older than `age` seconds (all, if None), as
+    Gradio's delete_cache sweep does, but over a copy of each set of files. Gradio 6.31 walks the live
+    sets while request threads add to them: when the two meet, "Set changed size during iteration" ends
+    its sweeping task for the rest of the server's life and the cache grows without bound. A file that
+    cannot be deleted is left for the next sweep instead of ending this one."""
+    keep = set()
+    for component in list(blocks.blocks.values()):
+        keep.update(getattr(component, "keep_in_cache", ()))
+    for files in list(blocks.temp_file_sets):
+        gone = set()
+        for file in files.copy() - keep:
+            try:
+                if age is None or time.time() - os.lstat(file).st_ctime > age:
+                    os.remove(file)
+                    gone.add(file)
+            except FileNotFoundError:
+                gone.add(file)
+            except OSError:
+                continue
+        files -= gone
+
+
+def mend_cache_sweep() -> None:
+    """Have Gradio's scheduled sweep and its sweep at shutdown call sweep_cache (both look the function
+    up in route_utils when they run)."""
+    route_utils.delete_files_created_by_app = sweep_cache
 
 
 def address_of(request) -> str:
