@@ -21,7 +21,7 @@ def mnist_train():
 
 # The conditional GAN must read as the digit asked for at least 97% of the time (the bar the README states);
 # the FID ceilings and the rarest-digit floors catch regressions, and the metadata must tell the truth.
-@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 12.0, 0.07), ("dcgan", 30.0, 0.02),
+@pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 12.0, 0.07), ("dcgan", 5.0, 0.07),
                                                             ("cdcgan", 5.0, 0.08)])
 def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, name, fid_ceiling, rarest_digit):
     checkpoint = load_checkpoint(CHECKPOINTS / name)
@@ -39,7 +39,8 @@ def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, nam
 
 def test_the_gan_loop_reports_both_players_and_previews(mnist_test):
     torch.manual_seed(0)
-    for model in (MLPGAN(MLPGANConfig(hidden=(32, 64))), CDCGAN(CDCGANConfig(channels=(8, 16)))):
+    for model in (MLPGAN(MLPGANConfig(hidden=(32, 64))), CDCGAN(CDCGANConfig(channels=(8, 16))),
+                  DCGAN(DCGANConfig(channels=(8, 16), deeper=True))):
         settings = GANTraining(epochs=0.02, batch_size=32, log_every=5, preview_every=10)
         events = list(train_gan(model, mnist_test, mnist_test, settings, torch.device("cpu")))
         assert events[-1].done and events[-1].step == events[-1].total_steps

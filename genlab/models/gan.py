@@ -25,6 +25,7 @@ class DCGANConfig:
     channels: tuple[int, int] = (32, 64)
     classes: int = 0  # 0: unconditional; 10: one generator for every digit
     generator_leak: float = 0.0  # slope of the generator's LeakyReLUs (0: ReLU, as in Radford et al.)
+    deeper: bool = False  # a 3x3 convolution at every resolution of both networks, beside each up or down step
 
 
 class MLPGenerator(nn.Module):
@@ -70,8 +71,16 @@ class ConvGenerator(nn.Module):
         leak = config.generator_leak  # LeakyReLU(0) is ReLU
         self.project = nn.Sequential(nn.Linear(config.noise, c2 * 49, bias=False), nn.BatchNorm1d(c2 * 49),
                                      nn.LeakyReLU(leak), nn.Unflatten(1, (c2, 7, 7)))
+
+        def refine(channels: int) -> list[nn.Module]:
+            if not config.deeper:
+                return []
+            return [nn.Conv2d(channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels), nn.LeakyReLU(leak)]
+
         self.net = nn.Sequential(
+            *refine(c2),
             nn.ConvTranspose2d(c2, c1, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(c1), nn.LeakyReLU(leak),
+            *refine(c1),
             nn.ConvTranspose2d(c1, 1, 4, stride=2, padding=1), nn.Tanh(),
         )
 
@@ -88,9 +97,13 @@ class ConvDiscriminator(nn.Module):
     def __init__(self, config: DCGANConfig):
         super().__init__()
         c1, c2 = config.channels
+
+        def refine(channels: int) -> list[nn.Module]:
+            return [spectral_norm(nn.Conv2d(channels, channels, 3, padding=1)), nn.LeakyReLU(0.2)] if config.deeper else []
+
         self.features = nn.Sequential(
-            spectral_norm(nn.Conv2d(1, c1, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
-            spectral_norm(nn.Conv2d(c1, c2, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(1, c1, 4, stride=2, padding=1)), nn.LeakyReLU(0.2), *refine(c1),
+            spectral_norm(nn.Conv2d(c1, c2, 4, stride=2, padding=1)), nn.LeakyReLU(0.2), *refine(c2),
             nn.Flatten(),
         )
         self.out = spectral_norm(nn.Linear(c2 * 49, 1))
