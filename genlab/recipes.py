@@ -4,7 +4,8 @@ from these parts.
 
 Every architecture reads the same knobs (so the API has one shape); each recipe says what a knob
 means for it (the width of a CNN is its first layer's channels, of an LSTM its hidden size) and
-which knobs it ignores. The last five are the GAN tuning article's, which only the GANs read.
+which knobs it ignores. Then come the GAN tuning article's five, which only the GANs read, and the
+depth that only the DCGANs read.
 """
 import math
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any, Callable
 from genlab.errors import RequestError
 
 KNOBS = ("epochs", "lr", "batch_size", "width", "latent", "beta", "max_seconds",
-         "d_steps", "leak", "real_label", "d_lr", "ema")
+         "d_steps", "leak", "real_label", "d_lr", "ema", "depth")
 MAX_SECONDS = 600  # the longest a browser run may train
 
 

@@ -71,8 +71,9 @@ def optimizer_steps(model, events) -> dict:
 
 def test_the_article_knobs_reach_the_training_loop(mnist_test):
     """A person sets the Train tab's GAN knobs: 2 discriminator updates a generator update make twice
-    the discriminator's steps, its own learning rate is used, the slope reaches the generator, and a
-    weight average leaves the generator different from its last step's weights."""
+    the discriminator's steps, its own learning rate is used, the slope reaches the generator, depth 1
+    adds a layer at each resolution of both networks, and a weight average leaves the generator
+    different from its last step's weights."""
     family = family_of("dcgan")
     knobs = {**ARCHITECTURES["dcgan"].recipe.defaults(), "width": 8, "latent": 8}
     ratios = {}
@@ -88,6 +89,12 @@ def test_the_article_knobs_reach_the_training_loop(mnist_test):
     assert ratios == {1: 1.0, 2: 2.0}
     slopes = {m.negative_slope for m in model.generator.modules() if isinstance(m, torch.nn.LeakyReLU)}
     assert slopes == {0.1}, "every generator unit leaks with the slope asked for"
+    for depth in (0, 1):
+        config, _ = family.build(ARCHITECTURES["dcgan"], {**knobs, "depth": depth})
+        model = DCGAN(config)
+        for network in (model.generator, model.discriminator):
+            threes = [m for m in network.modules() if isinstance(m, torch.nn.Conv2d) and m.kernel_size == (3, 3)]
+            assert len(threes) == 2 * depth, "depth 1: a 3x3 convolution at 7x7 and at 14x14 in each network"
 
     weights = {}
     for ema in (0.0, 0.99):

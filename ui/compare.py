@@ -74,13 +74,14 @@ def status_html(run: Run, position: int) -> str:
 def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
     def compare(name: str, epochs: float, lr: float, batch_size: float, width: float, latent: float, beta: float,
                 max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float, ema: float,
-                text_a: str | None, text_b: str | None, request: gr.Request):
+                depth: float, text_a: str | None, text_b: str | None, request: gr.Request):
         """Train two recipes of one model one after the other, with the same seed and time limit: the
         knob values with recipe A's changes, then with recipe B's (text like "d_steps=2, ema=0");
         streams both. They count as your one run; knobs the model does not read are ignored."""
         if name not in ARCHITECTURES:
             raise gr.Error(f"Unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}.")
-        values = (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak, real_label, d_lr, ema)
+        values = (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak, real_label, d_lr, ema,
+                  depth)
         changes_a, changes_b = parse_changes(text_a or "", name), parse_changes(text_b or "", name)
         pair = recipes(name, dict(zip(KNOBS, values)), changes_a, changes_b)
         run = runs.start(user_of(request), name, *pair[0], rival=pair[1])

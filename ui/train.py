@@ -47,14 +47,14 @@ def knob_slider(key: str, recipe: Recipe) -> gr.Slider:
 def build(runs: Runs) -> None:
     def train(architecture: str, epochs: float, lr: float, batch_size: float, width: float, latent: float,
               beta: float, max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float,
-              ema: float, text_source: str, text: str, text_file: str | None, request: gr.Request):
+              ema: float, depth: float, text_source: str, text: str, text_file: str | None, request: gr.Request):
         """Train a model of your own, streaming progress; knobs an architecture does not use are ignored
-        (the last five only tune the GANs)."""
+        (d_steps to ema only tune the GANs, depth only the DCGANs)."""
         if architecture not in ARCHITECTURES:
             raise gr.Error(f"Unknown architecture {architecture!r}; choose one of {sorted(ARCHITECTURES)}.")
         family, user = family_of(architecture), user_of(request)
         values = dict(zip(KNOBS, (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak,
-                                  real_label, d_lr, ema)))
+                                  real_label, d_lr, ema, depth)))
         config, settings = family.build(ARCHITECTURES[architecture], values)
         mine = None
         if family.learns_from_text and text_source == MY_TEXT:
@@ -99,7 +99,7 @@ def build(runs: Runs) -> None:
                                 label="Model to train")
         with gr.Row():
             knobs = [knob_slider(key, ARCHITECTURES[first].recipe) for key in KNOBS[:7]]
-        with gr.Row():  # the GAN tuning knobs, shown for the GANs
+        with gr.Row():  # the GAN tuning knobs and the DCGANs' depth, shown for the GANs
             knobs += [knob_slider(key, ARCHITECTURES[first].recipe) for key in KNOBS[7:]]
         with gr.Group(visible=False) as text_group:
             text_source = gr.Radio([SHAKESPEARE, MY_TEXT], value=SHAKESPEARE, label="Text to learn from")
