@@ -198,14 +198,14 @@ def sweep_cache(blocks: gr.Blocks, age: float | None) -> None:
     sets while request threads add to them: when the two meet, "Set changed size during iteration" ends
     its sweeping task for the rest of the server's life and the cache grows without bound. A file that
     cannot be deleted is left for the next sweep instead of ending this one."""
-    keep = set()
+    now, keep = time.time(), set()
     for component in list(blocks.blocks.values()):
         keep.update(getattr(component, "keep_in_cache", ()))
     for files in list(blocks.temp_file_sets):
         gone = set()
         for file in files.copy() - keep:
             try:
-                if age is None or time.time() - os.lstat(file).st_ctime > age:
+                if age is None or now - os.lstat(file).st_ctime > age:
                     os.remove(file)
                     gone.add(file)
             except FileNotFoundError:

@@ -48,7 +48,7 @@ CONV_KNOBS = {  # the DCGAN and its conditional twin share their knobs
     **tuning(leak=DCGANConfig.generator_leak),
     "depth": Knob("A 3x3 convolution at every resolution (0 = no, 1 = yes)", 0, 1, 0, 1, "config.deeper", bool,
                   info="One more layer at 7x7 and 14x14 pixels in both networks: the change that helped the "
-                       "committed DCGAN most, for about twice the work a step."),
+                       "committed DCGAN most; each step takes longer."),
 }
 
 
