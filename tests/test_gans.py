@@ -7,7 +7,7 @@ from PIL import Image
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from conftest import CHECKPOINTS
-from genlab.checkpoint import load_checkpoint
+from genlab.checkpoint import checkpoint_paths, load_checkpoint, read_meta
 from genlab.data import ImageSplit, load_mnist
 from genlab.families import ARCHITECTURES, family_of
 from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
@@ -42,7 +42,7 @@ def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, nam
 
 def test_the_gan_sampler_lists_the_committed_gans_best_first():
     """The tab opens on its first model: it must be the one with the lowest FID on its card."""
-    fids = {name: load_checkpoint(CHECKPOINTS / name).meta["metrics"]["fid"] for name in TITLES}
+    fids = {name: read_meta(checkpoint_paths(CHECKPOINTS / name)[1])["metrics"]["fid"] for name in TITLES}
     assert list(TITLES) == sorted(fids, key=fids.get)
 
 
