@@ -5,12 +5,12 @@ from pathlib import Path
 
 import gradio as gr
 
-from genlab.checkpoint import checkpoint_dir
-from genlab.device import describe, pick_device
-from genlab.fairness import Fairness
-from genlab.lab import Lab
-from genlab.live import Runs
-from genlab.shelf import Shelf
+from genlab.core.checkpoint import checkpoint_dir
+from genlab.core.device import describe, pick_device
+from genlab.serve.fairness import Fairness
+from genlab.serve.lab import Lab
+from genlab.serve.live import Runs
+from genlab.serve.shelf import Shelf
 from ui import classify, explore, sample, sentences, text, text_gan, train, web
 from ui.common import user_of
 from ui.gradio_internals import admit_fairly, mend_cache_sweep

@@ -1,6 +1,6 @@
 """`python -m benchmarks [gradio classify explore sample text lines load fair soak browser]`: the app as visitors meet it,
 through gradio_client against `python app.py` on a free loopback port, each figure beside the same
-work done by the model alone (the functions the tabs call, genlab.bench) in the same run. Calls name
+work done by the model alone (the functions the tabs call, genlab.commands.bench) in the same run. Calls name
 their parameters as view_api lists them, so they do not depend on argument order."""
 import multiprocessing
 import sys
@@ -18,18 +18,19 @@ from benchmarks.browser import bench_browser
 from benchmarks.load import flood, load_test
 from benchmarks.running_app import RunningApp, train_call
 from benchmarks.soak import bench_soak
-from genlab import bench
-from genlab.bench import Row, latencies_ms, p50_p95, print_table, ratio
-from genlab.checkpoint import checkpoint_dir, load_checkpoint
-from genlab.data import load_mnist
-from genlab.explorer import SLIDERS
+from genlab.commands import bench
+from genlab.commands.bench import Row, latencies_ms, p50_p95, print_table, ratio
+from genlab.core.checkpoint import checkpoint_dir
+from genlab.core.data import load_mnist
+from genlab.inference.explorer import SLIDERS
+from genlab.models.loading import load_checkpoint
 
 USER_COUNTS = (1, 4, 16)
 
 
 def bench_gradio_floor(device: torch.device) -> Iterator[Row]:
     """What any request costs through Gradio and gradio_client here, whatever the model does."""
-    with RunningApp(("-m", "ui.reference_app")) as client:
+    with RunningApp(("-m", "benchmarks.reference_app")) as client:
         noop = latencies_ms(lambda: client.predict("x", api_name="/noop"), repeat=40)
         blank = latencies_ms(lambda: client.predict("x", api_name="/blank_image"), repeat=40)
     yield "Gradio floor: a no-op endpoint through gradio_client", p50_p95(noop), "", ""

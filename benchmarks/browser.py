@@ -11,10 +11,16 @@ from typing import Iterator
 
 import numpy as np
 import torch
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 
 from benchmarks.running_app import RunningApp
-from genlab.bench import Row
+from genlab.commands.bench import Row
 
 CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's; the browser tests use it too
 

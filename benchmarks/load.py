@@ -9,8 +9,8 @@ from typing import Callable
 import numpy as np
 from gradio_client import Client, handle_file
 
-from genlab.explorer import SLIDERS
-from genlab.fairness import REFUSED
+from genlab.inference.explorer import SLIDERS
+from genlab.serve.fairness import REFUSED
 
 
 @dataclass

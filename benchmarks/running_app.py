@@ -9,7 +9,7 @@ from pathlib import Path
 from gradio_client import Client
 
 from genlab.families import ARCHITECTURES
-from genlab.recipes import KNOBS
+from genlab.families.recipes import KNOBS
 
 ROOT = Path(__file__).resolve().parent.parent
 

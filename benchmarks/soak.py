@@ -20,9 +20,9 @@ from PIL import Image
 
 from benchmarks.load import Outcomes
 from benchmarks.running_app import RunningApp, train_call
-from genlab.bench import Row, drawn_page, p50_p95
-from genlab.checkpoint import checkpoint_dir
-from genlab.explorer import SLIDERS
+from genlab.commands.bench import Row, drawn_page, p50_p95
+from genlab.core.checkpoint import checkpoint_dir
+from genlab.inference.explorer import SLIDERS
 
 VISITORS = 16
 CACHE_AGE = 120  # seconds the soaked app keeps the files it makes (GENLAB_CACHE_AGE)

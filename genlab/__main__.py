@@ -1,87 +1,15 @@
-"""Command line: `python -m genlab train <architecture>`, `compare`, `eval`, `bench`, `export` and
-`deploy OWNER/NAME`."""
-import argparse
-import dataclasses
-import signal
+"""Command line: `python -m genlab VERB ...`, one module a verb in genlab/commands/."""
+import importlib
 import sys
-import threading
-from pathlib import Path
 
-from genlab.checkpoint import checkpoint_dir, checkpoint_paths
-from genlab.device import describe, pick_device
-from genlab.errors import RequestError
-from genlab.families import ARCHITECTURES, family_of
-from genlab.training import train_and_save
-
-
-def add_dataclass_options(parser: argparse.ArgumentParser, cls: type, title: str) -> None:
-    """One --option per dataclass field, typed by its default."""
-    group = parser.add_argument_group(title)
-    for field in dataclasses.fields(cls):
-        default = getattr(cls(), field.name)
-        flag = "--" + field.name.replace("_", "-")
-        if isinstance(default, bool):
-            group.add_argument(flag, type=lambda s: s.lower() in ("1", "true", "yes"), default=default,
-                               metavar="BOOL", help=f"default {default}")
-        elif isinstance(default, tuple):
-            group.add_argument(flag, type=type(default[0]), nargs="+", default=default, help=f"default {default}")
-        elif default is None:
-            group.add_argument(flag, type=float, default=None, help="default: none")
-        else:
-            group.add_argument(flag, type=type(default), default=default, help=f"default {default}")
-
-
-def pick_fields(cls: type, args: argparse.Namespace):
-    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)}
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
-
-
-def train(argv: list[str]) -> None:
-    name = argv[0] if argv and argv[0] in ARCHITECTURES else None
-    if name is None:
-        sys.exit(f"usage: python -m genlab train {{{','.join(ARCHITECTURES)}}} [options]  (--help after the name)")
-    arch, family = ARCHITECTURES[name], family_of(name)
-    parser = argparse.ArgumentParser(prog=f"python -m genlab train {name}")
-    parser.add_argument("--out", type=Path, default=checkpoint_dir() / name, help="checkpoint path without suffix")
-    add_dataclass_options(parser, arch.config, "architecture")
-    add_dataclass_options(parser, family.settings, "training")
-    args = parser.parse_args(argv[1:])
-    config, settings = pick_fields(arch.config, args), pick_fields(family.settings, args)
-    device = pick_device()
-    print(f"training {name} on {describe(device)}; Ctrl-C ends it early and still saves it", flush=True)
-    stop = threading.Event()  # what Stop is in the browser: the loop ends after its step, evaluates and saves
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    try:
-        for event in train_and_save(name, config, settings, device, args.out, stop):
-            print(event.line(), flush=True)
-            if isinstance(event.preview, str):
-                print("  | " + event.preview.replace("\n", "\n  | "), flush=True)
-    except RequestError as refused:  # settings it cannot train with (a GAN that cannot draw labelled digits)
-        sys.exit(str(refused))
-    print("wrote", *checkpoint_paths(args.out))
+from genlab.commands import VERBS
 
 
 def main() -> None:
-    command = sys.argv[1] if len(sys.argv) > 1 else None
-    if command == "train":
-        train(sys.argv[2:])
-    elif command == "compare":
-        from genlab.compare import main as compare
-        compare(sys.argv[2:])
-    elif command == "eval":
-        from genlab.evaluate import main as evaluate
-        evaluate(sys.argv[2:])
-    elif command == "bench":
-        from genlab.bench import main as bench
-        bench(sys.argv[2:])
-    elif command == "export":
-        from genlab.export import main as export
-        export(sys.argv[2:])
-    elif command == "deploy":
-        from genlab.deploy import main as deploy
-        deploy(sys.argv[2:])
-    else:
-        sys.exit("usage: python -m genlab {train,compare,eval,bench,export,deploy} ...")
+    verb = sys.argv[1] if len(sys.argv) > 1 else None
+    if verb not in VERBS:
+        sys.exit(f"usage: python -m genlab {{{','.join(VERBS)}}} ...")
+    importlib.import_module(f"genlab.commands.{VERBS[verb]}").main(sys.argv[2:])
 
 
 if __name__ == "__main__":

@@ -15,10 +15,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GENLAB_DATA", str(ROOT.parent / "shared" / "data"))
 
-from genlab.checkpoint import checkpoint_dir, load_checkpoint  # noqa: E402
-from genlab.data import load_mnist  # noqa: E402
 from benchmarks.browser import launch_chromium  # noqa: E402
-from genlab.fairness import Fairness  # noqa: E402
+from genlab.core.checkpoint import checkpoint_dir  # noqa: E402
+from genlab.core.data import load_mnist  # noqa: E402
+from genlab.models.loading import load_checkpoint  # noqa: E402
+from genlab.serve.fairness import Fairness  # noqa: E402
 
 CHECKPOINTS = checkpoint_dir()  # the app's: GENLAB_CHECKPOINTS, else the committed ones
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

@@ -24,14 +24,15 @@ from typing import Any, Callable
 import httpx
 import numpy as np
 import pytest
+from conftest import CHECKPOINTS, draw_like_a_person
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
 
-from conftest import CHECKPOINTS, draw_like_a_person
-from genlab.checkpoint import CheckpointError, load_checkpoint
+from genlab.core.checkpoint import CheckpointError
 from genlab.families import ARCHITECTURES
-from genlab.recipes import KNOBS
+from genlab.families.recipes import KNOBS
+from genlab.models.loading import load_checkpoint
 
 SLIDERS = 16  # latent sliders of the VAE explorer, shown or not
 ZEROS = (0.0,) * SLIDERS

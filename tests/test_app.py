@@ -3,10 +3,9 @@ import io
 
 import numpy as np
 import pytest
+from conftest import draw_like_a_person
 from gradio_client import handle_file
 from PIL import Image
-
-from conftest import draw_like_a_person
 
 
 def save(array: np.ndarray, path) -> str:

@@ -18,10 +18,15 @@ import time
 from typing import Callable
 
 import pytest
+from conftest import (
+    CHECKPOINTS,
+    ROOT,
+    SCREENSHOTS,
+    draw_like_a_person,
+    readme_screenshot_folder,
+)
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
-
-from conftest import CHECKPOINTS, ROOT, SCREENSHOTS, draw_like_a_person, readme_screenshot_folder
 
 VIEWPORT = {"width": 1280, "height": 900}
 

@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from genlab.checkpoint import CheckpointError, load_all, load_checkpoint, save_checkpoint
+from genlab.core.checkpoint import CheckpointError, save_checkpoint
 from genlab.models.classifier import CNN, CNNConfig
+from genlab.models.loading import load_all, load_checkpoint
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,12 +6,12 @@ import sys
 
 import pytest
 import torch
-
 from conftest import CHECKPOINTS, ROOT
-from genlab.checkpoint import load_checkpoint
-from genlab.data import ImageSplit
-from genlab.metrics import classifier_metrics
+
+from genlab.core.data import ImageSplit
+from genlab.measure.metrics import classifier_metrics
 from genlab.models.classifier import MLP, MLPConfig
+from genlab.models.loading import load_checkpoint
 from genlab.train.classifier import ClassifierTraining, train_classifier
 
 

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from genlab.data import DataMissingError, data_root, load_mnist
-from genlab.device import describe, pick_device
+from genlab.core.data import DataMissingError, data_root, load_mnist
+from genlab.core.device import describe, pick_device
 
 
 def test_mnist_loads_from_the_configured_root(mnist_test):

@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
-from genlab import deploy
+
+from genlab.commands import deploy
 
 
 def dry_run(*args: str) -> subprocess.CompletedProcess:

@@ -3,14 +3,14 @@ decode, encode, sample and interpolate through the running app."""
 import numpy as np
 import pytest
 import torch
+from conftest import CHECKPOINTS, draw_like_a_person
 from gradio_client import handle_file
 from PIL import Image
 
-from conftest import CHECKPOINTS, draw_like_a_person
-from genlab.checkpoint import load_checkpoint
-from genlab.classify import read_batch
-from genlab.latent import path
-from genlab.metrics import vae_metrics
+from genlab.inference.classify import read_batch
+from genlab.inference.latent import path
+from genlab.measure.metrics import vae_metrics
+from genlab.models.loading import load_checkpoint
 
 SLIDERS = 16
 
@@ -114,7 +114,7 @@ def test_the_2d_map_cache_keeps_the_latest_models_only(mnist_test):
     """A long-lived Space sees many users' own 2-D VAEs: their maps are kept for the latest few, not forever."""
     from dataclasses import replace
 
-    from genlab.explorer import MAPS_KEPT, Explorer
+    from genlab.inference.explorer import MAPS_KEPT, Explorer
 
     vae2d = load_checkpoint(CHECKPOINTS / "vae2d")
     explorer = Explorer(reader=None, device=torch.device("cpu"))

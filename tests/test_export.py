@@ -9,11 +9,12 @@ import numpy as np
 import onnxruntime
 import pytest
 import torch
-
 from conftest import CHECKPOINTS, ROOT
-from genlab.checkpoint import Checkpoint, load_all
-from genlab.export import ExportError, exportable, to_onnx
-from genlab.web_models import WebModels
+
+from genlab.core.checkpoint import Checkpoint
+from genlab.models.loading import load_all
+from genlab.serve.export import ExportError, exportable, to_onnx
+from genlab.serve.web_models import WebModels
 
 INPUTS = 100  # random inputs per model
 CHECKPOINTS_LOADED, _ = load_all(CHECKPOINTS)
@@ -91,7 +92,7 @@ def test_a_visitors_graphs_stay_within_the_budget_and_go_with_their_model():
 
 
 def test_a_model_too_large_for_the_page_stays_on_the_server(monkeypatch):
-    monkeypatch.setattr("genlab.export.MAX_ONNX_BYTES", 1000)
+    monkeypatch.setattr("genlab.serve.export.MAX_ONNX_BYTES", 1000)
     url, why = WebModels().try_url(CHECKPOINTS_LOADED["dcgan"])
     assert url is None and "the server draws it" in why
 

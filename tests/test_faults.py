@@ -10,14 +10,14 @@ from urllib.request import urlopen
 
 import pytest
 import torch
+from conftest import CHECKPOINTS
 from gradio_client import Client
 
-from conftest import CHECKPOINTS
-from genlab.errors import RequestError
+from genlab.core.errors import RequestError
 from genlab.families import ARCHITECTURES, family_of
-from genlab.lab import Lab
-from genlab.live import Runs, RunState
-from genlab.shelf import Shelf, model_bytes
+from genlab.serve.lab import Lab
+from genlab.serve.live import Runs, RunState
+from genlab.serve.shelf import Shelf, model_bytes
 
 
 @pytest.fixture(scope="module")

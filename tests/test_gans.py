@@ -3,14 +3,22 @@ tab's endpoints give reproducible grids through the running app."""
 import numpy as np
 import pytest
 import torch
+from conftest import CHECKPOINTS
 from PIL import Image
 from torch.optim.optimizer import register_optimizer_step_post_hook
 
-from conftest import CHECKPOINTS
-from genlab.checkpoint import checkpoint_paths, load_checkpoint, read_meta
-from genlab.data import ImageSplit, load_mnist
+from genlab.core.checkpoint import checkpoint_paths, read_meta
+from genlab.core.data import ImageSplit, load_mnist
 from genlab.families import ARCHITECTURES, family_of
-from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
+from genlab.models.gan import (
+    CDCGAN,
+    DCGAN,
+    MLPGAN,
+    CDCGANConfig,
+    DCGANConfig,
+    MLPGANConfig,
+)
+from genlab.models.loading import load_checkpoint
 from genlab.train.gan import FID_DURING_RUN, GANTraining, gan_metrics, train_gan
 from ui.sample import TITLES
 

@@ -7,16 +7,16 @@ import sys
 
 import pytest
 import torch
-
 from conftest import CHECKPOINTS, ROOT
-from genlab.checkpoint import load_checkpoint
-from genlab.data import load_mnist
-from genlab.errors import RequestError
-from genlab.generated import accuracy_scores, training_split
+
+from genlab.core.data import load_mnist
+from genlab.core.errors import RequestError
+from genlab.families.generated import accuracy_scores, training_split
+from genlab.families.training import recorded
 from genlab.models.classifier import CNNConfig
+from genlab.models.loading import load_checkpoint
 from genlab.train.classifier import ClassifierTraining
 from genlab.train.lstm import LSTMTraining
-from genlab.training import recorded
 
 CPU = torch.device("cpu")
 TINY_CNN = CNNConfig(channels=(4, 8), hidden=16)

@@ -14,7 +14,15 @@ import pytest
 from gradio import route_utils
 from PIL import Image
 
-from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber, mend_cache_sweep
+from ui.gradio_internals import (
+    FileInput,
+    ImageFile,
+    NumberSlider,
+    Picture,
+    Sketch,
+    WholeNumber,
+    mend_cache_sweep,
+)
 
 REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
 

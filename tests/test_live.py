@@ -11,7 +11,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from genlab.families import ARCHITECTURES
-from genlab.recipes import KNOBS
+from genlab.families.recipes import KNOBS
 
 SHAKESPEARE = "tiny-shakespeare"
 

@@ -6,12 +6,12 @@ import time
 
 import torch
 
-from genlab.checkpoint import load_checkpoint
-from genlab.live import Run, Runs, RunState
 from genlab.models.classifier import MLPConfig
+from genlab.models.loading import load_checkpoint
 from genlab.models.lstm import CharLSTMConfig
 from genlab.models.vae import VAEConfig
-from genlab.shelf import Shelf
+from genlab.serve.live import Run, Runs, RunState
+from genlab.serve.shelf import Shelf
 from genlab.train.classifier import ClassifierTraining
 from genlab.train.lstm import LSTMTraining
 from genlab.train.vae import VAETraining

@@ -2,11 +2,18 @@
 import numpy as np
 import pytest
 import torch
+from conftest import draw_like_a_person
 from PIL import Image, ImageDraw
 
-from conftest import draw_like_a_person
-from genlab.classify import read_digit
-from genlab.preprocess import MAX_PIXELS, BlankImageError, InputError, NotADigitError, open_image, prepare_digit
+from genlab.inference.classify import read_digit
+from genlab.inference.preprocess import (
+    MAX_PIXELS,
+    BlankImageError,
+    InputError,
+    NotADigitError,
+    open_image,
+    prepare_digit,
+)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

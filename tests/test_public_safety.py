@@ -13,16 +13,16 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from conftest import CHECKPOINTS, ROOT, draw_like_a_person
 from gradio_client import Client, handle_file
 from PIL import Image
 
 import app
 from benchmarks.running_app import free_port
-from conftest import CHECKPOINTS, ROOT, draw_like_a_person
-from genlab.checkpoint import load_checkpoint
-from genlab.fairness import Fairness
 from genlab.families import ARCHITECTURES
-from genlab.footprint import footprint, limit
+from genlab.families.footprint import footprint, limit, too_big
+from genlab.models.loading import load_checkpoint
+from genlab.serve.fairness import Fairness
 
 
 def production_limits(fairness: Fairness, monkeypatch) -> None:
@@ -78,7 +78,7 @@ def test_a_few_bytes_of_config_cannot_make_the_server_allocate_gigabytes(running
 def test_every_committed_checkpoint_fits_the_bound_on_uploads():
     """A visitor may download any model the lab ships (or trains) and upload it back."""
     for path in sorted(CHECKPOINTS.glob("*.json")):
-        checkpoint = load_checkpoint(path, bounded=True)
+        checkpoint = load_checkpoint(path, refuse=too_big)
         size, allowed = footprint(ARCHITECTURES[checkpoint.meta["arch"]], checkpoint.model.config), \
             limit(checkpoint.meta["arch"])
         assert size.parameters <= allowed.parameters and size.activations <= allowed.activations, path.stem

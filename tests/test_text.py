@@ -6,15 +6,15 @@ import re
 
 import pytest
 import torch
-
 from conftest import CHECKPOINTS
-from genlab.checkpoint import load_checkpoint
-from genlab.data import load_shakespeare
-from genlab.metrics import text_loss
+
+from genlab.core.corpus import split_corpus
+from genlab.core.data import load_shakespeare
+from genlab.inference.writer import Sampling, insight, read_prompt, write
+from genlab.measure.metrics import text_loss
+from genlab.models.loading import load_checkpoint
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
-from genlab.text import split_corpus
 from genlab.train.lstm import LSTMTraining, train_lstm
-from genlab.writer import Sampling, insight, read_prompt, write
 
 CPU = torch.device("cpu")
 VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the bar the README states)

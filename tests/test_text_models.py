@@ -5,19 +5,26 @@ import math
 
 import pytest
 import torch
-
 from conftest import CHECKPOINTS
-from genlab.checkpoint import load_checkpoint
-from genlab.data import load_shakespeare
-from genlab.lines import distinct_ngrams, is_speaker, line_batch, line_statistics, sample_lines, split_lines
-from genlab.metrics import text_vae_metrics
-from genlab.sentences import from_prior, read_line, rebuild, walk
-from genlab.text import TextError
-from genlab.training import train_and_save
-from genlab.train.text_gan import TextGANTraining, text_gan_metrics
-from genlab.train.text_vae import TextVAETraining
+
+from genlab.core.corpus import TextError
+from genlab.core.data import load_shakespeare
+from genlab.core.lines import (
+    distinct_ngrams,
+    is_speaker,
+    line_batch,
+    line_statistics,
+    sample_lines,
+    split_lines,
+)
+from genlab.families.training import train_and_save
+from genlab.inference.sentences import from_prior, read_line, rebuild, walk
+from genlab.measure.metrics import text_vae_metrics
+from genlab.models.loading import load_checkpoint
 from genlab.models.text_gan import TextGANConfig
 from genlab.models.text_vae import TextVAEConfig
+from genlab.train.text_gan import TextGANTraining, text_gan_metrics
+from genlab.train.text_vae import TextVAETraining
 
 CPU = torch.device("cpu")
 KL_FLOOR = 5.0  # nats per line: a collapsed posterior sits near 0

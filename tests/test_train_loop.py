@@ -3,7 +3,7 @@ that are not finite, halting the run with the weights it had, so a diverging loo
 that still loads."""
 import torch
 
-from genlab.data import ImageSplit
+from genlab.core.data import ImageSplit
 from genlab.models.vae import VAE, VAEConfig
 from genlab.train.loop import Clock, descend
 from genlab.train.vae import VAETraining, train_vae

@@ -14,15 +14,15 @@ import gradio.http_server  # noqa: F401 (it takes Gradio's own get_space before 
 import gradio.utils
 import pytest
 import torch
+from conftest import CHECKPOINTS
 from gradio_client import Client, handle_file
+from test_live import finish, progress_of, train
+from zerogpu_stand_in import Asked, ZeroGPU
 
 import app
-from conftest import CHECKPOINTS
-from genlab.device import pick_device
-from genlab.live import GPU_GRACE, gpu_seconds, train_on_gpu
-from test_live import finish, progress_of, train
+from genlab.core.device import pick_device
+from genlab.serve.live import GPU_GRACE, gpu_seconds, train_on_gpu
 from ui.zerogpu import lent_training
-from zerogpu_stand_in import Asked, ZeroGPU
 
 A_SPACE = {"SPACE_ID": "you/genlab", "SPACES_ZERO_GPU": "true", "SPACES_GRADIO_AUTO_WRAP": "true"}
 

@@ -1,7 +1,7 @@
 """Model cards: what a checkpoint is, how it was trained and how well it does."""
 import html
 
-from genlab.checkpoint import Checkpoint
+from genlab.core.checkpoint import Checkpoint
 
 
 def confusion_html(matrix: list[list[int]]) -> str:

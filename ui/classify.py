@@ -1,9 +1,9 @@
 """Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why."""
 import gradio as gr
 
-from genlab.classify import Reading, read_digit
-from genlab.lab import MINE, Lab
-from genlab.preprocess import InputError, open_image
+from genlab.inference.classify import Reading, read_digit
+from genlab.inference.preprocess import InputError, open_image
+from genlab.serve.lab import MINE, Lab
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture, Sketch

@@ -5,8 +5,8 @@ import logging
 
 import gradio as gr
 
-from genlab.errors import RequestError
-from genlab.lab import MINE, Lab
+from genlab.core.errors import RequestError
+from genlab.serve.lab import MINE, Lab
 
 log = logging.getLogger("genlab")
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool

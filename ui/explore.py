@@ -1,5 +1,5 @@
 """VAE explorer tab: drag latent sliders and watch digits decode, explore the 2-D map, encode your
-own drawing, and interpolate between digits. genlab.explorer does the work; while the sliders move,
+own drawing, and interpolate between digits. genlab.inference.explorer does the work; while the sliders move,
 the page itself decodes (ui/web/explore.js), and the server's /decode serves API clients and
 browsers that cannot run the model."""
 import json
@@ -7,12 +7,22 @@ import json
 import gradio as gr
 import torch
 
-from genlab.checkpoint import Checkpoint
-from genlab.explorer import EXTENT, MAX_FRAMES, SCALE, SLIDERS, SOURCES, Decoded, Explorer, legend, visitor_digit
-from genlab.errors import RequestError
-from genlab.lab import MINE, Lab
-from genlab.seeds import MAX_SEED
-from genlab.web_models import WEB_MODELS
+from genlab.core.checkpoint import Checkpoint
+from genlab.core.errors import RequestError
+from genlab.core.seeds import MAX_SEED
+from genlab.inference.explorer import (
+    EXTENT,
+    MAX_FRAMES,
+    SCALE,
+    SLIDERS,
+    SOURCES,
+    Decoded,
+    Explorer,
+    legend,
+    visitor_digit,
+)
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
 from ui.web import live_component

@@ -1,6 +1,6 @@
 """Every place genlab reaches into Gradio 6.31's internals: our subclasses of its components (a
 component's data model, its preprocess and postprocess, its block name, its cache folder), the
-sweep of that cache, and the queue's door, where genlab.fairness decides whether a call may join.
+sweep of that cache, and the queue's door, where genlab.serve.fairness decides whether a call may join.
 tests/test_gradio_internals.py checks each internal these rely on, so a Gradio upgrade that moves
 one fails there, loudly, instead of somewhere in a tab."""
 import hashlib
@@ -21,8 +21,9 @@ from gradio.data_classes import ImageData
 from PIL import Image as PILImage
 from pydantic import ValidationError
 
-from genlab.fairness import Fairness
-from genlab.preprocess import MAX_PIXELS
+from genlab.inference.preprocess import MAX_PIXELS
+from genlab.serve.fairness import Fairness
+
 
 def shown(number: float) -> str:
     """A bound or value as a person writes it: 4294967295, 0.05, 1e-05."""

@@ -1,14 +1,14 @@
 """GAN sampler tab: grids of samples by seed, truncation, seed-to-seed interpolation and, for the
 conditional GAN, a chosen digit or the same noise drawn as every digit; and one sample walked live
-toward another seed, drawn by the page itself (ui/web/gan_walk.js). genlab.sampler does the work."""
+toward another seed, drawn by the page itself (ui/web/gan_walk.js). genlab.inference.sampler does the work."""
 import json
 
 import gradio as gr
 
-from genlab import sampler
-from genlab.lab import MINE, Lab
-from genlab.seeds import MAX_SEED, new_seed
-from genlab.web_models import WEB_MODELS
+from genlab.core.seeds import MAX_SEED, new_seed
+from genlab.inference import sampler
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import live_component

@@ -1,12 +1,20 @@
 """Sentences tab: a sentence VAE. Rebuild a typed line from its code, walk the latent line between
-two lines, and write new lines from the prior. genlab.sentences does the work."""
+two lines, and write new lines from the prior. genlab.inference.sentences does the work."""
 import html
 
 import gradio as gr
 
-from genlab.lab import Lab
-from genlab.seeds import MAX_SEED, new_seed
-from genlab.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
+from genlab.core.seeds import MAX_SEED, new_seed
+from genlab.inference.sentences import (
+    MAX_COUNT,
+    MAX_STEPS,
+    from_prior,
+    left_out,
+    read_line,
+    rebuild,
+    walk,
+)
+from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 

@@ -6,8 +6,16 @@ import time
 
 import gradio as gr
 
-from genlab.lab import Lab
-from genlab.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
+from genlab.inference.writer import (
+    MAX_LENGTH,
+    MAX_PROMPT,
+    insight,
+    notice,
+    read_prompt,
+    sampling_from,
+    write,
+)
+from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 

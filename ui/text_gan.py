@@ -1,13 +1,13 @@
 """Text GAN tab: lines from the adversarially trained generator beside lines from the same generator
 before adversarial training and from the character LSTM, with how each set reads to the LSTM.
-genlab.compare_lines does the work."""
+genlab.inference.three_writers does the work."""
 import html
 
 import gradio as gr
 
-from genlab.compare_lines import MAX_COUNT, Written, compare
-from genlab.lab import Lab
-from genlab.seeds import MAX_SEED, new_seed
+from genlab.core.seeds import MAX_SEED, new_seed
+from genlab.inference.three_writers import MAX_COUNT, Written, compare
+from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 

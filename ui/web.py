@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from genlab.web_models import MODELS_PATH, WEB_MODELS
+from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 
 WEB = Path(__file__).resolve().parent / "web"
 WEB_PATH = "genlab/web"

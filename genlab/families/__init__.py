@@ -1,7 +1,7 @@
 """Every model family genlab knows: the one place a family registers. A new family is a model module
 (genlab/models/), a family module here, and one line in FAMILIES."""
 from genlab.families import classifier, gan, lstm, text_gan, text_vae, vae
-from genlab.family import Architecture, Family
+from genlab.families.base import Architecture, Family
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (
     classifier.FAMILY, vae.FAMILY, gan.FAMILY, lstm.FAMILY, text_vae.FAMILY, text_gan.FAMILY,

@@ -3,12 +3,12 @@ of every generated digit."""
 import torch
 from torch import nn
 
-from genlab.data import load_mnist
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.generated import training_split
-from genlab.metrics import classifier_metrics
+from genlab.core.data import load_mnist
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.generated import training_split
+from genlab.families.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
+from genlab.measure.metrics import classifier_metrics
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
-from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
 from genlab.train.classifier import ClassifierTraining, train_classifier
 from genlab.train.loop import Stop
 

@@ -2,14 +2,32 @@
 import torch
 from torch import nn
 
-from genlab.data import load_mnist
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, accuracy_scores
-from genlab.judges import digit_reader
-from genlab.metrics import histogram_line
-from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
-from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
-from genlab.train.gan import FID_DURING_RUN, FID_SAMPLES_DURING_RUN, GANTraining, gan_metrics, train_gan
+from genlab.core.data import load_mnist
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.generated import (
+    FEW_REAL,
+    MANY_GENERATED,
+    SCORED_DIGITS,
+    accuracy_scores,
+)
+from genlab.families.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
+from genlab.measure.judges import digit_reader
+from genlab.measure.metrics import histogram_line
+from genlab.models.gan import (
+    CDCGAN,
+    DCGAN,
+    MLPGAN,
+    CDCGANConfig,
+    DCGANConfig,
+    MLPGANConfig,
+)
+from genlab.train.gan import (
+    FID_DURING_RUN,
+    FID_SAMPLES_DURING_RUN,
+    GANTraining,
+    gan_metrics,
+    train_gan,
+)
 from genlab.train.loop import Stop
 
 HISTOGRAM_ROW = "Digits as the CNN reads the samples"
@@ -60,7 +78,7 @@ def train(model: nn.Module, settings: GANTraining, device: torch.device, stop: S
 
 def evaluate(model: nn.Module, device: torch.device, judges: dict[str, nn.Module]) -> Evaluation:
     """FID and the reader's histogram; for a conditional GAN also what a CNN learns from its digits
-    (genlab.generated: minutes of training)."""
+    (genlab.families.generated: minutes of training)."""
     measured = gan_metrics(model, judges["cnn"], load_mnist(train=True), load_mnist(train=False))
     if model.classes:
         measured |= accuracy_scores(model, device)

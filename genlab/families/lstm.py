@@ -4,15 +4,15 @@ from dataclasses import replace
 import torch
 from torch import nn
 
-from genlab.data import load_shakespeare
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.metrics import lstm_metrics, text_loss
+from genlab.core.corpus import ANOTHER_TEXT, split_corpus, training_text
+from genlab.core.data import load_shakespeare
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.recipes import TIME, Recipe, batch, epochs, hidden, lr
+from genlab.inference.writer import MAX_PROMPT
+from genlab.measure.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
-from genlab.recipes import TIME, Recipe, batch, epochs, hidden, lr
-from genlab.text import ANOTHER_TEXT, split_corpus, training_text
 from genlab.train.loop import Stop
 from genlab.train.lstm import LSTMTraining, train_lstm
-from genlab.writer import MAX_PROMPT
 
 
 def train(model: nn.Module, settings: LSTMTraining, device: torch.device, stop: Stop | None = None):

@@ -2,12 +2,18 @@
 import torch
 from torch import nn
 
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.judges import line_judge
-from genlab.lines import line_statistics, lm_lines, shakespeare_lines, split_lines, with_text_vocab
+from genlab.core.corpus import ANOTHER_TEXT, training_text
+from genlab.core.lines import (
+    line_statistics,
+    lm_lines,
+    shakespeare_lines,
+    split_lines,
+    with_text_vocab,
+)
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.recipes import TIME, Knob, Recipe, batch, hidden
+from genlab.measure.judges import line_judge
 from genlab.models.text_gan import TextGAN, TextGANConfig
-from genlab.recipes import TIME, Knob, Recipe, batch, hidden
-from genlab.text import ANOTHER_TEXT, training_text
 from genlab.train.loop import Stop
 from genlab.train.text_gan import TextGANTraining, text_gan_metrics, train_text_gan
 

@@ -2,13 +2,13 @@
 import torch
 from torch import nn
 
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.judges import no_latent_baselines
-from genlab.lines import shakespeare_lines, split_lines, with_text_vocab
-from genlab.metrics import text_vae_metrics
+from genlab.core.corpus import ANOTHER_TEXT, training_text
+from genlab.core.lines import shakespeare_lines, split_lines, with_text_vocab
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
+from genlab.measure.judges import no_latent_baselines
+from genlab.measure.metrics import text_vae_metrics
 from genlab.models.text_vae import TextVAE, TextVAEConfig
-from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
-from genlab.text import ANOTHER_TEXT, training_text
 from genlab.train.loop import Stop
 from genlab.train.text_vae import TextVAETraining, train_text_vae
 

@@ -2,12 +2,12 @@
 import torch
 from torch import nn
 
-from genlab.data import load_mnist
-from genlab.family import Architecture, Evaluation, Family, Metric, Score
-from genlab.judges import digit_reader
-from genlab.metrics import predict_logits, sample_quality, vae_metrics
+from genlab.core.data import load_mnist
+from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
+from genlab.families.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
+from genlab.measure.judges import digit_reader
+from genlab.measure.metrics import predict_logits, sample_quality, vae_metrics
 from genlab.models.vae import VAE, VAEConfig
-from genlab.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
 from genlab.train.loop import Stop
 from genlab.train.vae import VAETraining, train_vae
 

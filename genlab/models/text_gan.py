@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from genlab.lines import NEWLINE
+from genlab.core.lines import NEWLINE
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
 
 

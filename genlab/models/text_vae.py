@@ -7,7 +7,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from genlab.lines import NEWLINE, LineBatch, first_lines
+from genlab.core.lines import NEWLINE, LineBatch, first_lines
 from genlab.models.lstm import LSTMStep
 
 

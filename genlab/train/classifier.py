@@ -7,12 +7,21 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genlab.augment import augment_digits
-from genlab.data import ImageSplit
-from genlab.device import autocast
-from genlab.images import captioned_grid
-from genlab.metrics import classifier_metrics, predict_logits
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
+from genlab.core.data import ImageSplit
+from genlab.core.device import autocast
+from genlab.core.images import captioned_grid
+from genlab.measure.metrics import classifier_metrics, predict_logits
+from genlab.train.augment import augment_digits
+from genlab.train.loop import (
+    Clock,
+    RunningMean,
+    Schedule,
+    Stop,
+    TrainEvent,
+    descend,
+    set_lr,
+    shuffled_batches,
+)
 
 
 @dataclass
@@ -23,7 +32,7 @@ class ClassifierTraining:
     weight_decay: float = 0.02
     label_smoothing: float = 0.05
     augment: bool = True
-    bf16: bool = False  # mixed precision (genlab.device.autocast); off unless a benchmark shows it pays
+    bf16: bool = False  # mixed precision (genlab.core.device.autocast); off unless a benchmark shows it pays
     real_digits: int = 60000  # MNIST training digits to learn from (a seeded, balanced subset if fewer); 0: none
     generated_digits: int = 0  # digits a conditional GAN draws to add, balanced, labelled with the digit asked for
     digits_from: str = ""  # that GAN's checkpoint path without suffix (checkpoints/cdcgan)

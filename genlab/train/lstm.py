@@ -5,11 +5,19 @@ from typing import Iterator
 import torch
 import torch.nn.functional as F
 
-from genlab.metrics import lstm_metrics, text_loss
+from genlab.core.corpus import Corpus
+from genlab.inference.writer import Sampling, write
+from genlab.measure.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM
-from genlab.text import Corpus
-from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr
-from genlab.writer import Sampling, write
+from genlab.train.loop import (
+    Clock,
+    RunningMean,
+    Schedule,
+    Stop,
+    TrainEvent,
+    descend,
+    set_lr,
+)
 
 
 @dataclass

@@ -1,5 +1,5 @@
-// Drawing a generated 28x28 digit and reading it with the CNN, as the server does (genlab.explorer,
-// genlab.classify): the same pixels (dark ink on white, 255 - round(255 x)) and the same caption.
+// Drawing a generated 28x28 digit and reading it with the CNN, as the server does (genlab.inference.explorer,
+// genlab.inference.classify): the same pixels (dark ink on white, 255 - round(255 x)) and the same caption.
 
 import { run } from './runtime.js';
 
@@ -15,7 +15,7 @@ export function drawDigit(canvas, image, offset = 0) {
   context.putImageData(pixels, 0, 0);
 }
 
-// "7 (98%)": the label the reader is surest of and how sure (genlab.classify.caption), or '' without a reader.
+// "7 (98%)": the label the reader is surest of and how sure (genlab.inference.classify.caption), or '' without a reader.
 export async function caption(reader, image) {
   if (!reader) return '';
   const probabilities = await run(reader, { image: { data: image, dims: [1, 1, SIDE, SIDE] } }, 'probabilities');

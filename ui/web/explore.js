@@ -34,7 +34,7 @@ export function start({ element, props, trigger, watch }) {
   });
 }
 
-// The latent code of the sliders' values (most-used dimension first), as genlab.explorer.code makes it.
+// The latent code of the sliders' values (most-used dimension first), as genlab.inference.explorer.code makes it.
 function code(spec, values) {
   const z = new Float32Array(spec.latent);
   spec.order.forEach((dim, slot) => {

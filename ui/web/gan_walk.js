@@ -29,7 +29,7 @@ export function start({ element, props, trigger, watch }) {
   });
 }
 
-// The point a fraction t of the way from a to b along the great circle, as genlab.latent.between.
+// The point a fraction t of the way from a to b along the great circle, as genlab.inference.latent.between.
 function between(a, b, t) {
   const dot = a.reduce((sum, value, i) => sum + value * b[i], 0);
   const norms = Math.hypot(...a) * Math.hypot(...b);

@@ -1,0 +1,28 @@
+"""`python -m genlab export [NAME ...] [--out DIR]`: the image models' ONNX graphs as files, exactly as
+the page runs them (genlab.serve.export)."""
+import argparse
+from pathlib import Path
+
+import torch
+
+from genlab.core.checkpoint import checkpoint_dir
+from genlab.models.loading import load_all
+from genlab.serve.export import exportable, to_onnx
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m genlab export",
+                                     description="ONNX graphs of the image models, as the browser runs them.")
+    parser.add_argument("names", nargs="*", help="checkpoint names (default: every image model)")
+    parser.add_argument("--checkpoints", type=Path, default=checkpoint_dir())
+    parser.add_argument("--out", type=Path, default=Path("onnx"))
+    args = parser.parse_args(argv)
+    checkpoints, errors = load_all(args.checkpoints, torch.device("cpu"))
+    names = args.names or [name for name, checkpoint in checkpoints.items() if exportable(checkpoint)]
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if name not in checkpoints:
+            raise SystemExit(errors.get(name, f"no checkpoint named {name!r} in {args.checkpoints}"))
+        path = args.out / f"{name}.onnx"
+        path.write_bytes(to_onnx(checkpoints[name]))
+        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")

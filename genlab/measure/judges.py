@@ -1,0 +1,32 @@
+"""The committed models that measure other models: the CNN reads generated digits (FID, class
+histograms, legibility) and the character LSTM reads generated lines. They are loaded from the
+folder the app reads its checkpoints from, so a deployment with its own checkpoints is judged by them."""
+import torch
+from torch import nn
+
+from genlab.core.checkpoint import CheckpointError, checkpoint_dir
+from genlab.models.loading import load_checkpoint
+
+
+def digit_reader(device: torch.device) -> nn.Module:
+    """The committed CNN; a run or evaluation that needs it fails with the loader's message without it."""
+    return load_checkpoint(checkpoint_dir() / "cnn", device).model
+
+
+def line_judge(device: torch.device) -> nn.Module | None:
+    """The committed character LSTM, which scores lines without any latent code; None if it is missing."""
+    try:
+        return load_checkpoint(checkpoint_dir() / "lstm", device).model
+    except CheckpointError:  # a missing or broken LSTM only costs the comparison, never the run
+        return None
+
+
+def no_latent_baselines(device: torch.device) -> dict[str, nn.Module]:
+    """Character LMs that read a line with no code: the committed LSTM (whole text, in context) and the
+    text GAN's pre-trained generator (the same lines, a decoder of the VAE's size), where they load."""
+    baselines = {"lstm": line_judge(device)}
+    try:
+        baselines["line_lstm"] = load_checkpoint(checkpoint_dir() / "textgan", device).model.pretrained
+    except CheckpointError:  # as above: only the comparison is lost
+        pass
+    return {name: model for name, model in baselines.items() if model is not None}

@@ -1,0 +1,93 @@
+"""ONNX exports of the small image models, so that the visitor's browser can run them (ONNX Runtime
+Web) and the sliders redraw at display rate without asking the server.
+
+Three kinds of graph, each with its output post-processing inside, so the page only draws:
+- a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1];
+- a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
+- a classifier (the CNN that reads digits): image in [0, 1] -> probabilities (n, 10).
+
+`python -m genlab export [NAME ...] [--out DIR]` (genlab.commands.export) writes them as files; the app exports in memory
+(genlab.serve.web_models) for the committed checkpoints and for visitors' own models alike.
+"""
+import copy
+import io
+import warnings
+
+import torch
+from torch import nn
+
+from genlab.core.checkpoint import Checkpoint
+from genlab.models.gan import GAN
+from genlab.models.vae import VAE
+
+OPSET = 18
+MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
+
+
+class ExportError(ValueError):
+    """A model this module cannot export, or one too large to send to a browser."""
+
+
+class Decoder(nn.Module):
+    def __init__(self, vae: VAE):
+        super().__init__()
+        self.vae = vae
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.vae.decode(z)
+
+
+class Generator(nn.Module):
+    """The generator with GAN.sample's rescaling from tanh's [-1, 1] to [0, 1]."""
+
+    def __init__(self, gan: GAN):
+        super().__init__()
+        self.generator = gan.generator
+
+    def forward(self, noise: torch.Tensor, digit: torch.Tensor | None = None) -> torch.Tensor:
+        return (self.generator(noise, digit) + 1) / 2
+
+
+class Reader(nn.Module):
+    def __init__(self, classifier: nn.Module):
+        super().__init__()
+        self.classifier = classifier
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.classifier(image).float(), dim=1)
+
+
+def graph_of(checkpoint: Checkpoint) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], str]:
+    """What to export for a checkpoint: the wrapped module, example inputs, input names, output name.
+    The module is a CPU copy in eval mode, so the served model is not disturbed."""
+    model = copy.deepcopy(checkpoint.model).cpu().eval()
+    family = checkpoint.meta["family"]
+    if family == "vae":
+        return Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], "image"
+    if family == "gan":
+        noise = torch.zeros(1, model.config.noise)
+        if model.classes:
+            return Generator(model), (noise, torch.zeros(1, dtype=torch.long)), ["noise", "digit"], "image"
+        return Generator(model), (noise,), ["noise"], "image"
+    if family == "classifier":
+        return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], "probabilities"
+    raise ExportError(f"Only image models run in the page; a {family} model does not.")
+
+
+def to_onnx(checkpoint: Checkpoint) -> bytes:
+    """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
+    module, example, inputs, output = graph_of(checkpoint)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
+        torch.onnx.export(module, example, buffer, dynamo=False, opset_version=OPSET, input_names=inputs,
+                          output_names=[output], dynamic_axes={name: {0: "n"} for name in [*inputs, output]})
+    onnx = buffer.getvalue()
+    if len(onnx) > MAX_ONNX_BYTES:
+        raise ExportError(f"This model's graph is {len(onnx) / 2**20:.1f} MB; the page runs models up to "
+                          f"{MAX_ONNX_BYTES / 2**20:.0f} MB, so the server draws it.")
+    return onnx
+
+
+def exportable(checkpoint: Checkpoint) -> bool:
+    return checkpoint.meta["family"] in ("vae", "gan") or checkpoint.meta.get("arch") == "cnn"

@@ -1,0 +1,74 @@
+"""The ONNX graphs the page fetches to run image models itself, each under an unguessable key, so a
+visitor's own model is fetched by nobody but the page it was made for. The committed models are
+exported once and kept; visitors' models are exported when first asked for and kept while the model
+lives, within a byte budget (least recently used out, exported again if asked for again)."""
+import secrets
+import threading
+import weakref
+from collections import OrderedDict
+
+from genlab.core.checkpoint import Checkpoint
+from genlab.serve.export import ExportError, to_onnx
+
+MODELS_PATH = "genlab/models"  # where the page fetches a graph: MODELS_PATH/KEY.onnx, relative to the app
+VISITORS_BUDGET = 256 * 1024 * 1024  # bytes of visitors' graphs kept at once
+
+
+class WebModels:
+    def __init__(self, budget: int = VISITORS_BUDGET):
+        self.budget = budget
+        self._lock = threading.Lock()
+        self._keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> key
+        self._graphs: OrderedDict[str, bytes] = OrderedDict()  # key -> ONNX, visitors' least recently used first
+        self._kept: dict[str, bytes] = {}  # key -> ONNX of models that are never let go
+
+    def url(self, checkpoint: Checkpoint, keep: bool = False) -> str:
+        """Where the page fetches this checkpoint's graph, exporting it first if needed. `keep`: a
+        committed model, held for the server's lifetime. Raises ExportError for a model the page
+        cannot run."""
+        with self._lock:
+            key = self._keys.get(checkpoint.model)
+            if key is not None and (key in self._kept or key in self._graphs):
+                if key in self._graphs:
+                    self._graphs.move_to_end(key)
+                return f"{MODELS_PATH}/{key}.onnx"
+        graph = to_onnx(checkpoint)  # outside the lock: an export takes a moment
+        with self._lock:
+            key = self._keys.get(checkpoint.model) or secrets.token_urlsafe(18)
+            self._keys[checkpoint.model] = key
+            if keep:
+                self._kept[key] = graph
+            else:
+                self._graphs[key] = graph
+                weakref.finalize(checkpoint.model, self._drop, key)
+                self._trim()
+        return f"{MODELS_PATH}/{key}.onnx"
+
+    def try_url(self, checkpoint: Checkpoint | None, keep: bool = False) -> tuple[str | None, str]:
+        """(url, '') or (None, why the page cannot run it)."""
+        if checkpoint is None:
+            return None, ""
+        try:
+            return self.url(checkpoint, keep), ""
+        except ExportError as err:
+            return None, str(err)
+
+    def graph(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._kept.get(key) or self._graphs.get(key)
+
+    def visitors_bytes(self) -> int:
+        with self._lock:
+            return sum(map(len, self._graphs.values()))
+
+    def _drop(self, key: str) -> None:
+        with self._lock:
+            self._graphs.pop(key, None)
+
+    def _trim(self) -> None:
+        """Within the budget, always keeping the graph just added."""
+        while len(self._graphs) > 1 and sum(map(len, self._graphs.values())) > self.budget:
+            self._graphs.popitem(last=False)
+
+
+WEB_MODELS = WebModels()  # the graphs this server process serves; the route and the tabs share it

@@ -1,0 +1,147 @@
+"""The Train tab's comparison: two recipes of the chosen model, trained one after the other with the
+same seed and time limit, shown side by side (curves on shared axes, final pictures, digit
+histograms, one table of results). Layout and wiring; genlab.families.two_recipes does the work."""
+import html
+
+import gradio as gr
+import pandas as pd
+
+from genlab.families import ARCHITECTURES, family_of
+from genlab.families.recipes import KNOBS
+from genlab.families.two_recipes import (
+    MAX_CHANGES_TEXT,
+    SHARED,
+    comparison_rows,
+    parse_changes,
+    recipes,
+    table,
+)
+from genlab.serve.live import Run, Runs, RunState
+from ui.common import answers, user_of
+from ui.gradio_internals import Picture
+from ui.train.run_view import (
+    curves,
+    latest_preview,
+    measured_axis,
+    progress_line,
+    run_plots,
+    watch,
+)
+
+LABELS = ("A", "B")
+
+
+def knobs_info(name: str) -> str:
+    readable = [key for key in ARCHITECTURES[name].recipe.knobs if key not in SHARED]
+    return "knob=value, ...; this model's knobs: " + ", ".join(readable)
+
+
+def both_curves(run: Run) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """Each plot's table with both recipes' curves, named "A: loss", "B: loss": one pair of axes.
+    Every curve either recipe has is named for both from the first row (a row without a value where
+    one has none yet): the plot fixes its legend's colours at its first drawing."""
+    plots = []
+    for frames in zip(*(curves(part) for part in run.parts)):
+        named = [frame.assign(curve=label + ": " + frame["curve"]) for label, frame in zip(LABELS, frames)]
+        rows = pd.concat([frame for frame in named if not frame.empty] or [named[0]], ignore_index=True)
+        if rows.empty:
+            plots.append(None)
+            continue
+        names = {name.split(": ", 1)[1] for name in rows["curve"]}
+        missing = [(rows["step"].min(), f"{label}: {name}", float("nan"))
+                   for label in LABELS for name in sorted(names) if f"{label}: {name}" not in set(rows["curve"])]
+        rows = pd.concat([rows, pd.DataFrame(missing, columns=rows.columns)], ignore_index=True)
+        plots.append(rows.astype({"step": "int64", "value": "float64"}))
+    return plots[0], plots[1]
+
+
+def histograms(run: Run) -> pd.DataFrame | None:
+    """Digit shares of each recipe's samples as the CNN reads them, bars of A and B side by side,
+    once both have them (the plot fixes its colours at its first drawing)."""
+    shares = [part.checkpoint.meta["metrics"].get("class_histogram") if part.checkpoint else None
+              for part in run.parts]
+    if not all(shares):
+        return None
+    rows = [(f"{digit} {label}", label, share) for label, each in zip(LABELS, shares) for digit, share in enumerate(each)]
+    return pd.DataFrame(rows, columns=["digit", "recipe", "share"])
+
+
+def results(run: Run, changes_a: dict, changes_b: dict) -> str:
+    """The table of both recipes' results once both have a model; "" until then."""
+    if run.active or any(part.checkpoint is None for part in run.parts):
+        return ""
+    return table(comparison_rows(*(part.checkpoint for part in run.parts)), changes_a, changes_b)
+
+
+def status_html(run: Run, position: int) -> str:
+    lines = []
+    for label, part in zip(LABELS, run.parts):
+        if part is run.rival and part.state == RunState.WAITING:
+            words = "<p>Waits for recipe A, then trains in the same slot.</p>"
+        else:
+            words = progress_line(part, position if part is run else 0)
+        lines.append(f"<div><b>Recipe {label}</b>{words}</div>")
+    notice = next((part.notice for part in run.parts if part.notice), "")
+    return (f"<p>⚠ {html.escape(notice)}</p>" if notice else "") + "".join(lines)
+
+
+def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
+    def compare(name: str, epochs: float, lr: float, batch_size: float, width: float, latent: float, beta: float,
+                max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float, ema: float,
+                depth: float, text_a: str | None, text_b: str | None, request: gr.Request):
+        """Train two recipes of one model one after the other, with the same seed and time limit: the
+        knob values with recipe A's changes, then with recipe B's (text like "d_steps=2, ema=0");
+        streams both. They count as your one run; knobs the model does not read are ignored."""
+        if name not in ARCHITECTURES:
+            raise gr.Error(f"Unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}.")
+        values = (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak, real_label, d_lr, ema,
+                  depth)
+        changes_a, changes_b = parse_changes(text_a or "", name), parse_changes(text_b or "", name)
+        pair = recipes(name, dict(zip(KNOBS, values)), changes_a, changes_b)
+        run = runs.start(user_of(request), name, *pair[0], rival=pair[1])
+        yield from watch(runs, run, lambda run, position: view(run, position, changes_a, changes_b))
+
+    def view(run: Run, position: int, changes_a: dict, changes_b: dict):
+        losses, measured = both_curves(run)
+        previews = [latest_preview(part) for part in run.parts]
+        return (status_html(run, position), losses, measured, previews[0][0], previews[1][0],
+                previews[0][1], previews[1][1], histograms(run), results(run, changes_a, changes_b))
+
+    def switch(name: str):
+        is_text = family_of(name).learns_from_text
+        return ([gr.Textbox(info=knobs_info(name))] * 2 + [gr.LinePlot(y_title=measured_axis(name))]
+                + [gr.Image(visible=not is_text)] * 2 + [gr.Textbox(visible=is_text)] * 2)
+
+    with gr.Accordion("Compare two recipes", open=False, elem_id="compare"):
+        gr.Markdown("Train two recipes of the model chosen above one after the other, with the same seed and "
+                    "time limit, and see them side by side. Recipe A is the knobs above; each recipe may change "
+                    "some of them (say `d_steps=2` for a GAN). The two are your one run (**Stop** above ends both); recipe "
+                    "B's model becomes **Mine**.")
+        first = architecture.value
+        with gr.Row():
+            text_a = gr.Textbox(label="Recipe A changes (optional)", placeholder="for example d_steps=1",
+                                info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
+            text_b = gr.Textbox(label="Recipe B changes", placeholder="for example d_steps=2",
+                                info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
+        compare_button = gr.Button("Compare", variant="primary")
+        status = gr.HTML("<p>Press Compare to train both.</p>")
+        loss_plot, metric_plot = run_plots("Training loss, A and B", "Measured as they learn, A and B", first)
+        with gr.Row():
+            is_text = family_of(first).learns_from_text
+            pictures = [Picture(label=f"Recipe {label}", interactive=False, format="png", height=260, buttons=[],
+                                elem_classes=["pixelated", "captioned"], visible=not is_text,
+                                elem_id=f"compare-{label.lower()}") for label in LABELS]
+            texts = [gr.Textbox(label=f"Recipe {label}: generated text", lines=8, interactive=False,
+                                visible=is_text) for label in LABELS]
+        with gr.Row():
+            histogram = gr.BarPlot(x="digit", y="share", color="recipe", sort="x", title="Digits as the CNN "
+                                   "reads each recipe's samples", x_title="digit and recipe", y_title="share",
+                                   color_title="", height=260)
+            results_table = gr.Markdown(elem_id="compare-results")
+
+        architecture.change(answers(switch), architecture, [text_a, text_b, metric_plot, *pictures, *texts],
+                            api_visibility="private", queue=False)
+        compare_button.click(answers(compare), [architecture, *knobs, text_a, text_b],
+                             [status, loss_plot, metric_plot, *pictures, *texts, histogram, results_table],
+                             api_name="compare", concurrency_limit=64, concurrency_id="training",
+                             show_progress="hidden")
