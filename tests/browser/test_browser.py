@@ -8,7 +8,7 @@ The story tests also take the README's screenshots. A plain run keeps them in th
 folder and leaves docs/screenshots/ (and `git status`) as it was; to refresh the README's pictures,
 run the browser tests with --screenshots, and each passing story writes its docs/screenshots/NAME.png:
 
-    python -m pytest tests/test_browser.py --screenshots
+    python -m pytest tests/browser/test_browser.py --screenshots
 
 Needs Chromium: Debian's package at /usr/bin/chromium (`apt-get install chromium`), or the path of
 any Chromium/Chrome in GENLAB_CHROMIUM."""
@@ -18,32 +18,17 @@ import time
 from typing import Callable
 
 import pytest
-from conftest import (
-    CHECKPOINTS,
-    ROOT,
-    SCREENSHOTS,
-    draw_like_a_person,
-    readme_screenshot_folder,
-)
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-VIEWPORT = {"width": 1280, "height": 900}
+from tests.browser.conftest import SCREENSHOTS, readme_screenshot_folder
+from tests.helpers import CHECKPOINTS, ROOT, draw_like_a_person
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 
 # The machine may be busy (2 cores, a training run beside the tests): wait generously, but only as
 # long as needed: every wait below is a retrying assertion, none is a fixed sleep.
 expect.set_options(timeout=20_000)
-
-
-@pytest.fixture(scope="module")
-def context(browser: Browser) -> BrowserContext:
-    """One browser profile for the module: pages share its HTTP cache, so the app's scripts load once."""
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
 
 
 def open_tab(page: Page, name: str) -> Locator:
@@ -122,7 +107,7 @@ def test_every_tab_opens_and_shows_its_main_widgets(page):
     expect(explore.get_by_role("radio", name="VAE, 2-D latent", exact=True)).to_be_checked()
     expect(explore.get_by_role("radio", name="VAE, 16-D latent", exact=True)).to_be_visible()
     expect(explore.get_by_role("slider")).to_have_count(2)  # the 2-D model's two latent dimensions
-    expect(explore.locator("#genlab-vae-live canvas")).to_be_visible()  # the page decodes (tests/test_browser_inference.py)
+    expect(explore.locator("#genlab-vae-live canvas")).to_be_visible()  # the page decodes (tests/browser/test_browser_inference.py)
     expect(explore.locator("#genlab-vae-map img")).to_be_visible()
     expect(explore.locator("#genlab-vae-live .genlab-reading")).to_have_text(re.compile(r"^The CNN reads this as \d"))
     expect(explore.get_by_role("button", name="Random sample", exact=True)).to_be_visible()
@@ -516,7 +501,7 @@ def test_load_a_checkpoint_pair_and_use_it_as_mine(page):
     explore = open_tab(page, "VAE explorer")
     explore.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
     expect(explore.get_by_role("slider")).to_have_count(6)  # mine has 16 dimensions, the first 6 on show
-    # (the page runs it: tests/test_browser_inference.py::test_my_own_vae_runs_in_the_page)
+    # (the page runs it: tests/browser/test_browser_inference.py::test_my_own_vae_runs_in_the_page)
 
 
 def test_the_loss_curve_is_drawn_where_a_person_can_see_it(page):

@@ -2,10 +2,10 @@
 and uses it with a finger. Touches are real touch input, sent through the DevTools protocol as a
 phone's screen sends them, so the page's own gesture handling (drawing, scrolling) runs.
 
-Uses the browser, page and screenshot fixtures of tests/conftest.py; `context` here is the phone.
+Uses the browser, page and screenshot fixtures of tests/browser/conftest.py; `context` here is the phone.
 Its README screenshot (docs/screenshots/phone_classify.png) is written only with --screenshots:
 
-    python -m pytest tests/test_browser_phone.py --screenshots"""
+    python -m pytest tests/browser/test_browser_phone.py --screenshots"""
 import io
 import re
 
@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
-from test_browser import draw_a_seven, image_bytes, image_in, open_tab
+
+from tests.browser.test_browser import draw_a_seven, image_bytes, image_in, open_tab
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 FINGER = 44  # CSS pixels: the smallest comfortable touch target

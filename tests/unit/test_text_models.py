@@ -5,7 +5,6 @@ import math
 
 import pytest
 import torch
-from conftest import CHECKPOINTS
 
 from genlab.core.corpus import TextError
 from genlab.core.data import load_shakespeare
@@ -25,6 +24,7 @@ from genlab.models.text_gan import TextGANConfig
 from genlab.models.text_vae import TextVAEConfig
 from genlab.train.text_gan import TextGANTraining, text_gan_metrics
 from genlab.train.text_vae import TextVAETraining
+from tests.helpers import CHECKPOINTS
 
 CPU = torch.device("cpu")
 KL_FLOOR = 5.0  # nats per line: a collapsed posterior sits near 0

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CHECKPOINTS, ROOT
 
 from genlab.models.loading import load_all
+from tests.helpers import CHECKPOINTS, ROOT
 
 QUICK = ("cnn", "mlp", "lstm")  # measured in seconds; the GANs' and VAEs' FIDs take minutes each
 

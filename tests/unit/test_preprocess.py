@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 import torch
-from conftest import draw_like_a_person
 from PIL import Image, ImageDraw
 
 from genlab.inference.classify import read_digit
@@ -14,6 +13,7 @@ from genlab.inference.preprocess import (
     open_image,
     prepare_digit,
 )
+from tests.helpers import draw_like_a_person
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

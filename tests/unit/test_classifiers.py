@@ -6,13 +6,13 @@ import sys
 
 import pytest
 import torch
-from conftest import CHECKPOINTS, ROOT
 
 from genlab.core.data import ImageSplit
 from genlab.measure.metrics import classifier_metrics
 from genlab.models.classifier import MLP, MLPConfig
 from genlab.models.loading import load_checkpoint
 from genlab.train.classifier import ClassifierTraining, train_classifier
+from tests.helpers import CHECKPOINTS, ROOT
 
 
 @pytest.mark.parametrize("name, floor", [("cnn", 0.993), ("mlp", 0.980)])

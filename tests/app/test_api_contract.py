@@ -24,7 +24,6 @@ from typing import Any, Callable
 import httpx
 import numpy as np
 import pytest
-from conftest import CHECKPOINTS, draw_like_a_person
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 from PIL import Image
@@ -33,6 +32,7 @@ from genlab.core.checkpoint import CheckpointError
 from genlab.families import ARCHITECTURES
 from genlab.families.recipes import KNOBS
 from genlab.models.loading import load_checkpoint
+from tests.helpers import CHECKPOINTS, draw_like_a_person
 
 SLIDERS = 16  # latent sliders of the VAE explorer, shown or not
 ZEROS = (0.0,) * SLIDERS
@@ -781,7 +781,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 90.0) 
 
 
 def test_a_run_starts_and_stop_ends_it(running_app):
-    """The one good /train call here (tests/test_live.py trains for real): start, stop at once, see it end."""
+    """The one good /train call here (tests/app/test_live.py trains for real): start, stop at once, see it end."""
     me = Client(running_app.src, verbose=False)
     job = me.submit(*train("mlp", epochs=0.05, max_seconds=5), api_name="/train")
     wait_until(lambda: job.outputs() or job.done(), "the first progress update")

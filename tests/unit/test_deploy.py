@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
 
 from genlab.commands import deploy
+from tests.helpers import ROOT
 
 
 def dry_run(*args: str) -> subprocess.CompletedProcess:

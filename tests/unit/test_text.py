@@ -6,7 +6,6 @@ import re
 
 import pytest
 import torch
-from conftest import CHECKPOINTS
 
 from genlab.core.corpus import split_corpus
 from genlab.core.data import load_shakespeare
@@ -15,6 +14,7 @@ from genlab.measure.metrics import text_loss
 from genlab.models.loading import load_checkpoint
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
 from genlab.train.lstm import LSTMTraining, train_lstm
+from tests.helpers import CHECKPOINTS
 
 CPU = torch.device("cpu")
 VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the bar the README states)
@@ -121,41 +121,3 @@ def test_the_same_loop_trains_on_any_text():
     assert last < first / 2, "a repeated sentence is learned quickly"
 
 
-@pytest.mark.smoke
-def test_text_streams_from_the_running_app(running_app):
-    job = running_app.submit("ROMEO:\né", "lstm", 0.8, 0, 1.0, 300, 1, False, api_name="/generate")
-    updates = [text for text, _ in job]
-    text, notice = job.outputs()[-1]
-    assert len(updates) >= 3, "the text arrives in pieces as it is written"
-    assert all(b.startswith(a) for a, b in zip(updates, updates[1:])), "each piece extends the last"
-    assert text.startswith("ROMEO:\n") and len(text) == len("ROMEO:\n") + 300
-    assert "'é'" in notice, "a character the model does not know is named, not a crash"
-    again = running_app.predict("ROMEO:\né", "lstm", 0.8, 0, 1.0, 300, 1, False, api_name="/generate")[0]
-    assert again == text, "the same seed writes the same text"
-
-    empty = running_app.predict("", "lstm", 0.8, 0, 1.0, 50, 1, False, api_name="/generate")
-    assert len(empty[0]) == 50 and "start state" in empty[1]
-
-    candidates, surprise = running_app.predict("To be or not to b", "lstm", api_name="/look_inside")
-    assert candidates["label"] == "e"
-    assert surprise.count("<span") == len("To be or not to b")
-
-
-@pytest.mark.parametrize("knobs, message", [
-    ((3.0, 0, 1.0, 50, 1, False), "maximum value 2"),
-    ((0.8, 0, 1.0, 5000, 1, False), "maximum value 2000"),
-    ((0.8, 0, 0.0, 50, 1, False), "minimum value 0.05"),
-    ((0.8, 2.5, 1.0, 50, 1, False), "top-k must be a whole number"),
-    ((0.8, 0, 1.0, 50, -1, False), "minimum value 0|seed must be"),
-])
-def test_out_of_range_sampling_is_refused(running_app, knobs, message):
-    with pytest.raises(Exception, match=message):
-        running_app.predict("To be", "lstm", *knobs, api_name="/generate")
-    assert running_app.predict("To be", "lstm", 0.8, 0, 1.0, 5, 1, False, api_name="/generate")[0].startswith("To be")
-
-
-def test_a_huge_prompt_is_refused(running_app):
-    with pytest.raises(Exception, match="the cap is 4,000"):
-        running_app.predict("x" * 4001, "lstm", 0.8, 0, 1.0, 5, 1, False, api_name="/generate")
-    with pytest.raises(Exception, match="the cap is 4,000"):
-        running_app.predict("x" * 4001, "lstm", api_name="/look_inside")

@@ -9,23 +9,22 @@ import re
 import numpy as np
 import pytest
 import torch
-from conftest import CHECKPOINTS
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
-from test_browser import (
+
+from genlab.core.images import CAPTION_ROW
+from genlab.inference.explorer import Explorer
+from genlab.inference.latent import to_code
+from genlab.models.loading import load_checkpoint
+from tests.browser.test_browser import (
     block_labelled,
-    context,  # noqa: F401  (a fixture: the same laptop's window as the other stories)
     eventually,
     image_in,
     open_tab,
     set_number,
     stroke,
 )
-
-from genlab.core.images import CAPTION_ROW
-from genlab.inference.explorer import Explorer
-from genlab.inference.latent import to_code
-from genlab.models.loading import load_checkpoint
+from tests.helpers import CHECKPOINTS
 
 SLIDERS = 16
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")

@@ -7,7 +7,6 @@ import sys
 
 import pytest
 import torch
-from conftest import CHECKPOINTS, ROOT
 
 from genlab.core.data import load_mnist
 from genlab.core.errors import RequestError
@@ -17,6 +16,7 @@ from genlab.models.classifier import CNNConfig
 from genlab.models.loading import load_checkpoint
 from genlab.train.classifier import ClassifierTraining
 from genlab.train.lstm import LSTMTraining
+from tests.helpers import CHECKPOINTS, ROOT
 
 CPU = torch.device("cpu")
 TINY_CNN = CNNConfig(channels=(4, 8), hidden=16)

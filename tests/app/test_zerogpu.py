@@ -2,9 +2,8 @@
 daily quota: visitors explore, classify and sample on the Space's CPU without asking for a GPU; a
 Train run asks once, for its time limit, streams, stops on Stop, and trains on the CPU when the
 visitor's quota is spent; a model trained after the GPU worker was forked serves the next call.
-ZeroGPU itself cannot run here: tests/zerogpu_stand_in.py reproduces what its package does there,
+ZeroGPU itself cannot run here: tests/app/zerogpu_stand_in.py reproduces what its package does there,
 and the real package, installed, is checked for what it does off ZeroGPU."""
-import inspect
 import os
 import sys
 import time
@@ -14,15 +13,14 @@ import gradio.http_server  # noqa: F401 (it takes Gradio's own get_space before 
 import gradio.utils
 import pytest
 import torch
-from conftest import CHECKPOINTS
 from gradio_client import Client, handle_file
-from test_live import finish, progress_of, train
-from zerogpu_stand_in import Asked, ZeroGPU
 
 import app
 from genlab.core.device import pick_device
-from genlab.serve.live import GPU_GRACE, gpu_seconds, train_on_gpu
-from ui.zerogpu import lent_training
+from genlab.serve.live import GPU_GRACE
+from tests.app.zerogpu_stand_in import Asked, ZeroGPU
+from tests.helpers import CHECKPOINTS
+from tests.app.test_live import finish, progress_of, train
 
 A_SPACE = {"SPACE_ID": "you/genlab", "SPACES_ZERO_GPU": "true", "SPACES_GRADIO_AUTO_WRAP": "true"}
 
@@ -47,18 +45,6 @@ def space(fairness):
             demo.close()
         finally:
             zerogpu.uninstall()
-
-
-def test_off_zerogpu_the_real_spaces_package_changes_nothing(monkeypatch):
-    """`spaces` as installed from the package index: off ZeroGPU its GPU decorator hands the function
-    back, and the app asks it for nothing; the stand-in takes the same arguments."""
-    monkeypatch.delenv("SPACES_ZERO_GPU", raising=False)
-    monkeypatch.delitem(sys.modules, "spaces", raising=False)  # the stand-in, if a story installed it
-    import spaces
-
-    assert spaces.GPU(train_on_gpu, duration=gpu_seconds) is train_on_gpu
-    assert lent_training() is None, "runs train in their own process, on the machine's device"
-    assert inspect.signature(ZeroGPU().GPU).parameters.keys() == inspect.signature(spaces.GPU).parameters.keys()
 
 
 def test_exploring_classifying_and_sampling_run_on_the_cpu_and_ask_for_no_gpu(space, digit_png):

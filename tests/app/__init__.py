@@ -1,0 +1,1 @@
+"""Tests of the real app over HTTP, through gradio_client as an API user drives it."""

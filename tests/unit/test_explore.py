@@ -1,0 +1,58 @@
+"""The VAE explorer: the committed VAEs are as good as their cards say, and the tab's endpoints
+decode, encode, sample and interpolate through the running app."""
+import pytest
+import torch
+
+from genlab.inference.classify import read_batch
+from genlab.inference.latent import path
+from genlab.measure.metrics import vae_metrics
+from genlab.models.loading import load_checkpoint
+from tests.helpers import CHECKPOINTS
+
+
+@pytest.mark.parametrize("name, ceiling", [("vae", 95.0), ("vae2d", 150.0)])
+def test_committed_vae_elbo_on_the_real_test_set(mnist_test, name, ceiling):
+    checkpoint = load_checkpoint(CHECKPOINTS / name)
+    measured = vae_metrics(checkpoint.model, mnist_test, torch.device("cpu"))
+    stored = checkpoint.meta["metrics"]
+    assert measured["test_neg_elbo"] <= ceiling
+    assert measured["test_neg_elbo"] == pytest.approx(stored["test_neg_elbo"], abs=0.05)
+    assert measured["test_recon"] + measured["test_kl"] == pytest.approx(measured["test_neg_elbo"], abs=0.01)
+    assert measured["test_kl"] > 2.0  # the latent carries information: no posterior collapse
+    assert sorted(stored["dimension_order"]) == list(range(checkpoint.meta["config"]["latent"]))
+
+
+def test_a_test_digit_encoded_then_decoded_is_still_read_right(mnist_test, cnn):
+    vae = load_checkpoint(CHECKPOINTS / "vae").model
+    images, labels = mnist_test.images[:200], mnist_test.labels[:200]
+    with torch.no_grad():
+        reconstructions = vae.decode(vae.encode(images)[0])
+    predicted, _ = read_batch(cnn, reconstructions)
+    assert (torch.tensor(predicted) == labels).float().mean() >= 0.95
+
+
+def test_spherical_paths_start_and_end_at_the_endpoints_and_keep_their_norm():
+    a, b = torch.randn(16, generator=torch.Generator().manual_seed(1)), torch.randn(16)
+    for spherical in (False, True):
+        codes = path(a, b, 9, spherical)
+        assert torch.allclose(codes[0], a, atol=1e-5) and torch.allclose(codes[-1], b, atol=1e-5)
+    norms = path(a, b, 9, True).norm(dim=1)
+    assert norms.min() > 0.8 * min(a.norm(), b.norm())  # a straight line would dip towards the origin
+
+
+def test_the_2d_map_cache_keeps_the_latest_models_only(mnist_test):
+    """A long-lived Space sees many users' own 2-D VAEs: their maps are kept for the latest few, not forever."""
+    from dataclasses import replace
+
+    from genlab.inference.explorer import MAPS_KEPT, Explorer
+
+    vae2d = load_checkpoint(CHECKPOINTS / "vae2d")
+    explorer = Explorer(reader=None, device=torch.device("cpu"))
+    users = [replace(vae2d, path=vae2d.path.parent / f"user{i}" / "vae2d") for i in range(MAPS_KEPT + 2)]
+    first = explorer.map_parts(users[0])
+    for checkpoint in users[1:]:
+        explorer.map_parts(checkpoint)
+        explorer.map_parts(users[1])  # someone keeps using theirs
+    assert len(explorer.maps) == MAPS_KEPT
+    assert str(users[1].path) in explorer.maps and str(users[0].path) not in explorer.maps
+    assert explorer.map_parts(users[0])[2].shape == first[2].shape, "a dropped map is drawn again when needed"
