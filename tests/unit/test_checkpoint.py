@@ -8,8 +8,7 @@ import torch
 from genlab.core.checkpoint import CheckpointError, save_checkpoint
 from genlab.models.classifier import CNN, CNNConfig
 from genlab.models.loading import load_all, load_checkpoint
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 @pytest.fixture

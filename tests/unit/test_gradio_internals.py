@@ -14,6 +14,7 @@ import pytest
 from gradio import route_utils
 from PIL import Image
 
+from tests.helpers import ROOT
 from ui.gradio_internals import (
     FileInput,
     ImageFile,
@@ -24,7 +25,7 @@ from ui.gradio_internals import (
     mend_cache_sweep,
 )
 
-REQUIREMENTS = Path(__file__).resolve().parent.parent / "requirements.txt"
+REQUIREMENTS = ROOT / "requirements.txt"
 
 
 def test_the_installed_gradio_is_the_one_the_overrides_were_written_for():
