@@ -73,7 +73,7 @@ def cnn_features(reader: nn.Module, images: torch.Tensor, batch_size: int = 1000
                       for i in range(0, len(images), batch_size)])
 
 
-_REFERENCE_FEATURES: "weakref.WeakKeyDictionary[nn.Module, dict]" = weakref.WeakKeyDictionary()
+_REFERENCE_FEATURES: "weakref.WeakKeyDictionary[nn.Module, dict]" = weakref.WeakKeyDictionary()  # and floors
 
 
 def reference_features(reader: nn.Module, images: torch.Tensor) -> torch.Tensor:
@@ -125,9 +125,16 @@ def histogram_line(shares: list[float]) -> str:
 
 
 def fid_floor(reader: nn.Module, train: ImageSplit, test: ImageSplit, count: int = 10_000) -> float:
-    """FID of real training images against the test images: the best a generator could hope for."""
-    pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]
-    return round(frechet_distance(cnn_features(reader, train.images[pick]), reference_features(reader, test.images)), 3)
+    """FID of real training images against the test images: the best a generator could hope for. A
+    constant of the reader and the two splits, so worked out once per process (eval measures every
+    GAN and VAE against it)."""
+    cached = _REFERENCE_FEATURES.setdefault(reader, {})
+    key = ("floor", train.images.data_ptr(), test.images.data_ptr(), count)
+    if key not in cached:
+        pick = torch.randperm(len(train), generator=torch.Generator().manual_seed(0))[:count]
+        cached[key] = round(frechet_distance(cnn_features(reader, train.images[pick]),
+                                             reference_features(reader, test.images)), 3)
+    return cached[key]
 
 
 @torch.no_grad()

@@ -39,8 +39,11 @@ def context(browser: Browser) -> BrowserContext:
 @pytest.fixture
 def page(context: BrowserContext, running_app, request) -> Page:  # noqa: F811  (the fixture imported above)
     """A new visitor (a new page, so a new Gradio session) on the app's front page, loaded; a
-    screenshot of the page in tests/artifacts/ if the test fails."""
+    screenshot of the page in tests/artifacts/ if the test fails. A test marked `blocks(pattern, ...)`
+    gets a browser that cannot fetch those addresses from the start."""
     page = context.new_page()
+    for blocked in request.node.get_closest_marker("blocks", pytest.mark.blocks()).args:
+        page.route(re.compile(blocked), lambda route: route.abort())  # before the page loads: nothing fetches it first
     page.goto(running_app.src)
     expect(page.get_by_role("tab", name="Classify", exact=True)).to_be_visible(timeout=60_000)
     yield page

@@ -237,8 +237,8 @@ def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
     assert calls == []
 
 
+@pytest.mark.blocks(r"/genlab/web/vendor/")  # from the start: the page sets the runtime up as soon as it is idle
 def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
-    page.route(re.compile(r"/genlab/web/vendor/"), lambda route: route.abort())
     panel = open_tab(page, "VAE explorer")
     notice = page.locator("#genlab-vae-live .genlab-notice")
     expect(notice).to_have_text("This browser could not run the model, so the server draws the pictures.")
