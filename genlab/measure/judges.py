@@ -1,6 +1,8 @@
 """The committed models that measure other models: the CNN reads generated digits (FID, class
 histograms, legibility) and the character LSTM reads generated lines. They are loaded from the
 folder the app reads its checkpoints from, so a deployment with its own checkpoints is judged by them."""
+import functools
+
 import torch
 from torch import nn
 
@@ -8,8 +10,12 @@ from genlab.core.checkpoint import CheckpointError, checkpoint_dir
 from genlab.models.loading import load_checkpoint
 
 
+@functools.cache
 def digit_reader(device: torch.device) -> nn.Module:
-    """The committed CNN; a run or evaluation that needs it fails with the loader's message without it."""
+    """The committed CNN; a run or evaluation that needs it fails with the loader's message without it.
+    One per device and process (it is only ever read), so the features it computed of the test digits
+    are computed once (genlab.measure.metrics.reference_features): a training process forked from the
+    fork server that preloaded them (genlab.serve.preload) starts with them."""
     return load_checkpoint(checkpoint_dir() / "cnn", device).model
 
 
