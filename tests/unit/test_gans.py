@@ -26,7 +26,7 @@ def mnist_train():
     return load_mnist(train=True)
 
 
-# The conditional GAN must read as the digit asked for at least 97% of the time (the bar the README states);
+# The conditional GAN must read as the digit asked for at least 97% of the time (the bar docs/quality.md states);
 # every GAN draws each digit as 7-13% of its samples; the FID ceilings and the rarest-digit floors catch
 # regressions, and the metadata must tell the truth.
 @pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 5.0, 0.07), ("dcgan", 5.0, 0.07),

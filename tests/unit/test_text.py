@@ -17,7 +17,7 @@ from genlab.train.lstm import LSTMTraining, train_lstm
 from tests.helpers import CHECKPOINTS
 
 CPU = torch.device("cpu")
-VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the bar the README states)
+VAL_LOSS_BAR = 1.50  # nats per character on the last 10% of the corpus (the bar docs/quality.md states)
 
 
 @pytest.fixture(scope="module")
