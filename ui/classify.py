@@ -1,4 +1,6 @@
 """Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why."""
+from typing import NamedTuple
+
 import gradio as gr
 
 from genlab.inference.classify import Reading, read_digit
@@ -16,73 +18,106 @@ def shown(reading: Reading) -> tuple:
     return (reading.probabilities, *reading.pictures(), reading.summary())
 
 
-def build(lab: Lab) -> None:
-    choices = model_choices(lab, TITLES)
+class Handlers:
+    """What the tab's events do, on the lab's classifiers: callable without building the tab."""
 
-    def classifier(model: str, request: gr.Request | None):
-        return lab.checkpoint(model, "classifier", user_of(request)).model
+    def __init__(self, lab: Lab):
+        self.lab = lab
 
-    def classify(image: str | None, model: str, request: gr.Request):
+    def classifier(self, model: str, request: gr.Request | None):
+        return self.lab.checkpoint(model, "classifier", user_of(request)).model
+
+    def classify(self, image: str | None, model: str, request: gr.Request):
         """Read the digit in an image file with the chosen classifier (cnn, mlp, or mine)."""
         if not image:
             raise gr.Error("No image was given: upload a picture of one digit.")
-        return shown(read_digit(classifier(model, request), open_image(image), lab.device))
+        return shown(read_digit(self.classifier(model, request), open_image(image), self.lab.device))
 
-    def classify_drawing(sketch: dict | None, model: str, request: gr.Request):
+    def classify_drawing(self, sketch: dict | None, model: str, request: gr.Request):
         """Live reading of the sketchpad; a blank or unreadable drawing says so in the status line."""
         composite = (sketch or {}).get("composite")
         if composite is None:
             return None, None, None, INVITATION
         try:
-            return shown(read_digit(classifier(model, request), composite, lab.device))
+            return shown(read_digit(self.classifier(model, request), composite, self.lab.device))
         except InputError as err:
             return None, None, None, f"⚠ {err}"
 
-    def reclassify(sketch: dict | None, image: str | None, model: str, request: gr.Request):
+    def reclassify(self, sketch: dict | None, image: str | None, model: str, request: gr.Request):
         """A new model choice re-reads whatever is there: the upload if any, else the drawing."""
         if image:
-            return classify(image, model, request)
-        return classify_drawing(sketch, model, request)
+            return self.classify(image, model, request)
+        return self.classify_drawing(sketch, model, request)
 
-    def card(model: str, request: gr.Request):
-        checkpoint = lab.checkpoint(model, "classifier", user_of(request))
+    def card(self, model: str, request: gr.Request):
+        checkpoint = self.lab.checkpoint(model, "classifier", user_of(request))
         matrix = checkpoint.meta.get("metrics", {}).get("confusion_matrix")
         return model_card(checkpoint, mine=model == MINE), confusion_html(matrix) if matrix else ""
 
-    with gr.Tab("Classify", id="classify"):
-        gr.Markdown("Draw a digit anywhere in the box, at any size: a network reads it as you draw.")
-        loaded = [name for name in TITLES if name in lab.checkpoints]
-        with gr.Row():
-            with gr.Column(min_width=300):
-                sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360),
-                                height=470, brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
-                                layers=False, transforms=(), elem_id="digit-sketch")
-            with gr.Column(min_width=300):
-                label = gr.Label(num_top_classes=3, label="Prediction")
-                status = gr.Markdown(INVITATION)
-                with gr.Row():
-                    seen = Picture(label="What the model sees", interactive=False, format="png", height=224,
-                                   buttons=[], elem_classes=["pixelated", "captioned"])
-                    why = Picture(label="What drove the answer", interactive=False, format="png", height=224,
-                                  buttons=[], elem_classes=["captioned"])
-                gr.Markdown("Left: your drawing cropped, scaled and centred into the 28x28 picture the model reads, "
-                            "the way MNIST digits were. Right: where its evidence for the answer was (Grad-CAM "
-                            "for the CNN, saliency for the MLP); brighter is stronger.")
-        with gr.Row():
-            model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
-            upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
-                               sources=["upload", "clipboard"], height=200)
-        with gr.Accordion("Model card", open=False):
-            first = lab.checkpoints[loaded[0]] if loaded else None
-            card_text = gr.Markdown(model_card(first) if first else "")
-            matrix = first.meta["metrics"].get("confusion_matrix") if first else None
-            card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
 
-        outputs = [label, seen, why, status]
-        sketch.change(runs_a_model(classify_drawing), [sketch, model], outputs, api_visibility="private",
-                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        upload.upload(runs_a_model(classify), [upload, model], outputs, api_name="classify", **CHEAP)
-        upload.clear(lambda: (None, None, None, INVITATION), None, outputs, api_visibility="private", queue=False)
-        chosen = choose_model(lab, "classifier", model)
-        chosen.success(runs_a_model(reclassify), [sketch, upload, model], outputs, api_visibility="private", **CHEAP)
-        chosen.success(answers(card), model, [card_text, card_matrix], api_visibility="private", **CHEAP)
+class Page(NamedTuple):
+    """The drawing or upload, what the model reads in it, and the model's card."""
+    sketch: Sketch
+    label: gr.Label
+    status: gr.Markdown
+    seen: Picture
+    why: Picture
+    model: gr.Radio
+    upload: ImageFile
+    card_text: gr.Markdown
+    card_matrix: gr.HTML
+
+    def outputs(self) -> list[gr.components.Component]:
+        """What a reading shows, in the order shown() gives it."""
+        return [self.label, self.seen, self.why, self.status]
+
+
+def layout(lab: Lab) -> Page:
+    gr.Markdown("Draw a digit anywhere in the box, at any size: a network reads it as you draw.")
+    loaded = [name for name in TITLES if name in lab.checkpoints]
+    with gr.Row():
+        with gr.Column(min_width=300):
+            sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360),
+                            height=470, brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
+                            layers=False, transforms=(), elem_id="digit-sketch")
+        with gr.Column(min_width=300):
+            label = gr.Label(num_top_classes=3, label="Prediction")
+            status = gr.Markdown(INVITATION)
+            with gr.Row():
+                seen = Picture(label="What the model sees", interactive=False, format="png", height=224,
+                               buttons=[], elem_classes=["pixelated", "captioned"])
+                why = Picture(label="What drove the answer", interactive=False, format="png", height=224,
+                              buttons=[], elem_classes=["captioned"])
+            gr.Markdown("Left: your drawing cropped, scaled and centred into the 28x28 picture the model reads, "
+                        "the way MNIST digits were. Right: where its evidence for the answer was (Grad-CAM "
+                        "for the CNN, saliency for the MLP); brighter is stronger.")
+    with gr.Row():
+        choices = model_choices(lab, TITLES)
+        model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
+        upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
+                           sources=["upload", "clipboard"], height=200)
+    with gr.Accordion("Model card", open=False):
+        first = lab.checkpoints[loaded[0]] if loaded else None
+        card_text = gr.Markdown(model_card(first) if first else "")
+        matrix = first.meta["metrics"].get("confusion_matrix") if first else None
+        card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
+    return Page(sketch, label, status, seen, why, model, upload, card_text, card_matrix)
+
+
+def wire(handlers: Handlers, page: Page) -> None:
+    outputs = page.outputs()
+    page.sketch.change(runs_a_model(handlers.classify_drawing), [page.sketch, page.model], outputs,
+                       api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    page.upload.upload(runs_a_model(handlers.classify), [page.upload, page.model], outputs, api_name="classify",
+                       **CHEAP)
+    page.upload.clear(lambda: (None, None, None, INVITATION), None, outputs, api_visibility="private", queue=False)
+    chosen = choose_model(handlers.lab, "classifier", page.model)
+    chosen.success(runs_a_model(handlers.reclassify), [page.sketch, page.upload, page.model], outputs,
+                   api_visibility="private", **CHEAP)
+    chosen.success(answers(handlers.card), page.model, [page.card_text, page.card_matrix], api_visibility="private",
+                   **CHEAP)
+
+
+def build(lab: Lab) -> None:
+    with gr.Tab("Classify", id="classify"):
+        wire(Handlers(lab), layout(lab))

@@ -2,7 +2,8 @@
 own drawing, and interpolate between digits. genlab.inference.explorer does the work; while the sliders move,
 the page itself decodes (ui/web/explore.js), and the server's /decode serves API clients and
 browsers that cannot run the model."""
-import json
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import gradio as gr
 import torch
@@ -21,17 +22,31 @@ from genlab.inference.explorer import (
     legend,
     visitor_digit,
 )
-from genlab.serve.lab import MINE, Lab
-from genlab.serve.web_models import WEB_MODELS
+from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
-from ui.web import live_component
+from ui.web import LiveSpec, live_component, page_graphs
 
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
 LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values (Explorer.order)
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
+INTRO = ("Drag a slider: the decoder turns the latent code into a digit as you move, right here in your browser. "
+         "The CNN's reading under it says how legible the digit is; the bar under each slider, how much of the "
+         "code's information that dimension carries (the most used first).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExplorerSpec(LiveSpec):
+    """What ui/web/explore.js decodes with, besides what every live picture reads: the decoder's graph,
+    the code's size, the dimension each slider moves (most used first), the sliders' range, the map's block."""
+
+    decoder: str | None
+    latent: int
+    order: tuple[int, ...]
+    extent: float
+    map: str
 
 
 def reading_text(decoded: Decoded) -> str:
@@ -44,16 +59,23 @@ def legend_html() -> str:
             "decode that point; click to move the sliders there.</div>")
 
 
-def build(lab: Lab) -> None:
-    explorer = Explorer(lab.judge("cnn"), lab.device)
-    choices = model_choices(lab, TITLES)
+def values_of(z: dict[str, float]) -> list[float]:
+    return [z[name] for name in LATENT]
 
-    def vae_named(name: str, request: gr.Request | None) -> Checkpoint:
-        return lab.checkpoint(name, "vae", user_of(request))
 
-    def slider_props(vae: Checkpoint, z: torch.Tensor) -> list[dict]:
+class Handlers:
+    """What the tab's events do, on the lab's VAEs: callable without building the tab."""
+
+    def __init__(self, lab: Lab):
+        self.lab = lab
+        self.explorer = Explorer(lab.judge("cnn"), lab.device)
+
+    def vae_named(self, name: str, request: gr.Request | None) -> Checkpoint:
+        return self.lab.checkpoint(name, "vae", user_of(request))
+
+    def slider_props(self, vae: Checkpoint, z: torch.Tensor) -> list[dict]:
         """Label, bar of use, visibility and value of every slider for this model."""
-        captions, values = explorer.slider_captions(vae), explorer.slider_values(vae, z)
+        captions, values = self.explorer.slider_captions(vae), self.explorer.slider_values(vae, z)
         props = []
         for slot in range(SLIDERS):
             if slot < len(captions):
@@ -63,171 +85,234 @@ def build(lab: Lab) -> None:
                 props.append({"value": 0.0, "label": "unused", "info": "", "visible": False})
         return props
 
-    def show(vae: Checkpoint, z: torch.Tensor, note: str = "", relabel: bool = False) -> list:
+    def show(self, vae: Checkpoint, z: torch.Tensor, note: str = "", relabel: bool = False) -> list:
         """Sliders (plain values, or full updates when the model changed), decoded digit, reading, map.
         The code is clamped to the sliders' range first, so what is shown is what the sliders hold.
         The map has no marker: the page draws it where the sliders are."""
         z = z.clamp(-EXTENT, EXTENT)
-        decoded = explorer.decode(vae, z)
-        sliders_out = [gr.Slider(**p) for p in slider_props(vae, z)] if relabel else explorer.slider_values(vae, z)
-        return [*sliders_out, decoded.picture, (note + " " + reading_text(decoded)).strip(), explorer.draw_map(vae)]
+        decoded = self.explorer.decode(vae, z)
+        sliders = ([gr.Slider(**p) for p in self.slider_props(vae, z)] if relabel
+                   else self.explorer.slider_values(vae, z))
+        return [*sliders, decoded.picture, (note + " " + reading_text(decoded)).strip(), self.explorer.draw_map(vae)]
 
-    def page_spec(name: str, vae: Checkpoint) -> str:
-        """What the page needs to decode this VAE itself (ui/web/explore.js), as the live component's value."""
-        decoder, why = WEB_MODELS.try_url(vae, keep=name != MINE)
-        reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
-        return json.dumps({"decoder": decoder, "reader": reader, "why": why, "latent": vae.meta["config"]["latent"],
-                           "order": explorer.order(vae)[:SLIDERS], "extent": EXTENT, "sliders": SLIDER_IDS,
-                           "server_blocks": [PICTURE_ID, READING_ID], "map": MAP_ID})
+    def live_spec(self, name: str, vae: Checkpoint) -> ExplorerSpec:
+        """What the page needs to decode this VAE itself (ui/web/explore.js)."""
+        decoder, reader, why = page_graphs(self.lab, name, vae)
+        return ExplorerSpec(reader=reader, why=why, sliders=tuple(SLIDER_IDS), server_blocks=(PICTURE_ID, READING_ID),
+                            decoder=decoder, latent=vae.meta["config"]["latent"],
+                            order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT, map=MAP_ID)
 
-    def values_of(z: dict[str, float]) -> list[float]:
-        return [z[name] for name in LATENT]
-
-    def decode(model: str, request: gr.Request, **z: float):
+    def decode(self, model: str, request: gr.Request, **z: float):
         """Decode the latent code the sliders give (z1: the most-used dimension) and read it with the CNN."""
-        vae = vae_named(model, request)
-        decoded = explorer.decode(vae, explorer.code(vae, values_of(z)))
+        vae = self.vae_named(model, request)
+        decoded = self.explorer.decode(vae, self.explorer.code(vae, values_of(z)))
         return decoded.picture, reading_text(decoded)
 
-    def switch_model(model: str, request: gr.Request):
-        vae = vae_named(model, request)
-        more = len(explorer.order(vae)) > MAIN_SLIDERS
+    def switch_model(self, model: str, request: gr.Request):
+        vae = self.vae_named(model, request)
+        more = len(self.explorer.order(vae)) > MAIN_SLIDERS
         two_d = vae.meta["config"]["latent"] == 2
-        return [*show(vae, explorer.origin(vae), relabel=True), gr.Accordion(visible=more), gr.Column(visible=two_d),
-                gr.Markdown(visible=not two_d), page_spec(model, vae)]
+        return [*self.show(vae, self.explorer.origin(vae), relabel=True), gr.Accordion(visible=more),
+                gr.Column(visible=two_d), gr.Markdown(visible=not two_d), self.live_spec(model, vae).to_json()]
 
-    def click_map(model: str, event: gr.SelectData, request: gr.Request):
-        z = explorer.map_point(*event.index)
-        return show(vae_named(model, request), z, f"Decoded the point ({z[0]:.2f}, {z[1]:.2f}).")
+    def click_map(self, model: str, event: gr.SelectData, request: gr.Request):
+        z = self.explorer.map_point(*event.index)
+        return self.show(self.vae_named(model, request), z, f"Decoded the point ({z[0]:.2f}, {z[1]:.2f}).")
 
-    def random_code(model: str, seed: float, request: gr.Request):
+    def random_code(self, model: str, seed: float, request: gr.Request):
         """A code drawn from the prior with this seed; the seed box moves on to the next seed."""
-        vae = vae_named(model, request)
-        z = explorer.prior_sample(vae, seed)
+        vae = self.vae_named(model, request)
+        z = self.explorer.prior_sample(vae, seed)
         clamped = " (values beyond ±3 clamped to the sliders)" if z.abs().max() > EXTENT else ""
-        return [*show(vae, z, f"A sample from the prior with seed {int(seed)}{clamped}."), int(seed) + 1]
+        return [*self.show(vae, z, f"A sample from the prior with seed {int(seed)}{clamped}."), int(seed) + 1]
 
-    def reset(model: str, request: gr.Request):
-        vae = vae_named(model, request)
-        return show(vae, explorer.origin(vae), "Back to the origin.")
+    def reset(self, model: str, request: gr.Request):
+        vae = self.vae_named(model, request)
+        return self.show(vae, self.explorer.origin(vae), "Back to the origin.")
 
-    def encode(model: str, sketch: dict | None, upload: str | None, request: gr.Request):
+    def encode(self, model: str, sketch: dict | None, upload: str | None, request: gr.Request):
         """Move the sliders to the code of a drawn or uploaded digit."""
-        vae = vae_named(model, request)
-        z = explorer.encode(vae, visitor_digit((sketch or {}).get("composite"), upload))
-        shown = show(vae, z, "The sliders jumped to your digit's code.")
+        vae = self.vae_named(model, request)
+        z = self.explorer.encode(vae, visitor_digit((sketch or {}).get("composite"), upload))
+        shown = self.show(vae, z, "The sliders jumped to your digit's code.")
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
-    def end_preview(model: str, source: str, number: float, sketch: dict | None, upload: str | None,
+    def end_preview(self, model: str, source: str, number: float, sketch: dict | None, upload: str | None,
                     request: gr.Request, **z: float):
         """What one end of an interpolation is, titled (test digit 0 is a 7, not a zero)."""
-        picture, title = explorer.end_preview(vae_named(model, request), source, number, values_of(z),
-                                              (sketch or {}).get("composite"), upload)
+        picture, title = self.explorer.end_preview(self.vae_named(model, request), source, number, values_of(z),
+                                                   (sketch or {}).get("composite"), upload)
         return gr.Image(picture, label=title)
 
-    def interpolate(model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
+    def interpolate(self, model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
                     path: str, sketch: dict | None, upload: str | None, request: gr.Request, **z: float):
         """Frames decoded from one digit's code to another's (each end a test digit, a seed, the sliders or
         your drawing): a captioned strip and a looping GIF."""
-        vae = vae_named(model, request)
+        vae = self.vae_named(model, request)
         drawing = (sketch or {}).get("composite")
-        a = explorer.endpoint(vae, source_a, number_a, values_of(z), drawing, upload)
-        b = explorer.endpoint(vae, source_b, number_b, values_of(z), drawing, upload)
-        walked = explorer.interpolate(vae, a, b, int(frames), path == "spherical")
+        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), drawing, upload)
+        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), drawing, upload)
+        walked = self.explorer.interpolate(vae, a, b, int(frames), path == "spherical")
         return walked.strip, walked.animation
 
+
+class LatentView(NamedTuple):
+    """The digit decoded live, the sliders that hold its code and the 2-D map."""
+    in_page: gr.HTML
+    decoded: Picture
+    reading: gr.Markdown
+    seed: WholeNumber
+    random_button: gr.Button
+    reset_button: gr.Button
+    sliders: list[NumberSlider]
+    more: gr.Accordion
+    map_column: gr.Column
+    latent_map: Picture
+    no_map: gr.Markdown
+
+    def shown(self) -> list[gr.components.Component]:
+        """What Handlers.show redraws, in its order."""
+        return [*self.sliders, self.decoded, self.reading, self.latent_map]
+
+
+class OwnDigit(NamedTuple):
+    """A visitor's digit, drawn or uploaded, and its code decoded again."""
+    sketch: Sketch
+    upload: ImageFile
+    reconstruction: Picture
+    encode_button: gr.Button
+
+
+class End(NamedTuple):
+    """One end of an interpolation: where its code comes from, its number, its picture."""
+    source: gr.Radio
+    number: WholeNumber
+    preview: Picture
+
+
+class Between(NamedTuple):
+    """An interpolation: its two ends, how it walks, and the frames it makes."""
+    ends: list[End]
+    frames: NumberSlider
+    path: gr.Radio
+    interpolate_button: gr.Button
+    strip: Picture
+    animation: Picture
+
+
+def latent_view(handlers: Handlers, name: str) -> LatentView:
+    vae = handlers.lab.checkpoints[name]
+    origin = handlers.explorer.origin(vae)
+    with gr.Row():
+        start = handlers.explorer.decode(vae, origin)
+        with gr.Column(scale=1, min_width=240):
+            in_page = live_component("explore.js", handlers.live_spec(name, vae), "genlab-vae-live", 28 * SCALE)
+            decoded = Picture(start.picture, label="Decoded digit", interactive=False, format="png", height=240,
+                              width=240, buttons=[], elem_classes=["pixelated", "captioned"], elem_id=PICTURE_ID)
+            reading = gr.Markdown(reading_text(start), elem_id=READING_ID)
+            with gr.Row():
+                seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED)
+                random_button = gr.Button("Random sample")
+                reset_button = gr.Button("Reset")
+        with gr.Column(scale=1, min_width=260):
+            props = handlers.slider_props(vae, origin)
+            sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
+                       for i in range(MAIN_SLIDERS)]
+            with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
+                sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
+                            for i in range(MAIN_SLIDERS, SLIDERS)]
+        start_map = handlers.explorer.draw_map(vae)
+        with gr.Column(scale=2, min_width=300):  # always there, so switching models moves nothing else
+            with gr.Column(visible=start_map is not None) as map_column:
+                latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
+                                     interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
+                gr.HTML(legend_html())
+            no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see one.",
+                                 visible=start_map is None)
+    return LatentView(in_page, decoded, reading, seed, random_button, reset_button, sliders, more, map_column,
+                      latent_map, no_map)
+
+
+def own_digit() -> OwnDigit:
+    with gr.Accordion("Encode your own digit", open=False):
+        with gr.Row():
+            sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
+                            brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
+                            layers=False, transforms=())
+            upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
+                               sources=["upload", "clipboard"], height=200)
+            reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
+                                     buttons=[], elem_classes=["pixelated", "captioned"])
+        encode_button = gr.Button("Encode")
+    return OwnDigit(sketch, upload, reconstruction, encode_button)
+
+
+def end(explorer: Explorer, vae: Checkpoint, side: str, number: int) -> End:
+    with gr.Column(min_width=200):
+        source = gr.Radio(list(SOURCES), value="test digit", label=side)
+        with gr.Row():
+            number_box = WholeNumber(value=number, precision=0, label="Test digit number or seed", min_width=120)
+            try:
+                start, title = explorer.end_preview(vae, "test digit", number, [], None, None)
+            except RequestError:  # no test digits on this server
+                start, title = None, "This end"
+            preview = Picture(start, label=title, interactive=False, format="png", height=112, width=112,
+                              buttons=[], elem_classes=["pixelated", "captioned"], min_width=120)
+    return End(source, number_box, preview)
+
+
+def between(explorer: Explorer, vae: Checkpoint) -> Between:
+    with gr.Accordion("Interpolate between two digits", open=False):
+        with gr.Row():
+            ends = [end(explorer, vae, side, number) for side, number in (("From", 0), ("To", 1))]
+        with gr.Row():
+            frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
+            path = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
+            interpolate_button = gr.Button("Interpolate")
+        strip = Picture(label="Frames, with the CNN's reading of each", interactive=False, format="png",
+                        buttons=["download"], elem_classes=["pixelated", "captioned"])
+        animation = Picture(label="Animation", type="filepath", interactive=False, height=140, width=140,
+                            buttons=["download"], elem_classes=["pixelated", "captioned"])
+    return Between(ends, frames, path, interpolate_button, strip, animation)
+
+
+def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, walk: Between) -> None:
+    latent = dict(zip(LATENT, view.sliders))
+    shown = view.shown()
+    # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
+    # it cannot decode itself. API clients call /decode directly.
+    view.in_page.input(runs_a_model(handlers.decode), model, [view.decoded, view.reading], inputs_kwargs=latent,
+                       api_name="decode", trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    chosen = choose_model(handlers.lab, "vae", model)
+    chosen.success(runs_a_model(handlers.switch_model), model,
+                   [*shown, view.more, view.map_column, view.no_map, view.in_page], api_visibility="private", **CHEAP)
+    view.latent_map.select(runs_a_model(handlers.click_map), model, shown, api_visibility="private", **CHEAP)
+    view.random_button.click(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
+                             api_name="random_code", **CHEAP)
+    view.reset_button.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
+    own.encode_button.click(runs_a_model(handlers.encode), [model, own.sketch, own.upload],
+                            [*shown, own.reconstruction], api_name="encode", **CHEAP)
+    for source, number, preview in walk.ends:
+        for trigger in (source.change, number.change, chosen.success):
+            trigger(runs_a_model(handlers.end_preview), [model, source, number, own.sketch, own.upload], preview,
+                    inputs_kwargs=latent, api_visibility="private", show_progress="hidden", **CHEAP)
+    (source_a, number_a, _), (source_b, number_b, _) = walk.ends
+    walk.interpolate_button.click(runs_a_model(handlers.interpolate),
+                                  [model, source_a, number_a, source_b, number_b, walk.frames, walk.path, own.sketch,
+                                   own.upload], [walk.strip, walk.animation], inputs_kwargs=latent,
+                                  api_name="interpolate", **CHEAP)
+
+
+def build(lab: Lab) -> None:
+    handlers = Handlers(lab)
     with gr.Tab("VAE explorer", id="explore"):
         loaded = [name for name in TITLES if name in lab.checkpoints]
         if not loaded:
             gr.Markdown("No VAE checkpoint is loaded.")
             return
-        gr.Markdown("Drag a slider: the decoder turns the latent code into a digit as you move, right here in "
-                    "your browser. The CNN's reading under it says how legible the digit is; the bar under each "
-                    "slider, how much of the code's information that dimension carries (the most used first).")
-        model = gr.Radio(choices, value=loaded[0], label="Model")
-        first_vae = lab.checkpoints[loaded[0]]
-        origin = explorer.origin(first_vae)
-        with gr.Row():
-            start = explorer.decode(first_vae, origin)
-            with gr.Column(scale=1, min_width=240):
-                in_page = live_component("explore.js", page_spec(loaded[0], first_vae), "genlab-vae-live", 28 * SCALE)
-                decoded = Picture(start.picture, label="Decoded digit", interactive=False, format="png", height=240,
-                                  width=240, buttons=[], elem_classes=["pixelated", "captioned"], elem_id=PICTURE_ID)
-                reading = gr.Markdown(reading_text(start), elem_id=READING_ID)
-                with gr.Row():
-                    seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED)
-                    random_button = gr.Button("Random sample")
-                    reset_button = gr.Button("Reset")
-            with gr.Column(scale=1, min_width=260):
-                props = slider_props(first_vae, origin)
-                sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
-                           for i in range(MAIN_SLIDERS)]
-                with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
-                    sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
-                                for i in range(MAIN_SLIDERS, SLIDERS)]
-            start_map = explorer.draw_map(first_vae)
-            with gr.Column(scale=2, min_width=300):  # always there, so switching models moves nothing else
-                with gr.Column(visible=start_map is not None) as map_column:
-                    latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
-                                         interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
-                    gr.HTML(legend_html())
-                no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see "
-                                     "one.", visible=start_map is None)
-        with gr.Accordion("Encode your own digit", open=False):
-            with gr.Row():
-                sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
-                                brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
-                                layers=False, transforms=())
-                upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
-                                   sources=["upload", "clipboard"], height=200)
-                reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
-                                         buttons=[], elem_classes=["pixelated", "captioned"])
-            encode_button = gr.Button("Encode")
-        with gr.Accordion("Interpolate between two digits", open=False):
-            ends = []  # (source, number, its preview) for each end
-            with gr.Row():
-                for side, number in (("From", 0), ("To", 1)):
-                    with gr.Column(min_width=200):
-                        source = gr.Radio(list(SOURCES), value="test digit", label=side)
-                        with gr.Row():
-                            number_box = WholeNumber(value=number, precision=0, label="Test digit number or seed",
-                                                     min_width=120)
-                            try:
-                                start_end, title = explorer.end_preview(first_vae, "test digit", number, [], None, None)
-                            except RequestError:  # no test digits on this server
-                                start_end, title = None, "This end"
-                            preview = Picture(start_end, label=title, interactive=False, format="png", height=112,
-                                              width=112, buttons=[], elem_classes=["pixelated", "captioned"],
-                                              min_width=120)
-                    ends.append((source, number_box, preview))
-            (source_a, number_a, _), (source_b, number_b, _) = ends
-            with gr.Row():
-                frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
-                path = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
-                interpolate_button = gr.Button("Interpolate")
-            strip = Picture(label="Frames, with the CNN's reading of each", interactive=False, format="png",
-                            buttons=["download"], elem_classes=["pixelated", "captioned"])
-            animation = Picture(label="Animation", type="filepath", interactive=False, height=140, width=140,
-                                buttons=["download"], elem_classes=["pixelated", "captioned"])
-
-        latent = dict(zip(LATENT, sliders))
-        shown = [*sliders, decoded, reading, latent_map]
-        # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
-        # it cannot decode itself. API clients call /decode directly.
-        in_page.input(runs_a_model(decode), model, [decoded, reading], inputs_kwargs=latent, api_name="decode",
-                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        chosen = choose_model(lab, "vae", model)
-        chosen.success(runs_a_model(switch_model), model, [*shown, more, map_column, no_map, in_page],
-                                                api_visibility="private", **CHEAP)
-        latent_map.select(runs_a_model(click_map), model, shown, api_visibility="private", **CHEAP)
-        random_button.click(runs_a_model(random_code), [model, seed], [*shown, seed], api_name="random_code", **CHEAP)
-        reset_button.click(runs_a_model(reset), model, shown, api_visibility="private", **CHEAP)
-        encode_button.click(runs_a_model(encode), [model, sketch, upload], [*shown, reconstruction], api_name="encode",
-                            **CHEAP)
-        for source, number_box, preview in ends:
-            for trigger in (source.change, number_box.change, chosen.success):
-                trigger(runs_a_model(end_preview), [model, source, number_box, sketch, upload], preview,
-                        inputs_kwargs=latent, api_visibility="private", show_progress="hidden", **CHEAP)
-        interpolate_button.click(runs_a_model(interpolate), [model, source_a, number_a, source_b, number_b, frames, path,
-                                                             sketch, upload], [strip, animation], inputs_kwargs=latent,
-                                 api_name="interpolate", **CHEAP)
+        gr.Markdown(INTRO)
+        model = gr.Radio(model_choices(lab, TITLES), value=loaded[0], label="Model")
+        view = latent_view(handlers, loaded[0])
+        own = own_digit()
+        walk = between(handlers.explorer, lab.checkpoints[loaded[0]])
+        wire(handlers, model, view, own, walk)

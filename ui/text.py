@@ -3,6 +3,7 @@ button, and a look inside: how surprising each prompt character was, and what it
 import html
 import math
 import time
+from typing import NamedTuple
 
 import gradio as gr
 
@@ -42,65 +43,100 @@ def surprisal_html(pairs: list[tuple[str, float]]) -> str:
             "redder is more surprising. Hover or tap a character for its value.</p>")
 
 
-def build(lab: Lab) -> None:
-    choices = model_choices(lab, TITLES)
+class Handlers:
+    """What the tab's events do, on the lab's character LSTMs: callable without building the tab."""
 
-    def lstm_named(model: str, request: gr.Request | None):
-        return lab.checkpoint(model, "lstm", user_of(request)).model
+    def __init__(self, lab: Lab):
+        self.lab = lab
 
-    def generate(prompt: str, model: str, temperature: float, top_k: float, top_p: float, length: float,
+    def lstm_named(self, model: str, request: gr.Request | None):
+        return self.lab.checkpoint(model, "lstm", user_of(request)).model
+
+    def generate(self, prompt: str, model: str, temperature: float, top_k: float, top_p: float, length: float,
                  seed: float, greedy: bool, request: gr.Request):
         """Continue the prompt; the text streams in as it is written."""
-        lstm = lstm_named(model, request)
+        lstm = self.lstm_named(model, request)
         sampling = sampling_from(temperature, top_k, top_p, length, seed, greedy)
         read = read_prompt(prompt or "", lstm.config.vocab)
         text, last = read.text, 0.0
-        for ch in write(lstm, read.text, sampling, lab.device):
+        for ch in write(lstm, read.text, sampling, self.lab.device):
             text += ch
             if time.perf_counter() - last > STREAM_EVERY:
                 last = time.perf_counter()
                 yield text, notice(read)
         yield text, notice(read)
 
-    def look_inside(prompt: str, model: str, request: gr.Request):
+    def look_inside(self, prompt: str, model: str, request: gr.Request):
         """Each prompt character's surprisal, and the likeliest next characters after the prompt."""
-        seen = insight(lstm_named(model, request), prompt or "", lab.device)
-        candidates = {("⏎ newline" if ch == "\n" else "␣ space" if ch == " " else ch): p for ch, p in seen.candidates}
+        seen = insight(self.lstm_named(model, request), prompt or "", self.lab.device)
+        candidates = {("⏎ newline" if ch == "\n" else "␣ space" if ch == " " else ch): p
+                      for ch, p in seen.candidates}
         return candidates, surprisal_html(seen.surprisal)
 
-    with gr.Tab("Text", id="text"):
-        if not lab.names("lstm"):
-            gr.Markdown("No pretrained character LSTM is loaded: train one of your own in the Train tab.")
-        gr.Markdown("A character-level LSTM writes one character at a time, carrying its memory forward. "
-                    "Type a prompt (or leave it empty) and press Write.")
-        with gr.Row():
-            with gr.Column(scale=3):
-                prompt = gr.Textbox("ROMEO:\n", lines=4, max_length=MAX_PROMPT, label="Prompt")
-                with gr.Row():
-                    write_button = gr.Button("Write", variant="primary")
-                    stop_button = gr.Button("Stop", variant="stop")
-                output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True)
-                prompt_note = gr.Markdown()
-            with gr.Column(scale=2):
-                model = gr.Radio(choices, value=choices[0][1], label="Model")
-                temperature = NumberSlider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
-                top_k = NumberSlider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
-                top_p = NumberSlider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")
-                length = NumberSlider(1, MAX_LENGTH, value=400, step=1, label="Characters to write")
-                with gr.Row():
-                    seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
-                    greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
-        with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
-            with gr.Row():
-                candidates = gr.Label(num_top_classes=8, label="Likeliest next characters after the prompt")
-                surprise = gr.HTML(surprisal_html([]))
 
-        writing = write_button.click(runs_a_model(generate), [prompt, model, temperature, top_k, top_p, length, seed,
-                                                              greedy], [output, prompt_note], api_name="generate",
-                                     concurrency_limit=4, concurrency_id="writing")
-        stop_button.click(None, None, None, cancels=[writing], queue=False)
-        write_button.click(runs_a_model(look_inside), [prompt, model], [candidates, surprise], api_name="look_inside",
-                           **CHEAP)
-        for trigger in (prompt.change, choose_model(lab, "lstm", model).success):
-            trigger(runs_a_model(look_inside), [prompt, model], [candidates, surprise], api_visibility="private",
-                    trigger_mode="always_last", show_progress="hidden", **CHEAP)
+class Page(NamedTuple):
+    """The prompt and what is written after it, the sampling knobs (in the order Handlers.generate takes
+    them) and the look inside."""
+    prompt: gr.Textbox
+    write_button: gr.Button
+    stop_button: gr.Button
+    output: gr.Textbox
+    prompt_note: gr.Markdown
+    model: gr.Radio
+    temperature: NumberSlider
+    top_k: NumberSlider
+    top_p: NumberSlider
+    length: NumberSlider
+    seed: WholeNumber
+    greedy: gr.Checkbox
+    candidates: gr.Label
+    surprise: gr.HTML
+
+
+def layout(lab: Lab) -> Page:
+    if not lab.names("lstm"):
+        gr.Markdown("No pretrained character LSTM is loaded: train one of your own in the Train tab.")
+    gr.Markdown("A character-level LSTM writes one character at a time, carrying its memory forward. "
+                "Type a prompt (or leave it empty) and press Write.")
+    with gr.Row():
+        with gr.Column(scale=3):
+            prompt = gr.Textbox("ROMEO:\n", lines=4, max_length=MAX_PROMPT, label="Prompt")
+            with gr.Row():
+                write_button = gr.Button("Write", variant="primary")
+                stop_button = gr.Button("Stop", variant="stop")
+            output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True)
+            prompt_note = gr.Markdown()
+        with gr.Column(scale=2):
+            choices = model_choices(lab, TITLES)
+            model = gr.Radio(choices, value=choices[0][1], label="Model")
+            temperature = NumberSlider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
+            top_k = NumberSlider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
+            top_p = NumberSlider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")
+            length = NumberSlider(1, MAX_LENGTH, value=400, step=1, label="Characters to write")
+            with gr.Row():
+                seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
+                greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
+    with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
+        with gr.Row():
+            candidates = gr.Label(num_top_classes=8, label="Likeliest next characters after the prompt")
+            surprise = gr.HTML(surprisal_html([]))
+    return Page(prompt, write_button, stop_button, output, prompt_note, model, temperature, top_k, top_p, length, seed,
+                greedy, candidates, surprise)
+
+
+def wire(handlers: Handlers, page: Page) -> None:
+    knobs = [page.prompt, page.model, page.temperature, page.top_k, page.top_p, page.length, page.seed, page.greedy]
+    writing = page.write_button.click(runs_a_model(handlers.generate), knobs, [page.output, page.prompt_note],
+                                      api_name="generate", concurrency_limit=4, concurrency_id="writing")
+    page.stop_button.click(None, None, None, cancels=[writing], queue=False)
+    inside = [page.candidates, page.surprise]
+    page.write_button.click(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside,
+                            api_name="look_inside", **CHEAP)
+    for trigger in (page.prompt.change, choose_model(handlers.lab, "lstm", page.model).success):
+        trigger(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside, api_visibility="private",
+                trigger_mode="always_last", show_progress="hidden", **CHEAP)
+
+
+def build(lab: Lab) -> None:
+    with gr.Tab("Text", id="text"):
+        wire(Handlers(lab), layout(lab))

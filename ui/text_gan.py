@@ -2,6 +2,7 @@
 before adversarial training and from the character LSTM, with how each set reads to the LSTM.
 genlab.inference.three_writers does the work."""
 import html
+from typing import NamedTuple
 
 import gradio as gr
 
@@ -46,53 +47,79 @@ def stored_table(metrics: dict) -> str:
             "|---|---|---|---|---|\n" + "\n".join(rows))
 
 
-def build(lab: Lab) -> None:
-    choices = model_choices(lab, TITLES)
+class Handlers:
+    """What the tab's events do, on the lab's text GANs: callable without building the tab."""
 
-    def sample(model: str, count: float, temperature: float, seed: float, request: gr.Request):
+    def __init__(self, lab: Lab):
+        self.lab = lab
+
+    def sample(self, model: str, count: float, temperature: float, seed: float, request: gr.Request):
         """`count` lines from each generator at this temperature and seed, side by side."""
-        checkpoint = lab.checkpoint(model, "textgan", user_of(request))
-        written = compare(checkpoint.model, lab.judge("lstm"), count, temperature, seed, lab.device)
+        checkpoint = self.lab.checkpoint(model, "textgan", user_of(request))
+        written = compare(checkpoint.model, self.lab.judge("lstm"), count, temperature, seed, self.lab.device)
         return comparison_html(written), stored_table(checkpoint.meta["metrics"])
 
-    def new_seed_sample(model: str, count: float, temperature: float, request: gr.Request):
+    def new_seed_sample(self, model: str, count: float, temperature: float, request: gr.Request):
         seed = new_seed()
-        return seed, *sample(model, count, temperature, seed, request)
+        return seed, *self.sample(model, count, temperature, seed, request)
 
-    def first_sample() -> tuple[str, str]:
+    def first_sample(self) -> tuple[str, str]:
         """What the tab shows before anyone presses Write: the pretrained model's lines for seed 0."""
-        if "textgan" not in lab.checkpoints:
+        if "textgan" not in self.lab.checkpoints:
             return "", ""
-        checkpoint = lab.checkpoints["textgan"]
-        written = compare(checkpoint.model, lab.judge("lstm"), 8, 1.0, 0, lab.device)
+        checkpoint = self.lab.checkpoints["textgan"]
+        written = compare(checkpoint.model, self.lab.judge("lstm"), 8, 1.0, 0, self.lab.device)
         return comparison_html(written), stored_table(checkpoint.meta["metrics"])
 
-    with gr.Tab("Text GAN", id="textgan"):
-        if not lab.names("textgan"):
-            gr.Markdown("No pretrained text GAN is loaded: train one of your own in the Train tab.")
-        gr.Markdown("Three writers of lines of verse, side by side. **Text GAN**: a network that learned to "
-                    "write by trying to fool a critic, which reads whole lines and learns to tell them from "
-                    "Shakespeare's. **Before adversarial training**: the same network when it had only learned "
-                    "to predict the next character. **Character LSTM**: the Text tab's model. The LSTM also "
-                    "scores every line: fewer nats per character reads more like the real text to it. (How the "
-                    "critic's verdict reaches the writer: through Gumbel-softmax samples, a smooth stand-in "
-                    "for picking each character.)")
-        model = gr.Radio(choices, value=choices[0][1], label="Model")
-        with gr.Row():
-            count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each")
-            temperature = NumberSlider(0.1, 2.0, value=1.0, step=0.05,
-                                       label="Temperature (1: the distribution the GAN was trained with)")
-            seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-        with gr.Row():
-            sample_button = gr.Button("Write", variant="primary")
-            seed_button = gr.Button("New seed")
-        shown, measured = first_sample()
-        compared = gr.HTML(shown, elem_classes=["wide-table"])
-        stored = gr.Markdown(measured, elem_classes=["wide-table"])
 
-        sample_button.click(runs_a_model(sample), [model, count, temperature, seed], [compared, stored],
-                            api_name="sample_text_gan", **CHEAP)
-        choose_model(lab, "textgan", model).success(runs_a_model(sample), [model, count, temperature, seed],
-                                                    [compared, stored], api_visibility="private", **CHEAP)
-        seed_button.click(runs_a_model(new_seed_sample), [model, count, temperature], [seed, compared, stored],
-                          api_name="new_text_gan_seed", **CHEAP)
+class Page(NamedTuple):
+    """The knobs (in the order Handlers.sample takes them), the buttons and the lines written."""
+    model: gr.Radio
+    count: NumberSlider
+    temperature: NumberSlider
+    seed: WholeNumber
+    sample_button: gr.Button
+    seed_button: gr.Button
+    compared: gr.HTML
+    stored: gr.Markdown
+
+
+def layout(handlers: Handlers) -> Page:
+    if not handlers.lab.names("textgan"):
+        gr.Markdown("No pretrained text GAN is loaded: train one of your own in the Train tab.")
+    gr.Markdown("Three writers of lines of verse, side by side. **Text GAN**: a network that learned to "
+                "write by trying to fool a critic, which reads whole lines and learns to tell them from "
+                "Shakespeare's. **Before adversarial training**: the same network when it had only learned "
+                "to predict the next character. **Character LSTM**: the Text tab's model. The LSTM also "
+                "scores every line: fewer nats per character reads more like the real text to it. (How the "
+                "critic's verdict reaches the writer: through Gumbel-softmax samples, a smooth stand-in "
+                "for picking each character.)")
+    choices = model_choices(handlers.lab, TITLES)
+    model = gr.Radio(choices, value=choices[0][1], label="Model")
+    with gr.Row():
+        count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each")
+        temperature = NumberSlider(0.1, 2.0, value=1.0, step=0.05,
+                                   label="Temperature (1: the distribution the GAN was trained with)")
+        seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+    with gr.Row():
+        sample_button = gr.Button("Write", variant="primary")
+        seed_button = gr.Button("New seed")
+    shown, measured = handlers.first_sample()
+    compared = gr.HTML(shown, elem_classes=["wide-table"])
+    stored = gr.Markdown(measured, elem_classes=["wide-table"])
+    return Page(model, count, temperature, seed, sample_button, seed_button, compared, stored)
+
+
+def wire(handlers: Handlers, page: Page) -> None:
+    knobs, shown = [page.model, page.count, page.temperature, page.seed], [page.compared, page.stored]
+    page.sample_button.click(runs_a_model(handlers.sample), knobs, shown, api_name="sample_text_gan", **CHEAP)
+    choose_model(handlers.lab, "textgan", page.model).success(runs_a_model(handlers.sample), knobs, shown,
+                                                              api_visibility="private", **CHEAP)
+    page.seed_button.click(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
+                           [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
+
+
+def build(lab: Lab) -> None:
+    handlers = Handlers(lab)
+    with gr.Tab("Text GAN", id="textgan"):
+        wire(handlers, layout(handlers))

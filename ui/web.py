@@ -1,8 +1,10 @@
 """What the app serves to the page besides Gradio's own: our browser modules and the vendored ONNX
 Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models/KEY.onnx.
 `routes()` goes to FastAPI when the app launches, with HEAD in the page's <head>; `live_component()`
-is how a tab puts a model that runs in the page on screen."""
+is how a tab puts a model that runs in the page on screen, told what to draw by a `LiveSpec`."""
+import json
 import mimetypes
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import gradio as gr
@@ -11,6 +13,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from genlab.core.checkpoint import Checkpoint
+from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -41,16 +45,42 @@ def routes() -> list[BaseRoute]:
     return [Mount(f"/{WEB_PATH}", StaticFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
 
 
-def live_component(module: str, spec: str, elem_id: str, side: int) -> gr.HTML:
-    """A live picture: a gr.HTML whose value is `spec` (JSON text: which graphs to fetch, which sliders it
-    follows) and whose page side is the ES module ui/web/`module`. Its start() gets the element (a
-    28x28 canvas shown `side` pixels wide, a line for the CNN's reading, a line for a notice), the props
-    (props.value is the spec), trigger (to ask the server instead) and watch (to hear of a new spec)."""
+@dataclass(frozen=True, kw_only=True)
+class LiveSpec:
+    """What every live picture's page module reads (ui/web/live.js), fields named as the page reads them:
+    the graph of the CNN that reads the digit, why the page cannot run the model (if it cannot), the
+    Gradio sliders it follows and the server's picture blocks it stands in for. A tab's record adds its
+    model's graph and what drawing needs (ui/explore.py, ui/sample.py)."""
+
+    reader: str | None
+    why: str
+    sliders: tuple[str, ...]
+    server_blocks: tuple[str, ...]
+
+    def to_json(self) -> str:
+        """The live component's value: the one text the page's modules parse."""
+        return json.dumps(asdict(self))
+
+
+def page_graphs(lab: Lab, name: str, checkpoint: Checkpoint) -> tuple[str | None, str | None, str]:
+    """Where the page fetches the model `name` and the CNN that reads its digits, and why it cannot run the
+    model, if it cannot. A pretrained model's graph is kept for the server's lifetime, a visitor's own
+    only while their model lives."""
+    model, why = WEB_MODELS.try_url(checkpoint, keep=name != MINE)
+    reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
+    return model, reader, why
+
+
+def live_component(module: str, spec: LiveSpec, elem_id: str, side: int) -> gr.HTML:
+    """A live picture: a gr.HTML whose value is `spec`'s JSON and whose page side is the ES module
+    ui/web/`module`. Its start() gets the element (a 28x28 canvas shown `side` pixels wide, a line for
+    the CNN's reading, a line for a notice), the props (props.value is the spec), trigger (to ask the
+    server instead) and watch (to hear of a new spec, which a handler returns as `spec.to_json()`)."""
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
     template = (f'<div class="genlab-live"><canvas width="28" height="28" style="width:{side}px;height:{side}px;'
                 'image-rendering:pixelated"></canvas><div class="genlab-reading"></div>'
                 '<div class="genlab-notice"></div></div>')
-    return gr.HTML(spec, html_template=template, css_template=LIVE_CSS, js_on_load=loader,
+    return gr.HTML(spec.to_json(), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
                    elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)

@@ -3,8 +3,8 @@
 // decodes the point under the pointer (a click still pins it: the server moves the sliders there).
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
-// The spec (the component's value, from ui/explore.py) names the graphs to fetch and the page's parts:
-// { decoder, reader, why, latent, order, extent, sliders, server_blocks, map }.
+// The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
+// the page's parts, its fields named as read here.
 
 import { caption, drawDigit } from './digit.js';
 import { sliderValues, startLive } from './live.js';

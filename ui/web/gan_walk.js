@@ -3,9 +3,9 @@
 // Runtime Web) redraws it on every input, with the CNN's reading. Until the generator is loaded,
 // or where it cannot run, the tab's server path draws (see live.js).
 //
-// The spec (the component's value, from ui/sample.py): { generator, reader, why, a, b, digit,
-// sliders: [walk, truncation], server_blocks }. The noise vectors come from the server, which owns
-// the seeds (torch's random numbers).
+// The spec (the component's value) is ui/sample.py's WalkSpec record, its fields named as read here;
+// its sliders are [walk, truncation]. The noise vectors come from the server, which owns the seeds
+// (torch's random numbers).
 
 import { caption, drawDigit } from './digit.js';
 import { sliderValues, startLive } from './live.js';

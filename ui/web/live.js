@@ -6,23 +6,27 @@
 // window.genlab.modes[name] says how the picture is drawn now ('page' or 'server'), and
 // window.genlab.graphs[name] which graph the page draws with;
 // window.genlab.stats[name] lists, per picture shown, when the input that asked for it happened and
-// when the picture was drawn (performance.now() milliseconds), and how: the browser benchmark reads it.
+// when the picture was drawn (performance.now() milliseconds), and how: the browser benchmark reads it;
+// window.genlab.specs[name] is the spec the picture was given last, and window.genlab.read[name] the
+// names of the spec's fields the page has read: a browser test holds them to the Python record.
 
 import { session } from './runtime.js';
 
+window.genlab ??= { stats: {}, modes: {}, graphs: {}, specs: {}, read: {} };
+
 const SERVER_TIMEOUT_MS = 3000; // a server answer that never shows (an error toast, the same picture again) frees the line
 
-// Starts a tab's live picture. The spec (the live component's value, sent by the tab's Python) names
-// the graphs to fetch (spec[graph] is a url, or null), the sliders it follows (spec.sliders: ids of
-// Gradio slider blocks), the server's picture blocks (spec.server_blocks) and, in spec.why, why the
-// page cannot run the model, if it cannot.
+// Starts a tab's live picture. The spec (the live component's value: the JSON of a LiveSpec record,
+// ui/web.py, whose fields are named as the page reads them) names the graphs to fetch (spec[graph] is a
+// url, or null), the sliders it follows (spec.sliders: ids of Gradio slider blocks), the server's
+// picture blocks (spec.server_blocks) and, in spec.why, why the page cannot run the model, if it cannot.
 //   values(spec): the numbers the picture depends on now;
 //   draw(sessions, spec, values): draws them in the page (async);
 //   onFrame(spec, values): anything else a tab redraws every frame (the explorer's map marker).
 // Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map); live.spec()
 // is the spec now.
 export function startLive({ name, element, props, trigger, watch, graphs, values, draw, onFrame = () => {} }) {
-  let spec = JSON.parse(props.value);
+  let spec = given(name, props.value);
   let sessions = null;
   let shown = ''; // the values last drawn, to notice the server moving the sliders
   const live = new Live({
@@ -65,11 +69,20 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
     requestAnimationFrame(follow);
   })();
   watch('value', () => {
-    spec = JSON.parse(props.value);
+    spec = given(name, props.value);
     load();
   });
   load();
   return live;
+}
+
+// The spec in a live component's value, as the page reads it: every field read is noted in
+// window.genlab.read[name], so a field that one side renames shows as read but never given.
+function given(name, value) {
+  const spec = JSON.parse(value);
+  const read = (window.genlab.read[name] ??= new Set());
+  window.genlab.specs[name] = spec;
+  return new Proxy(spec, { get: (target, field) => { if (typeof field === 'string') read.add(field); return target[field]; } });
 }
 
 export class Live {
@@ -79,7 +92,6 @@ export class Live {
     this.busy = false;
     this.wanted = null; // the time of the newest input not yet drawn
     this.notice = element.querySelector('.genlab-notice');
-    window.genlab ??= { stats: {}, modes: {}, graphs: {} };
     window.genlab.stats[name] = [];
     this.setMode('server');
   }

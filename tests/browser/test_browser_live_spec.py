@@ -1,0 +1,46 @@
+"""The spec of each live picture, told in Chromium: the page is given the record the tab's Python
+builds (ui/web.py's LiveSpec) and, once it has drawn, has read every field the record gives and no
+other, so a field renamed on either side, or given and never read, fails here."""
+import json
+
+import pytest
+import torch
+from playwright.sync_api import Page
+
+from genlab.inference import sampler
+from genlab.serve.lab import Lab
+from genlab.serve.web_models import MODELS_PATH
+from tests.browser.test_browser import open_tab
+from tests.helpers import CHECKPOINTS
+from ui import explore, sample
+from ui.web import LiveSpec
+
+pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
+READ_ONLY_WHEN_REFUSED = {"why"}  # the page reads why only when it cannot run the model
+
+
+def as_compared(spec: dict) -> dict:
+    """The spec with each graph's address as 'a graph': every Lab's models are served under keys of their own."""
+    return {field: "a graph" if isinstance(value, str) and value.startswith(MODELS_PATH) else value
+            for field, value in spec.items()}
+
+
+def specs_on_opening() -> dict[str, LiveSpec]:
+    """Each live picture's spec when its tab opens, as the tab's Python builds it for the committed models:
+    the explorer on the 2-D VAE; the GAN walk from sample 1 of seed 0's grid of 32 toward seed 1."""
+    lab = Lab.load(CHECKPOINTS, torch.device("cpu"))
+    cdcgan = lab.checkpoints["cdcgan"].model
+    return {"explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
+            "gan": sample.Handlers(lab).live_spec("cdcgan", sampler.walk_ends(cdcgan, 0, 32, 1, 1), None)}
+
+
+def test_the_page_reads_the_live_spec_python_gives(page: Page):
+    for (name, spec), tab in zip(specs_on_opening().items(), ("VAE explorer", "GAN sampler")):
+        open_tab(page, tab)
+        page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
+                               arg=name, timeout=30_000)
+        given = page.evaluate("(name) => window.genlab.specs[name]", name)
+        read = set(page.evaluate("(name) => [...window.genlab.read[name]]", name))
+        assert as_compared(given) == as_compared(json.loads(spec.to_json())), f"the {name} page's spec"
+        assert read - set(given) == set(), f"the {name} page reads fields its record lacks"
+        assert set(given) - read == READ_ONLY_WHEN_REFUSED, f"the {name} record gives fields the page never reads"

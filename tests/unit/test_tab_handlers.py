@@ -1,0 +1,61 @@
+"""The tabs' handlers called as the page calls them, on the committed models and without building any
+page: what a visitor does on a tab, and what they must see."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from genlab.core.checkpoint import checkpoint_dir
+from genlab.inference.explorer import SLIDERS
+from genlab.serve.lab import Lab
+from ui import explore, sample
+
+
+@pytest.fixture(scope="module")
+def lab() -> Lab:
+    return Lab.load(checkpoint_dir(), torch.device("cpu"))
+
+
+def sliders(*values: float) -> dict[str, float]:
+    """The explorer's sliders at these values (most-used dimension first), the others at zero."""
+    return {name: values[slot] if slot < len(values) else 0.0 for slot, name in enumerate(explore.LATENT)}
+
+
+def test_dragging_a_slider_redraws_the_digit_and_the_cnn_reads_it(lab):
+    explorer = explore.Handlers(lab)
+    at_origin, _ = explorer.decode("vae2d", None, **sliders())
+    dragged, reading = explorer.decode("vae2d", None, **sliders(2.5, -1.0))
+    assert dragged.shape == at_origin.shape and not np.array_equal(dragged, at_origin), "the digit changed"
+    assert reading.startswith("The CNN reads this as **")
+    again, _ = explorer.decode("vae2d", None, **sliders(2.5, -1.0))
+    assert np.array_equal(again, dragged), "the same code always draws the same digit"
+
+
+def test_choosing_the_16d_vae_shows_its_sliders_hides_the_map_and_tells_the_page(lab):
+    *slider_updates, picture, reading, latent_map, more, map_column, no_map, spec = \
+        explore.Handlers(lab).switch_model("vae", None)
+    assert len(slider_updates) == SLIDERS and all(update.visible for update in slider_updates)
+    assert more.visible and not map_column.visible and no_map.visible and latent_map is None
+    told = json.loads(spec)
+    assert told["latent"] == 16 and told["decoder"] and told["map"] == explore.MAP_ID
+
+
+def test_the_same_seed_draws_the_same_grid_and_the_cnn_says_what_it_read(lab):
+    gans = sample.Handlers(lab)
+    grid, summary = gans.sample("cdcgan", 7, 8, 1.0, "3", None)
+    again, _ = gans.sample("cdcgan", 7, 8, 1.0, "3", None)
+    another, _ = gans.sample("cdcgan", 8, 8, 1.0, "3", None)
+    assert np.array_equal(grid, again) and not np.array_equal(grid, another)
+    assert summary.startswith("The CNN reads these 8 samples as") and "as the digit asked for" in summary
+
+
+def test_picking_a_sample_starts_the_walk_there_and_hands_the_page_its_noise(lab):
+    gans = sample.Handlers(lab)
+    spec, walk, truncation, picture, reading = gans.walk_from("cdcgan", 0, 32, 0.5, "any", 3, 1, None)
+    assert (walk, truncation) == (0.0, 0.5), "back at the start, with the grid's truncation"
+    at_start, read_at_start = gans.walk_sample("cdcgan", 0, 32, "any", 3, 1, 0.0, 0.5, None)
+    assert np.array_equal(at_start, picture) and read_at_start == reading
+    told = json.loads(spec)
+    assert told["a"] == lab.checkpoints["cdcgan"].model.noise(32, 0)[2].tolist(), "the third sample's noise"
+    assert told["digit"] == 2, "the grid of 'any' draws 0, 1, 2, ...: the third is a 2"
