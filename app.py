@@ -9,11 +9,11 @@ from genlab.core.checkpoint import checkpoint_dir
 from genlab.core.device import describe, pick_device
 from genlab.serve.fairness import Fairness
 from genlab.serve.lab import Lab
-from genlab.serve.live import Runs
+from genlab.serve.runs.line import Runs
 from genlab.serve.shelf import Shelf
 from ui import classify, explore, sample, sentences, text, text_gan, train, web
 from ui.common import user_of
-from ui.gradio_internals import admit_fairly, mend_cache_sweep
+from ui.gradio_internals import admit_fairly, guard_routes, mend_cache_sweep
 from ui.zerogpu import lent_training
 
 MAX_UPLOAD = "20mb"
@@ -34,7 +34,7 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
     shelf = Shelf(device=device)
     runs = Runs(shelf, gpu=gpu)
     runs.warm_up()
-    lab = Lab.load(folder or checkpoint_dir(), device, shelf)
+    lab = Lab.load(folder or checkpoint_dir(), device, runs)
     mend_cache_sweep()
     with gr.Blocks(title="genlab", delete_cache=(max(1, cache_age // 6), cache_age)) as demo:
         gr.Markdown(WELCOME, elem_id="welcome")
@@ -47,7 +47,7 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
             text.build(lab)
             sentences.build(lab)
             text_gan.build(lab)
-            train.build(runs)
+            train.build(lab)
         about(describe(device))
 
         def forget_user(request: gr.Request) -> None:
@@ -81,7 +81,7 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     admit_fairly(demo, fairness or Fairness())
     return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True,
                        state_session_capacity=SESSIONS_KEPT, head=web.HEAD,
-                       app_kwargs={"routes": web.routes()}, **options)
+                       app_kwargs={"routes": web.routes(), "middleware": [guard_routes(demo)]}, **options)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,38 @@
 """Every place genlab reaches into Gradio 6.31's internals: our subclasses of its components (a
 component's data model, its preprocess and postprocess, its block name, its cache folder), the
-sweep of that cache, and the queue's door, where genlab.serve.fairness decides whether a call may join.
-tests/test_gradio_internals.py checks each internal these rely on, so a Gradio upgrade that moves
+sweep of that cache, the queue's door, where genlab.serve.fairness decides whether a call may join, and
+the guard in front of Gradio's call and upload routes, which answers a malformed request with a 4xx.
+tests/unit/test_gradio_internals.py checks each internal these rely on, so a Gradio upgrade that moves
 one fails there, loudly, instead of somewhere in a tab."""
 import hashlib
 import io
+import json
 import math
 import os
+import re
 import reprlib
 import tempfile
 import time
-from functools import cache
+from collections.abc import Callable
+from email.message import Message as Header
+from functools import cache, cached_property
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 import numpy as np
-from gradio import route_utils
+from gradio import route_utils, routes
+from gradio.block_function import BlockFunction
 from gradio.components.image_editor import EditorData
-from gradio.data_classes import ImageData
+from gradio.data_classes import ImageData, PredictBody, SimplePredictBody
+from gradio.route_utils import API_PREFIX, GradioMultiPartParser
+from gradio_client.utils import construct_args
 from PIL import Image as PILImage
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.formparsers import MultiPartException
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from genlab.inference.preprocess import MAX_PIXELS
 from genlab.serve.fairness import Fairness
@@ -253,3 +266,217 @@ def admit_fairly(demo: gr.Blocks, fairness: Fairness) -> None:
         return await join(body, request, username)
 
     queue.push = fair_join
+
+
+class Refused(Exception):
+    """A request that Gradio's route would answer with an HTTP 500 or a broken stream: `status` and a
+    message say what is wrong with it instead."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def read_as(model: type[BaseModel], body: object) -> Any:
+    """`body` as Gradio's route reads it into `model`, or refused in pydantic's words ("data: Input should
+    be a valid list")."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as err:
+        problems = (f"{'.'.join(map(str, problem['loc'])) or 'body'}: {problem['msg']}" for problem in err.errors())
+        raise Refused(422, "; ".join(problems)) from err
+
+
+def json_of(body: bytes, content_type: str | None) -> object:
+    """The body as FastAPI reads it for Gradio's JSON routes: JSON, sent as application/json (or */*+json)."""
+    header = Header()
+    header["content-type"] = content_type or ""
+    subtype = header.get_content_subtype()
+    if header.get_content_maintype() != "application" or not (subtype == "json" or subtype.endswith("+json")):
+        raise Refused(415, "Send the body as JSON, with the header Content-Type: application/json.")
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as err:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise Refused(400, f"The body is not JSON that can be read: {err}.") from err
+
+
+def quoted(text: str) -> str:
+    """`text` quoted for a message, cut to 80 characters: a path segment can be kilobytes long."""
+    return repr(text[:80])
+
+
+async def body_of(receive: Receive) -> bytes:
+    """The request's whole body (what FastAPI would read anyway), up to where the client left, if it did."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` for the route behind the guard: the body the guard read, then whatever the client sends."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive_again() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return receive_again
+
+
+async def to_the_end(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run `app`; should it fail once its answer has begun, end the answer's body before the error goes on, so
+    that the client reads a whole chunked body. (Gradio's result stream, when the session it reads is ended
+    meanwhile by another reader's disconnect, sends an error event, then raises.)"""
+    begun = ended = False
+
+    async def watched(message: Message) -> None:
+        nonlocal begun, ended
+        begun = begun or message["type"] == "http.response.start"
+        ended = ended or (message["type"] == "http.response.body" and not message.get("more_body", False))
+        await send(message)
+
+    try:
+        await app(scope, receive, watched)
+    except Exception:
+        if begun and not ended:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        raise
+
+
+class GuardedRoutes:
+    """ASGI middleware in front of Gradio's call routes. Gradio 6.31 answers a call of the wrong shape with
+    an HTTP 500 (a missing or unknown parameter, an unknown endpoint or function), or cuts the result stream
+    of an unknown event mid-answer; here each gets a 4xx and {"error": "..."} that says what is wrong. A
+    request Gradio can serve passes through as it came. The checks are Gradio's own (its body models, the
+    argument matching gradio_client shares, its lookups), made before the route runs."""
+
+    def __init__(self, app: ASGIApp, blocks: gr.Blocks) -> None:
+        self.app, self.blocks = app, blocks
+        self.checks: list[tuple[str, re.Pattern[str], Callable[..., None]]] = [
+            ("POST", re.compile(rf"{API_PREFIX}/call/v2/(?P<name>[^/]+)/?"), self.named_call),
+            ("POST", re.compile(rf"{API_PREFIX}/call/(?P<name>[^/]+)/?"), self.listed_call),
+            ("POST", re.compile(rf"{API_PREFIX}/queue/join"), self.join),
+            ("GET", re.compile(rf"{API_PREFIX}/call/(?:v2/)?[^/]+/(?P<event_id>[^/]+)"), self.result_stream),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        check, found = self.check_for(scope)
+        if check is None:
+            return await self.app(scope, receive, send)
+        try:
+            if scope["method"] == "POST":
+                body = await body_of(receive)
+                receive = replay(body, receive)
+                check(json_of(body, dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")), **found)
+            else:
+                check(**found)
+        except Refused as refusal:
+            return await JSONResponse({"error": str(refusal)}, refusal.status)(scope, receive, send)
+        await to_the_end(self.app, scope, receive, send)
+
+    def check_for(self, scope: Scope) -> tuple[Callable[..., None] | None, dict[str, str]]:
+        """The check for this request's route, with what the path names (the endpoint, the event), if any."""
+        if scope["type"] == "http":
+            path = scope["path"].removeprefix(scope.get("root_path", ""))
+            for method, route, check in self.checks:
+                if scope["method"] == method and (found := route.fullmatch(path)):
+                    return check, found.groupdict()
+        return None, {}
+
+    @cached_property
+    def endpoints(self) -> dict[str, Any]:
+        """The named endpoints and their parameters, as /gradio_api/info lists them (and the v2 route reads them)."""
+        return self.blocks.get_api_info()["named_endpoints"]
+
+    def functions(self, session: str | None) -> dict[int, BlockFunction]:
+        """The functions a call may reach: the session's (gr.render adds its own), else the app's. Read as
+        route_utils.get_fn reads them, without making a session, as its lookup does."""
+        holder = self.blocks.state_holder
+        return holder[session].blocks_config.fns if session and session in holder else self.blocks.fns
+
+    def named_call(self, body: object, name: str) -> None:
+        """POST /call/v2/NAME takes the endpoint's parameters by name; Gradio matches them with gradio_client's
+        construct_args, whose TypeError (a missing or unknown parameter) its route lets out as a 500."""
+        endpoint = self.endpoints.get(f"/{name}")
+        if endpoint is None:
+            raise Refused(404, f"There is no endpoint named {quoted(name)}: {API_PREFIX}/info lists them.")
+        if not isinstance(body, dict):
+            raise Refused(422, "The body must be a JSON object of the endpoint's parameters by name, "
+                               f"as {API_PREFIX}/info lists them; got {reprlib.repr(body)}.")
+        parameters = endpoint["parameters"]
+        if all(parameter.get("parameter_name") != "oauth_token" for parameter in parameters):
+            body = {key: value for key, value in body.items() if key != "oauth_token"}  # the route drops it too
+        try:
+            construct_args(parameters, (), body)
+        except (TypeError, ValueError) as err:
+            raise Refused(422, str(err)) from err
+
+    def listed_call(self, body: object, name: str) -> None:
+        """POST /call/NAME takes {"data": [...]}: every value of the endpoint's API inputs, in order (or of all
+        its inputs). An unknown name is a 500 in Gradio; a short list fails later, with the inputs' reprs."""
+        call = read_as(SimplePredictBody, body)
+        fn = next((fn for fn in self.functions(call.session_hash).values() if fn.api_name == name), None)
+        if fn is None:
+            raise Refused(404, f"There is no endpoint named {quoted(name)}: {API_PREFIX}/info lists them.")
+        takes = sum(not block.skip_api for block in fn.inputs)
+        if len(call.data) not in (takes, len(fn.inputs)):
+            raise Refused(422, f"'/{name}' takes {takes} values in \"data\"; got {len(call.data)}.")
+
+    def join(self, body: object) -> None:
+        """POST /queue/join (the page's and gradio_client's door) names a function by index: an unknown one is a
+        500 in Gradio. Extra values pass, as Gradio lets them (a listener's js may return more); too few fail."""
+        join = read_as(PredictBody, body)
+        if join.fn_index is None or join.session_hash is None:
+            return  # Gradio's own 400 says which is missing
+        fn = self.functions(join.session_hash).get(join.fn_index)
+        if fn is None:
+            raise Refused(404, f"There is no function {join.fn_index} in this app.")
+        if len(join.data) < len(fn.inputs):
+            raise Refused(422, f"Function {join.fn_index} takes {len(fn.inputs)} values in \"data\"; "
+                               f"got {len(join.data)}.")
+
+    def result_stream(self, event_id: str) -> None:
+        """GET /call/NAME/EVENT_ID streams an event's results. For an event it does not hold, Gradio's stream
+        raises after the answer has begun, and the client gets a broken chunked body; here, a 404. The event is
+        looked up as the route does: by its own session, else the one still owing it a message."""
+        queue = self.blocks._queue
+        event = queue.event_ids_to_events.get(event_id)
+        session = event.session_hash if event is not None else next(
+            (session for session, ids in queue.pending_event_ids_session.items() if event_id in ids), event_id)
+        if session not in queue.pending_messages_per_session:
+            raise Refused(404, f"No call with event id {quoted(event_id)} has results waiting here: POST to "
+                               f"{API_PREFIX}/call/v2/ENDPOINT first, then read the event_id it answers with.")
+
+
+GRADIO_PART_DATA = GradioMultiPartParser.on_part_data
+GRADIO_UPLOAD = routes.upload_fn
+
+
+def part_data(self: GradioMultiPartParser, data: bytes, start: int, end: int) -> None:
+    """Gradio's, but a plain field's bytes are not counted as upload progress: with ?upload_id= set, Gradio asks
+    the field for its file's name, which it has not got (an HTTP 500)."""
+    if self._current_part.file is None:
+        self._current_part.data += data[start:end]
+    else:
+        GRADIO_PART_DATA(self, data, start, end)
+
+
+async def upload_files(*args, **kwargs) -> Any:
+    """Gradio's upload, with a "files" part that is not a file refused (a 400, as the route's other refusals)
+    where Gradio's own TypeError would be an HTTP 500."""
+    try:
+        return await GRADIO_UPLOAD(*args, **kwargs)
+    except TypeError as err:
+        if "GradioUploadFile" not in str(err):
+            raise
+        raise MultiPartException('Each "files" part must be a file: a part with a filename.') from err
+
+
+def guard_routes(blocks: gr.Blocks) -> Middleware:
+    """For launch's app_kwargs["middleware"]: GuardedRoutes in front of `blocks`' routes. Also mends the upload
+    route (its parser and its check of the parts, which the middleware cannot see into)."""
+    GradioMultiPartParser.on_part_data = part_data
+    routes.upload_fn = upload_files
+    return Middleware(GuardedRoutes, blocks=blocks)

@@ -1,7 +1,7 @@
 """Hugging Face ZeroGPU: a GPU lent per call, out of each visitor's daily quota.
 
 Only a training run gains from a GPU, so only it asks for one: once per run, for the run's time
-limit (genlab.serve.live.train_on_gpu, in the worker process ZeroGPU forks from the server and reuses).
+limit (genlab.serve.runs.gpu.train_on_gpu, in the worker process ZeroGPU forks from the server and reuses).
 Every other handler runs on the Space's CPU in the server process, where the visitors' models live
 (genlab.serve.shelf): a slider costs nobody's quota, and a model trained or uploaded after a worker was
 forked is served all the same. The `spaces` package is ZeroGPU's own, preinstalled there.
@@ -12,7 +12,8 @@ from typing import Iterator
 import gradio as gr
 
 from genlab.core.device import on_zerogpu
-from genlab.serve.live import GPUTraining, NoGPU, Report, gpu_seconds, train_on_gpu
+from genlab.serve.runs.gpu import GPUTraining, NoGPU, gpu_seconds, train_on_gpu
+from genlab.serve.runs.reports import Report
 
 log = logging.getLogger("genlab")
 UNANSWERED = "ZeroGPU could not start a GPU worker"  # a lender failure that is not addressed to the visitor

@@ -241,7 +241,7 @@ def bench_train(device: torch.device) -> Iterator[Row]:
     """First results of live training: each benchmarked architecture's recipe capped at its time budget,
     run the way the Train tab runs it (a forked process beside the server), measured by its family's
     score beside the committed checkpoint's."""
-    from genlab.serve.live import Runs
+    from genlab.serve.runs.line import Runs
     from genlab.serve.shelf import Shelf
 
     runs = Runs(Shelf(device=device))
@@ -254,18 +254,19 @@ def bench_train(device: torch.device) -> Iterator[Row]:
         values = {**arch.recipe.defaults(), "epochs": arch.recipe.knobs["epochs"].high, "max_seconds": seconds}
         config, settings = family.build(arch, values)
         clicked = time.perf_counter()
-        run = runs.start("bench", name, config, settings)
-        while not run.events and run.active:
+        run = runs.start("bench", name, [(config, settings)])
+        [part] = run.parts
+        while not part.events and run.active:
             time.sleep(0.05)
-        startup = time.perf_counter() - clicked - (run.events[0].elapsed if run.events else 0.0)
+        startup = time.perf_counter() - clicked - (part.events[0].elapsed if part.events else 0.0)
         while run.active:
             time.sleep(0.2)
-        if run.checkpoint is None:
-            yield f"{name}: live run of {seconds} s", f"failed: {run.error}", "", ""
+        if part.checkpoint is None:
+            yield f"{name}: live run of {seconds} s", f"failed: {part.error}", "", ""
             continue
-        figure = family.score.measure(run.checkpoint, device)
+        figure = family.score.measure(part.checkpoint, device)
         reference = family.score.measure(load_checkpoint(checkpoint_dir() / name, device), device)
-        yield (f"{name}: live recipe trained {seconds} s ({run.events[-1].step} steps; start-up {startup:.1f} s)",
+        yield (f"{name}: live recipe trained {seconds} s ({part.events[-1].step} steps; start-up {startup:.1f} s)",
                family.score.show(figure), f"pretrained: {family.score.show(reference)}", ratio(figure, reference))
 
 

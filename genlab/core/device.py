@@ -1,6 +1,6 @@
 """Pick the compute device once: CUDA, then Apple MPS, then CPU, unless GENLAB_DEVICE says otherwise.
 On a Hugging Face ZeroGPU Space the server's processes have no GPU of their own: there the models
-run on the CPU, and only a training run borrows a GPU (genlab.serve.live.train_on_gpu picks it there)."""
+run on the CPU, and only a training run borrows a GPU (genlab.serve.runs.gpu.train_on_gpu picks it there)."""
 import os
 
 import torch

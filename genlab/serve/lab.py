@@ -1,5 +1,6 @@
 """The models the app serves: the pretrained checkpoints loaded at start-up, why any failed to load,
-and each visitor's own ("mine"). Every tab asks here for the model a request names."""
+and each visitor's own ("mine"), trained in its runs or uploaded. Every tab asks here for the model a
+request names."""
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.core.errors import RequestError
 from genlab.families import FAMILIES
 from genlab.models.loading import load_all
+from genlab.serve.runs.line import Runs
 from genlab.serve.shelf import Shelf
 
 MINE = "mine"  # the model name that means "the model I trained or uploaded"
@@ -21,13 +23,15 @@ class Lab:
     checkpoints: dict[str, Checkpoint]
     errors: dict[str, str]  # checkpoint name -> why it did not load, naming no server path
     shelf: Shelf | None = None  # visitors' own models; None: no "mine"
+    runs: Runs | None = None  # visitors' training runs, whose models go onto the shelf; None: no training
 
     @classmethod
-    def load(cls, folder: Path, device: torch.device, shelf: Shelf | None = None) -> "Lab":
+    def load(cls, folder: Path, device: torch.device, runs: Runs | None = None) -> "Lab":
+        """The checkpoints in `folder`, and with `runs` the visitors' own models (on their shelf)."""
         checkpoints, errors = load_all(folder, device)
         errors = {name: error.replace(str(folder.resolve()) + "/", "").replace(str(folder) + "/", "")
                   for name, error in errors.items()}
-        return cls(device, checkpoints, errors, shelf)
+        return cls(device, checkpoints, errors, runs.shelf if runs is not None else None, runs)
 
     def checkpoint(self, name: str, family: str, user: str) -> Checkpoint:
         """The named checkpoint of a family ('mine': the visitor's own), or a RequestError saying why not."""
@@ -52,6 +56,12 @@ class Lab:
         if checkpoint.meta["family"] != family:
             raise RequestError(f"'{name}' is not a {title}.")
         return checkpoint
+
+    def upload(self, user: str, files: dict[str, bytes]) -> Checkpoint:
+        """A checkpoint the visitor uploads (file name -> content), validated and kept as their own."""
+        if self.shelf is None:
+            raise RequestError("This server keeps no models of visitors' own.")
+        return self.shelf.add_upload(user, files)
 
     def names(self, family: str) -> list[str]:
         """Pretrained checkpoints of a family, including those that failed to load (so they can say why)."""

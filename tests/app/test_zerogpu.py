@@ -17,7 +17,7 @@ from gradio_client import Client, handle_file
 
 import app
 from genlab.core.device import pick_device
-from genlab.serve.live import GPU_GRACE
+from genlab.serve.runs.gpu import GPU_GRACE
 from tests.app.zerogpu_stand_in import Asked, ZeroGPU
 from tests.helpers import CHECKPOINTS
 from tests.app.test_live import finish, progress_of, train

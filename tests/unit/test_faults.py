@@ -12,7 +12,8 @@ import torch
 from genlab.core.errors import RequestError
 from genlab.families import ARCHITECTURES, family_of
 from genlab.serve.lab import Lab
-from genlab.serve.live import Runs, RunState
+from genlab.serve.runs.line import Runs
+from genlab.serve.runs.run import RunState
 from genlab.serve.shelf import Shelf, model_bytes
 from tests.helpers import CHECKPOINTS
 
@@ -29,31 +30,34 @@ def live_run(name: str, **changes) -> tuple:
 
 def test_a_training_process_killed_midway_harms_nobody(tmp_path):
     pretrained = {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")}
-    runs = Runs(Shelf(root=tmp_path))
+    shelf = Shelf(root=tmp_path)
+    runs = Runs(shelf)
     quick = live_run("mlp", epochs=0.05)
-    first = runs.start("alice", "mlp", *quick)
-    other = runs.start("bob", "mlp", *quick)
+    first = runs.start("alice", "mlp", [quick])
+    other = runs.start("bob", "mlp", [quick])
     for run in (first, other):
         while run.active:
             time.sleep(0.1)
+    [first], [other] = first.parts, other.parts
     assert first.state == other.state == RunState.FINISHED
 
-    long_run = runs.start("alice", "cnn", *live_run("cnn", epochs=5))
-    while not long_run.events:
-        assert long_run.active, long_run.error
+    long_run = runs.start("alice", "cnn", [live_run("cnn", epochs=5)])
+    [training] = long_run.parts
+    while not training.events:
+        assert long_run.active, training.error
         time.sleep(0.1)
-    os.kill(long_run.pid, signal.SIGKILL)
+    os.kill(training.pid, signal.SIGKILL)
     while long_run.active:
         time.sleep(0.1)
-    assert long_run.state == RunState.FAILED and "ended unexpectedly" in long_run.error
+    assert training.state == RunState.FAILED and "ended unexpectedly" in training.error
 
-    assert runs.shelf.model("alice", "classifier") is first.checkpoint, "alice keeps the model she had"
-    assert runs.shelf.model("bob", "classifier") is other.checkpoint, "bob's model is untouched"
+    assert shelf.model("alice", "classifier") is first.checkpoint, "alice keeps the model she had"
+    assert shelf.model("bob", "classifier") is other.checkpoint, "bob's model is untouched"
     assert {p.name: digest(p) for p in CHECKPOINTS.glob("*.safetensors")} == pretrained
-    again = runs.start("alice", "mlp", *quick)
+    again = runs.start("alice", "mlp", [quick])
     while again.active:
         time.sleep(0.1)
-    assert again.state == RunState.FINISHED, "the trainer keeps serving after a crash"
+    assert again.parts[0].state == RunState.FINISHED, "the trainer keeps serving after a crash"
 
 
 def test_visitors_models_stay_within_the_memory_budget_least_recently_used_going_first(tmp_path):

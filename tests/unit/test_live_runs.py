@@ -1,6 +1,7 @@
-"""Live runs through the run supervisor and the visitors' shelf, without the browser: a visitor who
+"""Live runs through the line of runs and the visitors' shelf, without the browser: a visitor who
 leaves at the very moment their run ends leaves nothing behind; a run whose loss diverges stops there
-and keeps a usable model; a run that fails says why without showing the server's folders."""
+and keeps a usable model; a run that fails says why without showing the server's folders; a
+comparison's two recipes train one after the other in one slot, and Stop during the first ends both."""
 import threading
 import time
 
@@ -10,7 +11,8 @@ from genlab.models.classifier import MLPConfig
 from genlab.models.loading import load_checkpoint
 from genlab.models.lstm import CharLSTMConfig
 from genlab.models.vae import VAEConfig
-from genlab.serve.live import Run, Runs, RunState
+from genlab.serve.runs.line import Runs
+from genlab.serve.runs.run import ACTIVE, Run, RunState
 from genlab.serve.shelf import Shelf
 from genlab.train.classifier import ClassifierTraining
 from genlab.train.lstm import LSTMTraining
@@ -41,9 +43,10 @@ def test_a_visitor_who_leaves_as_their_run_hands_over_its_model_keeps_nothing(tm
         take_from_run(user, checkpoint)
 
     monkeypatch.setattr(shelf, "release", release_once_ann_has_left)
-    run = runs.start("ann", "mlp", *QUICK_MLP)
-    assert handing_over.wait(timeout=300), run.error
-    assert run.checkpoint is not None, "the run trained and saved a model"
+    run = runs.start("ann", "mlp", [QUICK_MLP])
+    [part] = run.parts
+    assert handing_over.wait(timeout=300), part.error
+    assert part.checkpoint is not None, "the run trained and saved a model"
     assert (tmp_path / "ann").exists()
 
     runs.forget("ann")
@@ -58,15 +61,15 @@ def test_a_diverging_run_stops_at_its_first_non_finite_loss_and_keeps_its_last_f
     shelf = Shelf(root=tmp_path, device=CPU)
     runs = Runs(shelf)
     settings = VAETraining(epochs=1, lr=1e6, max_seconds=120)  # far past the Train tab's cap: diverges at once
-    run = ended(runs.start("bo", "vae", VAEConfig(), settings))
+    [part] = ended(runs.start("bo", "vae", [(VAEConfig(), settings)])).parts
 
-    assert run.state == RunState.STOPPED, run.error
-    assert "non-finite" in run.stopped_because, "the run says why it stopped"
-    last = run.events[-1]
-    assert last.done and last.step < last.total_steps and last.stopped_because == run.stopped_because
-    saved = load_checkpoint(run.path)  # refuses NaN or infinite weights
+    assert part.state == RunState.STOPPED, part.error
+    assert "non-finite" in part.stopped_because, "the run says why it stopped"
+    last = part.events[-1]
+    assert last.done and last.step < last.total_steps and last.stopped_because == part.stopped_because
+    saved = load_checkpoint(part.path)  # refuses NaN or infinite weights
     assert all(torch.isfinite(t).all() for t in saved.model.state_dict().values())
-    assert shelf.model("bo", "vae") is run.checkpoint, "the model is bo's to use"
+    assert shelf.model("bo", "vae") is part.checkpoint, "the model is bo's to use"
 
 
 def test_a_failed_run_says_why_without_showing_the_servers_folders(tmp_path):
@@ -74,10 +77,59 @@ def test_a_failed_run_says_why_without_showing_the_servers_folders(tmp_path):
     runs = Runs(shelf)
     gone = shelf.folder("cy") / "my-verse.txt"  # saved, then lost before the run could read it
     settings = LSTMTraining(epochs=0.05, max_seconds=60, text_file=str(gone))
-    run = ended(runs.start("cy", "lstm", CharLSTMConfig(vocab="ab", embed=16, hidden=32), settings))
+    [part] = ended(runs.start("cy", "lstm", [(CharLSTMConfig(vocab="ab", embed=16, hidden=32), settings)])).parts
 
-    assert run.state == RunState.FAILED and "my-verse.txt" in run.error, "the message names what is missing"
-    assert str(tmp_path) not in run.error and str(shelf.folder("cy")) not in run.error
+    assert part.state == RunState.FAILED and "my-verse.txt" in part.error, "the message names what is missing"
+    assert str(tmp_path) not in part.error and str(shelf.folder("cy")) not in part.error
     assert shelf.model("cy", "lstm") is None
-    again = ended(runs.start("cy", "mlp", *QUICK_MLP))
+    [again] = ended(runs.start("cy", "mlp", [QUICK_MLP])).parts
     assert again.state == RunState.FINISHED, "the visitor can train again"
+
+
+def test_a_comparison_trains_its_two_recipes_one_after_the_other_in_one_slot(tmp_path):
+    """Dee compares a narrow MLP with a wide one: recipe B waits while A trains, then trains in the same
+    slot (Eve, who starts a run meanwhile, waits until both are done); each recipe saves its own model,
+    and B's, the last made, is Dee's to use."""
+    shelf = Shelf(root=tmp_path, device=CPU)
+    runs = Runs(shelf, slots=1)
+    narrow = MLPConfig(hidden=(32,)), QUICK_MLP[1]
+    run = runs.start("dee", "mlp", [narrow, QUICK_MLP])
+    eves = runs.start("eve", "mlp", [QUICK_MLP])
+    a, b = run.parts
+    seen = set()
+    while True:
+        eve_waits = runs.position(eves) == 1  # read first: Eve leaves the line only once Dee's run has ended
+        seen.add((a.state, b.state))
+        if not run.active:
+            break
+        assert eve_waits, "Dee's two recipes keep the one slot from start to end"
+        time.sleep(0.02)
+    runs.stop("eve")
+
+    assert all(b_state == RunState.WAITING for a_state, b_state in seen if a_state in ACTIVE), "B waits for A"
+    assert (RunState.FINISHED, RunState.RUNNING) in seen, "B trains once A has finished"
+    assert a.state == b.state == RunState.FINISHED, (a.error, b.error)
+    assert (a.path.name, b.path.name) == ("mlp-a", "mlp-b") and a.path.parent == b.path.parent == run.folder
+    assert a.checkpoint.meta["config"] != b.checkpoint.meta["config"], "each recipe saved its own model"
+    assert shelf.model("dee", "classifier") is b.checkpoint, "recipe B's model becomes Dee's"
+
+
+def test_stop_during_the_first_recipe_ends_the_run_and_the_second_never_starts(tmp_path):
+    """Fay stops her comparison while recipe A trains: A ends after its current step and keeps what it
+    learned, B never starts, and A's model is hers."""
+    shelf = Shelf(root=tmp_path, device=CPU)
+    runs = Runs(shelf)
+    long_a = MLPConfig(hidden=(64,)), ClassifierTraining(epochs=5, max_seconds=120)
+    run = runs.start("fay", "mlp", [long_a, QUICK_MLP])
+    a, b = run.parts
+    while not a.events:
+        assert run.active, a.error
+        time.sleep(0.05)
+    runs.stop("fay")
+    assert b.state == RunState.STOPPED, "B will never start"
+    ended(run)
+
+    assert a.state == RunState.STOPPED and a.checkpoint is not None, a.error
+    assert a.events[-1].step < a.events[-1].total_steps, "A ended early, at Stop"
+    assert b.events == [] and b.checkpoint is None and not b.path.with_suffix(".json").exists()
+    assert shelf.model("fay", "classifier") is a.checkpoint, "A's model is Fay's"

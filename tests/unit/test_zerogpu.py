@@ -10,7 +10,7 @@ import sys
 import gradio.block_function
 import gradio.http_server  # noqa: F401 (it takes Gradio's own get_space before the fixture patches it)
 
-from genlab.serve.live import gpu_seconds, train_on_gpu
+from genlab.serve.runs.gpu import gpu_seconds, train_on_gpu
 from tests.app.zerogpu_stand_in import ZeroGPU
 from ui.zerogpu import lent_training
 

@@ -1,6 +1,7 @@
 """The Train tab's "train on generated digits": the same CNN and budget trained on real digits (recipe
 A) and on digits a conditional GAN draws (recipe B), both measured on the real test set, run as a
-comparison (ui/train/two_recipes.py shows it). Layout and wiring; genlab.families.generated does the work."""
+comparison (ui/train/two_recipes.py shows it). The handler, then the layout, then the wiring;
+genlab.families.generated does the work."""
 import gradio as gr
 
 from genlab.core.checkpoint import checkpoint_dir
@@ -13,8 +14,8 @@ from genlab.families.generated import (
     scoring_recipes,
 )
 from genlab.families.recipes import MAX_SECONDS
-from genlab.serve.lab import MINE
-from genlab.serve.live import Runs
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.runs.run import Run
 from ui.common import answers, user_of
 from ui.train.run_view import watch
 from ui.train.two_recipes import both_curves, results, status_html
@@ -25,39 +26,47 @@ SCORE_CHOICES = [(f"{SCORED_DIGITS:,} generated digits against as many real ones
                  (f"{FEW_REAL:,} real digits alone against the same with {MANY_GENERATED:,} generated", "mixed")]
 
 
-def gan_path(runs: Runs, gan: str, user: str) -> str:
+def gan_path(lab: Lab, gan: str, user: str) -> str:
     """The checkpoint the digits are drawn from: the committed conditional DCGAN or the visitor's own
-    conditional GAN, refused with a reason when they have none."""
+    conditional GAN, refused with a reason when they have none or theirs cannot be asked for a digit."""
     if gan == COMMITTED:
         return str(checkpoint_dir() / COMMITTED)
     if gan != MINE:
         raise RequestError(f"Choose the GAN that draws the digits: {COMMITTED!r} or {MINE!r}; got {gan!r}.")
-    mine = runs.shelf.model(user, "gan")
-    if mine is None:
-        raise RequestError("You have no GAN of your own yet: train a conditional DCGAN above (or upload one), "
-                           "or choose the committed one.")
+    mine = lab.checkpoint(MINE, "gan", user)
     if not mine.model.classes:
         raise RequestError(f"Your GAN is a {mine.meta['arch']}, which cannot be asked for a digit, so its digits "
                            "have no labels to learn from: train a conditional DCGAN, or choose the committed one.")
     return str(mine.path)
 
 
-def build(runs: Runs) -> None:
-    def score(gan: str, which: str, request: gr.Request):
+class Scoring:
+    """The handler that trains the CNN on real and on generated digits as the visitor's one run."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+
+    def score(self, gan: str, which: str, request: gr.Request):
         """Train the same CNN on real digits and on digits the chosen conditional GAN draws (labelled with
         the digit asked for), one after the other as your one run, both measured on the real test set."""
         if which not in SCORES:
             raise gr.Error(f"Choose what to compare: {' or '.join(map(repr, SCORES))}; got {which!r}.")
         user = user_of(request)
-        pair = scoring_recipes(which, gan_path(runs, gan, user), MAX_SECONDS)
+        pair = scoring_recipes(which, gan_path(self.lab, gan, user), MAX_SECONDS)
         (real_a, generated_a), (real_b, generated_b) = SCORES[which]
         shown = {"real_digits": real_a}, {"real_digits": real_b, "generated_digits": generated_b}
-        run = runs.start(user, "cnn", *pair[0], rival=pair[1])
-        yield from watch(runs, run, lambda run, position: view(run, position, *shown))
+        run = self.lab.runs.start(user, "cnn", pair)
+        yield from watch(self.lab.runs, run, lambda run, position: view(run, position, *shown))
 
-    def view(run, position: int, shown_a: dict, shown_b: dict):
-        return status_html(run, position), both_curves(run)[1], results(run, shown_a, shown_b)
 
+def view(run: Run, position: int, shown_a: dict, shown_b: dict):
+    """Both runs as this part shows them: progress, the accuracy curves and the table of results."""
+    return status_html(run, position), both_curves(run)[1], results(run, shown_a, shown_b)
+
+
+def build(lab: Lab) -> None:
+    """The accordion below the comparison."""
+    handlers = Scoring(lab)
     with gr.Accordion("Train on generated digits", open=False, elem_id="generated-digits"):
         gr.Markdown("Can a GAN's digits stand in for real ones? The same small CNN, with the same number of steps, "
                     "learns from real digits (recipe A) and from digits a conditional GAN draws, each labelled "
@@ -73,5 +82,5 @@ def build(runs: Runs) -> None:
         accuracy_plot = gr.LinePlot(x="step", y="value", color="curve", title="Accuracy on the real test digits",
                                     x_title="training step", y_title="accuracy", color_title="", height=260)
         scores = gr.Markdown(elem_id="generated-digits-results")
-        score_button.click(answers(score), [gan, which], [status, accuracy_plot, scores], api_name="score_generated",
+        score_button.click(answers(handlers.score), [gan, which], [status, accuracy_plot, scores], api_name="score_generated",
                            concurrency_limit=64, concurrency_id="training", show_progress="hidden")

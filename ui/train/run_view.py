@@ -8,7 +8,8 @@ import gradio as gr
 import pandas as pd
 
 from genlab.families import family_of
-from genlab.serve.live import Run, Runs, RunState
+from genlab.serve.runs.line import Runs
+from genlab.serve.runs.run import Part, Run, RunState
 
 POLL_SECONDS = 0.25
 
@@ -25,8 +26,8 @@ def run_plots(loss_title: str, measured_title: str, name: str) -> tuple[gr.LineP
 
 
 def watch(runs: Runs, run: Run, view: Callable[[Run, int], Any]) -> Iterator[Any]:
-    """The run's view each time it changes (its state, its events, its place in line, its rival's), to
-    the end: what a Train handler streams."""
+    """The run's view each time it changes (its place in line, each part's state and events), to the
+    end: what a Train handler streams."""
     shown = None
     while True:
         ended = not run.active  # read first: the last view must show the run as it ended
@@ -40,36 +41,42 @@ def watch(runs: Runs, run: Run, view: Callable[[Run, int], Any]) -> Iterator[Any
         time.sleep(POLL_SECONDS)
 
 
+def notice_html(run: Run) -> str:
+    """How the run trains when that is not as asked (no GPU was lent), or ""."""
+    notice = next((part.notice for part in run.parts if part.notice), "")
+    return f"<p>⚠ {html.escape(notice)}</p>" if notice else ""
+
+
 def progress_html(run: Run, position: int) -> str:
-    """A progress bar with steps, time and time left, or the place in line, or how the run ended;
-    first, how the run trains when that is not as asked (no GPU was lent)."""
-    notice = f"<p>⚠ {html.escape(run.notice)}</p>" if run.notice else ""
-    return notice + progress_line(run, position)
+    """A plain run's progress bar with steps, time and time left, or its place in line, or how it
+    ended; first, how it trains when that is not as asked."""
+    return notice_html(run) + progress_line(run, run.parts[0], position)
 
 
-def progress_line(run: Run, position: int) -> str:
-    """The progress bar and its words, the place in line, or how the run ended."""
-    if run.state == RunState.WAITING:
+def progress_line(run: Run, part: Part, position: int) -> str:
+    """A part's progress bar and its words, the run's place in line, or how the part ended; its bar
+    is full once the whole run has ended."""
+    if part.state == RunState.WAITING:
         ahead = position - 1
         return (f"<p>⏳ Waiting for a free trainer: {ahead} run{'s' if ahead != 1 else ''} ahead of yours. "
                 "It starts by itself; Stop leaves the line.</p>")
-    if run.state == RunState.FAILED:
-        return f"<p>❌ The run failed: {html.escape(run.error)}</p>"
-    last = run.events[-1] if run.events else None
+    if part.state == RunState.FAILED:
+        return f"<p>❌ The run failed: {html.escape(part.error)}</p>"
+    last = part.events[-1] if part.events else None
     if last is None:
-        if run.state == RunState.STOPPED:
+        if part.state == RunState.STOPPED:
             return "<p>Stopped: the run left the line before it started.</p>"
         return "<p>Starting: loading the data and building the model…</p>"
-    cap = getattr(run.settings, "max_seconds", None)
+    cap = getattr(part.settings, "max_seconds", None)
     left = min(last.seconds_left, cap - last.elapsed if cap else float("inf"))
     fraction = max(last.fraction, min(1.0, last.elapsed / cap) if cap else 0.0)
-    if run.state == RunState.FINISHED:
+    if part.state == RunState.FINISHED:
         words = f"✅ Finished: {last.step} steps in {last.elapsed:.0f} s."
-    elif run.state == RunState.STOPPED and run.stopped_because:
-        words = f"⚠ Stopped at step {last.step}: {run.stopped_because}"
-    elif run.state == RunState.STOPPED:
+    elif part.state == RunState.STOPPED and part.stopped_because:
+        words = f"⚠ Stopped at step {last.step}: {part.stopped_because}"
+    elif part.state == RunState.STOPPED:
         words = f"⏹ Stopped at step {last.step} after {last.elapsed:.0f} s; the model keeps what it learned."
-    elif run.state == RunState.STOPPING:
+    elif part.state == RunState.STOPPING:
         words = f"Stopping after step {last.step}: measuring the model on held-out data…"
     else:
         when = f"about {left:.0f} s left" if left != float("inf") else "estimating time left"
@@ -91,40 +98,42 @@ def measured_axis(name: str) -> str:
     return "accuracy" if all("accuracy" in label for label in labels) else "held-out figures (see legend)"
 
 
-def curves(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Long-form tables for the two plots: the running losses; and the measured figures, the headline
-    metrics on held-out data with any running accuracy (a share, which has no place on a loss's axis).
+def curves(run: Run, part: Part) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Long-form tables for a part's two plots: the running losses; and the measured figures, the
+    headline metrics on held-out data with any running accuracy (a share, which has no place on a
+    loss's axis).
 
-    The measured table stays empty until the run has measured held-out data once (or has ended): a
-    plot fixes its legend's colours when first drawn, so drawn with the running accuracy alone it
-    would never show the held-out curve that comes later."""
-    headline = {metric.key: metric.label.strip() for metric in family_of(run.name).headline}
-    losses = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" not in k]
-    held_out = [(e.step, headline[k], v) for e in run.events for k, v in e.metrics.items()
+    The measured table stays empty until the part has measured held-out data once (or the whole run
+    has ended): a plot fixes its legend's colours when first drawn, so drawn with the running accuracy
+    alone it would never show the held-out curve that comes later, the next part's included."""
+    headline = {metric.key: metric.label.strip() for metric in family_of(part.name).headline}
+    losses = [(e.step, series(k), v) for e in part.events for k, v in e.losses.items() if "accuracy" not in k]
+    held_out = [(e.step, headline[k], v) for e in part.events for k, v in e.metrics.items()
                 if isinstance(v, float) and k in headline and not e.done]
-    measured = [(e.step, series(k), v) for e in run.events for k, v in e.losses.items() if "accuracy" in k]
+    measured = [(e.step, series(k), v) for e in part.events for k, v in e.losses.items() if "accuracy" in k]
     measured = measured + held_out if held_out or not run.active else []
     columns = ["step", "curve", "value"]
     return pd.DataFrame(losses, columns=columns), pd.DataFrame(measured, columns=columns)
 
 
-def result_markdown(run: Run) -> str:
-    if run.checkpoint is None:
+def result_markdown(part: Part) -> str:
+    """What a part's model measured on held-out data, and where to use it."""
+    if part.checkpoint is None:
         return ""
-    metrics = run.checkpoint.meta["metrics"]
-    family = family_of(run.name)
+    metrics = part.checkpoint.meta["metrics"]
+    family = family_of(part.name)
     rows = [f"| {m.label.strip()} | {m.show(metrics[m.key])} |" for m in family.headline if m.key in metrics]
     table = "\n".join(["| Measured on held-out data | Result |", "|---|---|", *rows]) if rows else ""
     where = f"choose **Mine** in the **{family.tab}** tab, or download it below."
-    if not run.checkpoint.meta["training"].get("steps"):
+    if not part.checkpoint.meta["training"].get("steps"):
         return (f"{table}\n\nYour {family.title} was stopped before its first training step, so it "
                 f"is untrained (it answers at chance). It is still yours to look at: {where}")
     return f"{table}\n\nYour {family.title} is ready: {where}"
 
 
-def latest_preview(run: Run):
-    """The newest image preview and the newest text preview, each None when there is none."""
-    image = next((e.preview for e in reversed(run.events) if e.preview is not None and not isinstance(e.preview, str)),
+def latest_preview(part: Part):
+    """A part's newest image preview and newest text preview, each None when there is none."""
+    image = next((e.preview for e in reversed(part.events) if e.preview is not None and not isinstance(e.preview, str)),
                  None)
-    text = next((e.preview for e in reversed(run.events) if isinstance(e.preview, str)), None)
+    text = next((e.preview for e in reversed(part.events) if isinstance(e.preview, str)), None)
     return image, text

@@ -1,6 +1,7 @@
 """Train tab: pick a model, set a few knobs, press Train and watch it learn; Stop keeps what it has
 learned. The result is the user's own model ("Mine" in the other tabs), with a download; a
-checkpoint can be uploaded back."""
+checkpoint can be uploaded back. Handlers first, then the layout, then the wiring; the knobs travel
+by name (their sliders keyed by KNOBS), so their order is written once, in KNOBS."""
 from pathlib import Path
 
 import gradio as gr
@@ -9,7 +10,8 @@ from genlab.core.corpus import MAX_TRAINING_TEXT
 from genlab.families import ARCHITECTURES, family_of
 from genlab.families.recipes import KNOBS, Recipe
 from genlab.families.training import visitor_text
-from genlab.serve.live import Run, Runs
+from genlab.serve.lab import Lab
+from genlab.serve.runs.run import Run
 from ui.common import answers, user_of
 from ui.gradio_internals import FileInput, NumberSlider, Picture
 from ui.train import generated_digits
@@ -26,6 +28,64 @@ from ui.train.run_view import (
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
+FIRST = "cnn"  # the architecture the tab opens on
+TRAINING_KNOBS = 7  # the first KNOBS, on the first row; the GANs' tuning knobs and depth go on the next
+
+
+class Training:
+    """The Train tab's handlers that need the lab: they start and stop the visitor's run and load the
+    checkpoint they upload."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+
+    def train(self, architecture: str, text_source: str, text: str, text_file: str | None, request: gr.Request,
+              **knobs: float):
+        """Train a model of your own, streaming progress; knobs an architecture does not use are ignored
+        (d_steps to ema only tune the GANs, depth only the DCGANs)."""
+        if architecture not in ARCHITECTURES:
+            raise gr.Error(f"Unknown architecture {architecture!r}; choose one of {sorted(ARCHITECTURES)}.")
+        family = family_of(architecture)
+        config, settings = family.build(ARCHITECTURES[architecture], knobs)
+        mine = None
+        if family.learns_from_text and text_source == MY_TEXT:
+            mine = visitor_text(family, text, Path(text_file).read_bytes() if text_file else None)
+        run = self.lab.runs.start(user_of(request), architecture, [(config, settings)], mine)
+        yield from watch(self.lab.runs, run, view)
+
+    def stop(self, request: gr.Request) -> str:
+        """Stop your training run; the model keeps what it learned so far."""
+        run = self.lab.runs.stop(user_of(request))
+        if run is None:
+            return "There is no training run to stop."
+        return "Stopping…" if run.active else "The run has ended."
+
+    def upload(self, files: list[str] | None, request: gr.Request) -> str:
+        """Load a checkpoint you downloaded earlier (its .safetensors and .json) as your own model."""
+        if not files:
+            raise gr.Error("Choose the two files of a checkpoint: the .safetensors and the .json.")
+        checkpoint = self.lab.upload(user_of(request), {Path(p).name: Path(p).read_bytes() for p in files})
+        family = family_of(checkpoint.meta["arch"])
+        return (f"Loaded your {family.title} ({checkpoint.meta['arch']}, "
+                f"{checkpoint.meta['parameters']:,} parameters): choose **Mine** in the **{family.tab}** tab.")
+
+
+def view(run: Run, position: int):
+    """A plain run as the tab shows it: progress, curves, newest preview, results and the files."""
+    part = run.parts[0]
+    # No table until there are rows: an empty one fixes the plot's scales, and later lines stay invisible.
+    losses, measured = (None if table.empty else table for table in curves(run, part))
+    image, text = latest_preview(part)
+    files = [str(p) for p in (part.path.with_suffix(".safetensors"), part.path.with_suffix(".json"))] \
+        if part.checkpoint is not None else None
+    return progress_html(run, position), losses, measured, image, text, result_markdown(part), files
+
+
+def switch(name: str):
+    """The tab redrawn for another architecture: its knobs, its text choice and its plots' titles."""
+    is_text = family_of(name).learns_from_text
+    return [*knob_updates(name), gr.Group(visible=is_text), gr.LinePlot(y_title=measured_axis(name)),
+            gr.Image(visible=not is_text, label=family_of(name).preview), gr.Textbox(visible=is_text)]
 
 
 def knob_updates(name: str) -> list:
@@ -53,63 +113,24 @@ def knob_slider(key: str, recipe: Recipe) -> gr.Slider:
     return slider
 
 
-def build(runs: Runs) -> None:
-    def train(architecture: str, epochs: float, lr: float, batch_size: float, width: float, latent: float,
-              beta: float, max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float,
-              ema: float, depth: float, text_source: str, text: str, text_file: str | None, request: gr.Request):
-        """Train a model of your own, streaming progress; knobs an architecture does not use are ignored
-        (d_steps to ema only tune the GANs, depth only the DCGANs)."""
-        if architecture not in ARCHITECTURES:
-            raise gr.Error(f"Unknown architecture {architecture!r}; choose one of {sorted(ARCHITECTURES)}.")
-        family, user = family_of(architecture), user_of(request)
-        values = dict(zip(KNOBS, (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak,
-                                  real_label, d_lr, ema, depth)))
-        config, settings = family.build(ARCHITECTURES[architecture], values)
-        mine = None
-        if family.learns_from_text and text_source == MY_TEXT:
-            mine = visitor_text(family, text, Path(text_file).read_bytes() if text_file else None)
-        yield from watch(runs, runs.start(user, architecture, config, settings, mine), view)
+def knob_sliders(recipe: Recipe) -> dict[str, gr.Slider]:
+    """A slider for every knob, keyed by its name in KNOBS' order: what handlers receive by name."""
+    with gr.Row():
+        sliders = {key: knob_slider(key, recipe) for key in KNOBS[:TRAINING_KNOBS]}
+    with gr.Row():  # the GAN tuning knobs and the DCGANs' depth, shown for the GANs
+        sliders |= {key: knob_slider(key, recipe) for key in KNOBS[TRAINING_KNOBS:]}
+    return sliders
 
-    def view(run: Run, position: int):
-        # No table until there are rows: an empty one fixes the plot's scales, and later lines stay invisible.
-        losses, measured = (None if table.empty else table for table in curves(run))
-        image, text = latest_preview(run)
-        files = [str(p) for p in (run.path.with_suffix(".safetensors"), run.path.with_suffix(".json"))] \
-            if run.checkpoint is not None else None
-        return progress_html(run, position), losses, measured, image, text, result_markdown(run), files
 
-    def stop(request: gr.Request) -> str:
-        """Stop your training run; the model keeps what it learned so far."""
-        run = runs.stop(user_of(request))
-        if run is None:
-            return "There is no training run to stop."
-        return "Stopping…" if run.active else "The run has ended."
-
-    def switch(name: str):
-        is_text = family_of(name).learns_from_text
-        return [*knob_updates(name), gr.Group(visible=is_text), gr.LinePlot(y_title=measured_axis(name)),
-                gr.Image(visible=not is_text, label=family_of(name).preview), gr.Textbox(visible=is_text)]
-
-    def upload(files: list[str] | None, request: gr.Request) -> str:
-        """Load a checkpoint you downloaded earlier (its .safetensors and .json) as your own model."""
-        if not files:
-            raise gr.Error("Choose the two files of a checkpoint: the .safetensors and the .json.")
-        checkpoint = runs.shelf.add_upload(user_of(request), {Path(p).name: Path(p).read_bytes() for p in files})
-        family = family_of(checkpoint.meta["arch"])
-        return (f"Loaded your {family.title} ({checkpoint.meta['arch']}, "
-                f"{checkpoint.meta['parameters']:,} parameters): choose **Mine** in the **{family.tab}** tab.")
-
+def build(lab: Lab) -> None:
+    handlers = Training(lab)
     with gr.Tab("Train", id="train"):
         gr.Markdown("Train a model of your own in a few seconds to a few minutes. It is yours alone: choose "
                     "**Mine** in the other tabs to use it. Runs have a time limit, and one run per person runs "
                     "at a time; when the trainers are busy, your run waits in line.")
-        first = "cnn"
-        architecture = gr.Radio([(a.title, a.name) for a in ARCHITECTURES.values()], value=first,
+        architecture = gr.Radio([(a.title, a.name) for a in ARCHITECTURES.values()], value=FIRST,
                                 label="Model to train")
-        with gr.Row():
-            knobs = [knob_slider(key, ARCHITECTURES[first].recipe) for key in KNOBS[:7]]
-        with gr.Row():  # the GAN tuning knobs and the DCGANs' depth, shown for the GANs
-            knobs += [knob_slider(key, ARCHITECTURES[first].recipe) for key in KNOBS[7:]]
+        knobs = knob_sliders(ARCHITECTURES[FIRST].recipe)
         with gr.Group(visible=False) as text_group:
             text_source = gr.Radio([SHAKESPEARE, MY_TEXT], value=SHAKESPEARE, label="Text to learn from")
             with gr.Row():
@@ -120,29 +141,31 @@ def build(runs: Runs) -> None:
             stop_button = gr.Button("Stop", variant="stop")
         stop_note = gr.Markdown()
         status = gr.HTML("<p>Press Train to start.</p>")
-        loss_plot, metric_plot = run_plots("Training loss (running mean)", "Measured as it learns", first)
+        loss_plot, metric_plot = run_plots("Training loss (running mean)", "Measured as it learns", FIRST)
         with gr.Row():
-            preview_image = Picture(label=family_of(first).preview, interactive=False, format="png", height=300,
+            preview_image = Picture(label=family_of(FIRST).preview, interactive=False, format="png", height=300,
                                     buttons=[], elem_classes=["pixelated", "captioned"])
             preview_text = gr.Textbox(label="Generated text (live)", lines=10, interactive=False, visible=False)
             with gr.Column():
                 result = gr.Markdown()
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
                                 interactive=False, elem_id="model-files")
-        compare.build(runs, architecture, knobs)
-        generated_digits.build(runs)
+        compare.build(lab, architecture, knobs)
+        generated_digits.build(lab)
         with gr.Accordion("Upload a checkpoint", open=False):
             uploaded = FileInput(label="The .safetensors and .json of one model", file_count="multiple",
                                  file_types=[".safetensors", ".json"], type="filepath")
             upload_button = gr.Button("Load as my model")
             upload_note = gr.Markdown()
 
-        architecture.change(answers(switch), architecture, [*knobs, text_group, metric_plot, preview_image,
-                                                            preview_text],
+        architecture.change(answers(switch), architecture, [*knobs.values(), text_group, metric_plot,
+                                                            preview_image, preview_text],
                             api_visibility="private", queue=False)
-        train_button.click(answers(train), [architecture, *knobs, text_source, text, text_file],
-                           [status, loss_plot, metric_plot, preview_image, preview_text, result, files],
+        train_button.click(answers(handlers.train), inputs_kwargs={"architecture": architecture, **knobs,
+                                                                   "text_source": text_source, "text": text,
+                                                                   "text_file": text_file},
+                           outputs=[status, loss_plot, metric_plot, preview_image, preview_text, result, files],
                            api_name="train", concurrency_limit=64, concurrency_id="training",
                            show_progress="hidden")
-        stop_button.click(answers(stop), None, stop_note, api_name="stop_training", queue=False)
-        upload_button.click(answers(upload), uploaded, upload_note, api_name="upload_checkpoint")
+        stop_button.click(answers(handlers.stop), None, stop_note, api_name="stop_training", queue=False)
+        upload_button.click(answers(handlers.upload), uploaded, upload_note, api_name="upload_checkpoint")

@@ -1,13 +1,11 @@
 """The Train tab's comparison: two recipes of the chosen model, trained one after the other with the
 same seed and time limit, shown side by side (curves on shared axes, final pictures, digit
-histograms, one table of results). Layout and wiring; genlab.families.two_recipes does the work."""
-import html
-
+histograms, one table of results). The handler, then the layout, then the wiring;
+genlab.families.two_recipes does the work, and the lab's runs train the two as one run of two parts."""
 import gradio as gr
 import pandas as pd
 
 from genlab.families import ARCHITECTURES, family_of
-from genlab.families.recipes import KNOBS
 from genlab.families.two_recipes import (
     MAX_CHANGES_TEXT,
     SHARED,
@@ -16,13 +14,15 @@ from genlab.families.two_recipes import (
     recipes,
     table,
 )
-from genlab.serve.live import Run, Runs, RunState
+from genlab.serve.lab import Lab
+from genlab.serve.runs.run import Run, RunState
 from ui.common import answers, user_of
 from ui.gradio_internals import Picture
 from ui.train.run_view import (
     curves,
     latest_preview,
     measured_axis,
+    notice_html,
     progress_line,
     run_plots,
     watch,
@@ -41,7 +41,7 @@ def both_curves(run: Run) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
     Every curve either recipe has is named for both from the first row (a row without a value where
     one has none yet): the plot fixes its legend's colours at its first drawing."""
     plots = []
-    for frames in zip(*(curves(part) for part in run.parts)):
+    for frames in zip(*(curves(run, part) for part in run.parts)):
         named = [frame.assign(curve=label + ": " + frame["curve"]) for label, frame in zip(LABELS, frames)]
         rows = pd.concat([frame for frame in named if not frame.empty] or [named[0]], ignore_index=True)
         if rows.empty:
@@ -74,44 +74,53 @@ def results(run: Run, changes_a: dict, changes_b: dict) -> str:
 
 
 def status_html(run: Run, position: int) -> str:
+    """Each recipe's progress, one under the other; a recipe that waits for the one before says so."""
     lines = []
-    for label, part in zip(LABELS, run.parts):
-        if part is run.rival and part.state == RunState.WAITING:
+    for index, (label, part) in enumerate(zip(LABELS, run.parts)):
+        if index > 0 and part.state == RunState.WAITING:
             words = "<p>Waits for recipe A, then trains in the same slot.</p>"
         else:
-            words = progress_line(part, position if part is run else 0)
+            words = progress_line(run, part, position)
         lines.append(f"<div><b>Recipe {label}</b>{words}</div>")
-    notice = next((part.notice for part in run.parts if part.notice), "")
-    return (f"<p>⚠ {html.escape(notice)}</p>" if notice else "") + "".join(lines)
+    return notice_html(run) + "".join(lines)
 
 
-def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
-    def compare(name: str, epochs: float, lr: float, batch_size: float, width: float, latent: float, beta: float,
-                max_seconds: float, d_steps: float, leak: float, real_label: float, d_lr: float, ema: float,
-                depth: float, text_a: str | None, text_b: str | None, request: gr.Request):
+class Comparison:
+    """The comparison's handler, which starts the visitor's run of two parts in the lab."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+
+    def compare(self, name: str, text_a: str | None, text_b: str | None, request: gr.Request, **knobs: float):
         """Train two recipes of one model one after the other, with the same seed and time limit: the
         knob values with recipe A's changes, then with recipe B's (text like "d_steps=2, ema=0");
         streams both. They count as your one run; knobs the model does not read are ignored."""
         if name not in ARCHITECTURES:
             raise gr.Error(f"Unknown architecture {name!r}; choose one of {sorted(ARCHITECTURES)}.")
-        values = (epochs, lr, batch_size, width, latent, beta, max_seconds, d_steps, leak, real_label, d_lr, ema,
-                  depth)
         changes_a, changes_b = parse_changes(text_a or "", name), parse_changes(text_b or "", name)
-        pair = recipes(name, dict(zip(KNOBS, values)), changes_a, changes_b)
-        run = runs.start(user_of(request), name, *pair[0], rival=pair[1])
-        yield from watch(runs, run, lambda run, position: view(run, position, changes_a, changes_b))
+        run = self.lab.runs.start(user_of(request), name, recipes(name, knobs, changes_a, changes_b))
+        yield from watch(self.lab.runs, run, lambda run, position: view(run, position, changes_a, changes_b))
 
-    def view(run: Run, position: int, changes_a: dict, changes_b: dict):
-        losses, measured = both_curves(run)
-        previews = [latest_preview(part) for part in run.parts]
-        return (status_html(run, position), losses, measured, previews[0][0], previews[1][0],
-                previews[0][1], previews[1][1], histograms(run), results(run, changes_a, changes_b))
 
-    def switch(name: str):
-        is_text = family_of(name).learns_from_text
-        return ([gr.Textbox(info=knobs_info(name))] * 2 + [gr.LinePlot(y_title=measured_axis(name))]
-                + [gr.Image(visible=not is_text)] * 2 + [gr.Textbox(visible=is_text)] * 2)
+def view(run: Run, position: int, changes_a: dict, changes_b: dict):
+    """Both recipes as the comparison shows them: progress, shared curves, pictures or texts, digit
+    histograms and the table of results."""
+    losses, measured = both_curves(run)
+    previews = [latest_preview(part) for part in run.parts]
+    return (status_html(run, position), losses, measured, previews[0][0], previews[1][0],
+            previews[0][1], previews[1][1], histograms(run), results(run, changes_a, changes_b))
 
+
+def switch(name: str):
+    """The comparison redrawn for another architecture: its knobs' hint, its axis, pictures or texts."""
+    is_text = family_of(name).learns_from_text
+    return ([gr.Textbox(info=knobs_info(name))] * 2 + [gr.LinePlot(y_title=measured_axis(name))]
+            + [gr.Image(visible=not is_text)] * 2 + [gr.Textbox(visible=is_text)] * 2)
+
+
+def build(lab: Lab, architecture: gr.Radio, knobs: dict[str, gr.Slider]) -> None:
+    """The comparison below the Train tab's main panel, reading its architecture and knob sliders."""
+    handlers = Comparison(lab)
     with gr.Accordion("Compare two recipes", open=False, elem_id="compare"):
         gr.Markdown("Train two recipes of the model chosen above one after the other, with the same seed and "
                     "time limit, and see them side by side. Recipe A is the knobs above; each recipe may change "
@@ -141,7 +150,8 @@ def build(runs: Runs, architecture: gr.Radio, knobs: list[gr.Slider]) -> None:
 
         architecture.change(answers(switch), architecture, [text_a, text_b, metric_plot, *pictures, *texts],
                             api_visibility="private", queue=False)
-        compare_button.click(answers(compare), [architecture, *knobs, text_a, text_b],
-                             [status, loss_plot, metric_plot, *pictures, *texts, histogram, results_table],
+        compare_button.click(answers(handlers.compare), inputs_kwargs={"name": architecture, **knobs,
+                                                                       "text_a": text_a, "text_b": text_b},
+                             outputs=[status, loss_plot, metric_plot, *pictures, *texts, histogram, results_table],
                              api_name="compare", concurrency_limit=64, concurrency_id="training",
                              show_progress="hidden")
