@@ -11,13 +11,7 @@ from typing import Iterator
 
 import numpy as np
 import torch
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    Page,
-    Playwright,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from benchmarks.running_app import RunningApp
 from genlab.commands.bench import Row

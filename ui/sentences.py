@@ -6,15 +6,7 @@ from typing import NamedTuple
 import gradio as gr
 
 from genlab.core.seeds import MAX_SEED, new_seed
-from genlab.inference.sentences import (
-    MAX_COUNT,
-    MAX_STEPS,
-    from_prior,
-    left_out,
-    read_line,
-    rebuild,
-    walk,
-)
+from genlab.inference.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber

@@ -7,15 +7,7 @@ from typing import NamedTuple
 
 import gradio as gr
 
-from genlab.inference.writer import (
-    MAX_LENGTH,
-    MAX_PROMPT,
-    insight,
-    notice,
-    read_prompt,
-    sampling_from,
-    write,
-)
+from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber

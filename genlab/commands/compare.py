@@ -7,13 +7,7 @@ from pathlib import Path
 from genlab.core.device import describe, pick_device
 from genlab.core.errors import RequestError
 from genlab.families import ARCHITECTURES
-from genlab.families.two_recipes import (
-    comparison_rows,
-    parse_changes,
-    recipes,
-    table,
-    train_both,
-)
+from genlab.families.two_recipes import comparison_rows, parse_changes, recipes, table, train_both
 from genlab.models.loading import load_checkpoint
 
 

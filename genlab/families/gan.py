@@ -4,30 +4,12 @@ from torch import nn
 
 from genlab.core.data import load_mnist
 from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
-from genlab.families.generated import (
-    FEW_REAL,
-    MANY_GENERATED,
-    SCORED_DIGITS,
-    accuracy_scores,
-)
+from genlab.families.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, accuracy_scores
 from genlab.families.recipes import TIME, Knob, Recipe, batch, epochs, hidden, lr
 from genlab.measure.judges import digit_reader
 from genlab.measure.metrics import histogram_line
-from genlab.models.gan import (
-    CDCGAN,
-    DCGAN,
-    MLPGAN,
-    CDCGANConfig,
-    DCGANConfig,
-    MLPGANConfig,
-)
-from genlab.train.gan import (
-    FID_DURING_RUN,
-    FID_SAMPLES_DURING_RUN,
-    GANTraining,
-    gan_metrics,
-    train_gan,
-)
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
+from genlab.train.gan import FID_DURING_RUN, FID_SAMPLES_DURING_RUN, GANTraining, gan_metrics, train_gan
 from genlab.train.loop import Stop
 
 HISTOGRAM_ROW = "Digits as the CNN reads the samples"

@@ -3,13 +3,7 @@ import torch
 from torch import nn
 
 from genlab.core.corpus import ANOTHER_TEXT, training_text
-from genlab.core.lines import (
-    line_statistics,
-    lm_lines,
-    shakespeare_lines,
-    split_lines,
-    with_text_vocab,
-)
+from genlab.core.lines import line_statistics, lm_lines, shakespeare_lines, split_lines, with_text_vocab
 from genlab.families.base import Architecture, Evaluation, Family, Metric, Score
 from genlab.families.recipes import TIME, Knob, Recipe, batch, hidden
 from genlab.measure.judges import line_judge

@@ -16,14 +16,7 @@ from genlab.core.errors import RequestError
 from genlab.core.images import captioned_grid, ink
 from genlab.core.seeds import checked_seed
 from genlab.inference.classify import captions
-from genlab.inference.latent import (
-    CLASS_COLOURS,
-    draw_map,
-    gif,
-    grid_codes,
-    path,
-    to_code,
-)
+from genlab.inference.latent import CLASS_COLOURS, draw_map, gif, grid_codes, path, to_code
 from genlab.inference.preprocess import open_image, prepare_digit
 
 SLIDERS = 16  # the most latent dimensions a slider can reach

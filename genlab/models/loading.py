@@ -18,14 +18,7 @@ from genlab.core.checkpoint import (
     read_meta,
 )
 from genlab.models.classifier import CNN, MLP, CNNConfig, MLPConfig
-from genlab.models.gan import (
-    CDCGAN,
-    DCGAN,
-    MLPGAN,
-    CDCGANConfig,
-    DCGANConfig,
-    MLPGANConfig,
-)
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.models.lstm import CharLSTM, CharLSTMConfig
 from genlab.models.text_gan import TextGAN, TextGANConfig
 from genlab.models.text_vae import TextVAE, TextVAEConfig

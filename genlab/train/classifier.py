@@ -12,16 +12,7 @@ from genlab.core.device import autocast
 from genlab.core.images import captioned_grid
 from genlab.measure.metrics import classifier_metrics, predict_logits
 from genlab.train.augment import augment_digits
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    set_lr,
-    shuffled_batches,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass

@@ -10,23 +10,9 @@ from torch import nn
 
 from genlab.core.data import ImageSplit
 from genlab.core.images import image_grid
-from genlab.measure.metrics import (
-    cnn_features,
-    fid_floor,
-    frechet_distance,
-    reference_features,
-    sample_quality,
-)
+from genlab.measure.metrics import cnn_features, fid_floor, frechet_distance, reference_features, sample_quality
 from genlab.models.gan import GAN
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    shuffled_batches,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, shuffled_batches
 
 FID_SAMPLES_DURING_RUN = 2000
 FID_DURING_RUN = "fid_2k"  # the metric's key in events; biased above the final 10k-sample FID

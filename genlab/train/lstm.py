@@ -9,15 +9,7 @@ from genlab.core.corpus import Corpus
 from genlab.inference.writer import Sampling, write
 from genlab.measure.metrics import lstm_metrics, text_loss
 from genlab.models.lstm import CharLSTM
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    set_lr,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr
 
 
 @dataclass

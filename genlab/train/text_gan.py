@@ -7,26 +7,9 @@ from typing import Iterator
 import torch
 import torch.nn.functional as F
 
-from genlab.core.lines import (
-    Lines,
-    line_batch,
-    line_nll,
-    line_statistics,
-    lm_line_nll,
-    nats_per_char,
-    sample_lines,
-)
+from genlab.core.lines import Lines, line_batch, line_nll, line_statistics, lm_line_nll, nats_per_char, sample_lines
 from genlab.models.text_gan import TextGAN
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    set_lr,
-    shuffled_batches,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass

@@ -9,16 +9,7 @@ from genlab.core.lines import Lines, line_batch, line_nll
 from genlab.measure.metrics import text_vae_metrics
 from genlab.models.text_vae import TextVAE
 from genlab.models.vae import kl_per_dim
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    set_lr,
-    shuffled_batches,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass

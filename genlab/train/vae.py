@@ -9,16 +9,7 @@ from genlab.core.device import autocast
 from genlab.core.images import image_grid
 from genlab.measure.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
-from genlab.train.loop import (
-    Clock,
-    RunningMean,
-    Schedule,
-    Stop,
-    TrainEvent,
-    descend,
-    set_lr,
-    shuffled_batches,
-)
+from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
 
 
 @dataclass

@@ -18,9 +18,9 @@ from gradio_client import Client, handle_file
 import app
 from genlab.core.device import pick_device
 from genlab.serve.runs.gpu import GPU_GRACE
+from tests.app.test_live import finish, progress_of, train
 from tests.app.zerogpu_stand_in import Asked, ZeroGPU
 from tests.helpers import CHECKPOINTS
-from tests.app.test_live import finish, progress_of, train
 
 A_SPACE = {"SPACE_ID": "you/genlab", "SPACES_ZERO_GPU": "true", "SPACES_GRADIO_AUTO_WRAP": "true"}
 

@@ -16,14 +16,7 @@ from genlab.core.images import CAPTION_ROW
 from genlab.inference.explorer import Explorer
 from genlab.inference.latent import to_code
 from genlab.models.loading import load_checkpoint
-from tests.browser.test_browser import (
-    block_labelled,
-    eventually,
-    image_in,
-    open_tab,
-    set_number,
-    stroke,
-)
+from tests.browser.test_browser import block_labelled, eventually, image_in, open_tab, set_number, stroke
 from tests.helpers import CHECKPOINTS
 
 SLIDERS = 16

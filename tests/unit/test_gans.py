@@ -7,14 +7,7 @@ from torch.optim.optimizer import register_optimizer_step_post_hook
 from genlab.core.checkpoint import checkpoint_paths, read_meta
 from genlab.core.data import ImageSplit, load_mnist
 from genlab.families import ARCHITECTURES, family_of
-from genlab.models.gan import (
-    CDCGAN,
-    DCGAN,
-    MLPGAN,
-    CDCGANConfig,
-    DCGANConfig,
-    MLPGANConfig,
-)
+from genlab.models.gan import CDCGAN, DCGAN, MLPGAN, CDCGANConfig, DCGANConfig, MLPGANConfig
 from genlab.models.loading import load_checkpoint
 from genlab.train.gan import FID_DURING_RUN, GANTraining, gan_metrics, train_gan
 from tests.helpers import CHECKPOINTS

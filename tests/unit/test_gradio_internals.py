@@ -15,15 +15,7 @@ from gradio import route_utils
 from PIL import Image
 
 from tests.helpers import ROOT
-from ui.gradio_internals import (
-    FileInput,
-    ImageFile,
-    NumberSlider,
-    Picture,
-    Sketch,
-    WholeNumber,
-    mend_cache_sweep,
-)
+from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber, mend_cache_sweep
 
 REQUIREMENTS = ROOT / "requirements.txt"
 

@@ -8,14 +8,7 @@ import torch
 
 from genlab.core.corpus import TextError
 from genlab.core.data import load_shakespeare
-from genlab.core.lines import (
-    distinct_ngrams,
-    is_speaker,
-    line_batch,
-    line_statistics,
-    sample_lines,
-    split_lines,
-)
+from genlab.core.lines import distinct_ngrams, is_speaker, line_batch, line_statistics, sample_lines, split_lines
 from genlab.families.training import train_and_save
 from genlab.inference.sentences import from_prior, read_line, rebuild, walk
 from genlab.measure.metrics import text_vae_metrics

@@ -6,13 +6,7 @@ import gradio as gr
 
 from genlab.core.checkpoint import checkpoint_dir
 from genlab.core.errors import RequestError
-from genlab.families.generated import (
-    FEW_REAL,
-    MANY_GENERATED,
-    SCORED_DIGITS,
-    SCORES,
-    scoring_recipes,
-)
+from genlab.families.generated import FEW_REAL, MANY_GENERATED, SCORED_DIGITS, SCORES, scoring_recipes
 from genlab.families.recipes import MAX_SECONDS
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.runs.run import Run

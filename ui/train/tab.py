@@ -16,15 +16,7 @@ from ui.common import answers, user_of
 from ui.gradio_internals import FileInput, NumberSlider, Picture
 from ui.train import generated_digits
 from ui.train import two_recipes as compare
-from ui.train.run_view import (
-    curves,
-    latest_preview,
-    measured_axis,
-    progress_html,
-    result_markdown,
-    run_plots,
-    watch,
-)
+from ui.train.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, run_plots, watch
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"

@@ -6,27 +6,12 @@ import gradio as gr
 import pandas as pd
 
 from genlab.families import ARCHITECTURES, family_of
-from genlab.families.two_recipes import (
-    MAX_CHANGES_TEXT,
-    SHARED,
-    comparison_rows,
-    parse_changes,
-    recipes,
-    table,
-)
+from genlab.families.two_recipes import MAX_CHANGES_TEXT, SHARED, comparison_rows, parse_changes, recipes, table
 from genlab.serve.lab import Lab
 from genlab.serve.runs.run import Run, RunState
 from ui.common import answers, user_of
 from ui.gradio_internals import Picture
-from ui.train.run_view import (
-    curves,
-    latest_preview,
-    measured_axis,
-    notice_html,
-    progress_line,
-    run_plots,
-    watch,
-)
+from ui.train.run_view import curves, latest_preview, measured_axis, notice_html, progress_line, run_plots, watch
 
 LABELS = ("A", "B")
 
