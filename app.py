@@ -10,7 +10,7 @@ from genlab.core.device import describe, pick_device
 from genlab.serve.fairness import Fairness
 from genlab.serve.lab import Lab
 from genlab.serve.runs.line import Runs
-from genlab.serve.shelf import Shelf
+from genlab.serve.shelf import Shelf, keep_few_heaps
 from ui import classify, explore, sample, sentences, text, text_gan, train, web
 from ui.common import user_of
 from ui.gradio_internals import admit_fairly, guard_routes, mend_cache_sweep
@@ -29,6 +29,7 @@ WELCOME = ("# genlab\nSmall neural networks that read, draw and write, running l
 def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Blocks:
     """The app on the checkpoints in `folder` (GENLAB_CHECKPOINTS, else the committed ones). Every file it
     makes or receives is deleted `cache_age` seconds later, so its disk use stays flat however long it runs."""
+    keep_few_heaps()
     gpu = lent_training()  # first: on ZeroGPU it imports `spaces`, which must come before anything touches CUDA
     device = pick_device()
     shelf = Shelf(device=device)

@@ -13,7 +13,7 @@ from genlab.core.data import load_mnist  # noqa: E402
 from genlab.models.loading import load_checkpoint  # noqa: E402
 from tests.helpers import CHECKPOINTS, draw_like_a_person  # noqa: E402
 
-TIERS = ("unit", "app", "browser")
+TIERS = ("unit", "models", "app", "browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

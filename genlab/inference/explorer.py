@@ -18,6 +18,7 @@ from genlab.core.seeds import checked_seed
 from genlab.inference.classify import captions
 from genlab.inference.latent import CLASS_COLOURS, draw_map, gif, grid_codes, path, to_code
 from genlab.inference.preprocess import open_image, prepare_digit
+from genlab.measure.metrics import BATCH
 
 SLIDERS = 16  # the most latent dimensions a slider can reach
 EXTENT = 3.0  # sliders and the map span [-3, 3], three prior standard deviations
@@ -121,8 +122,8 @@ class Explorer:
         decoded = model.decode(grid_codes(EXTENT, MAP_CELLS).to(self.device)).cpu()
         try:
             test = self.test_split()
-            points = torch.cat([model.encode(test.images[i:i + 2000].to(self.device))[0].cpu()
-                                for i in range(0, len(test), 2000)]).numpy()
+            points = torch.cat([model.encode(test.images[i:i + BATCH].to(self.device))[0].cpu()
+                                for i in range(0, len(test), BATCH)]).numpy()
             labels = test.labels.numpy()
         except RequestError:  # no test digits here: the map is drawn without them
             points, labels = np.zeros((0, 2)), np.zeros(0, int)

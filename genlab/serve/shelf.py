@@ -26,6 +26,8 @@ from genlab.models.loading import load_checkpoint
 
 MODEL_BUDGET = 2**30  # bytes of visitors' models kept in memory; the least recently used visitor's go first
 SET_ASIDE_REMEMBERED = 10_000  # visitors told why their models went; older ones hear "no model yet"
+MALLOC_ARENAS = 2  # heaps glibc may keep for the server's threads (8 a core by default)
+M_ARENA_MAX = -8  # glibc's mallopt parameter number for that limit (malloc.h)
 
 
 class LiveError(RequestError):
@@ -46,6 +48,16 @@ def give_back_memory() -> None:
     library = c_library()
     if library is not None and hasattr(library, "malloc_trim"):
         library.malloc_trim(0)
+
+
+def keep_few_heaps(arenas: int = MALLOC_ARENAS) -> None:
+    """Limit glibc to `arenas` heaps for all threads. A server answers on many threads, and glibc gives
+    each thread that meets a busy heap a heap of its own, whose freed memory no other thread reuses: a
+    stranger's stream of odd requests grew the resident size by arenas of a few MB each. Call it before
+    the server starts its threads (those already holding a heap keep it)."""
+    library = c_library()
+    if library is not None and hasattr(library, "mallopt"):
+        library.mallopt(M_ARENA_MAX, arenas)
 
 
 def model_bytes(checkpoint: Checkpoint) -> int:

@@ -2,8 +2,12 @@
 memory, disk or queue, everybody else keeps being served, and a laptop does not offer the app to its
 whole network unless asked to."""
 import json
+import os
 import re
 import resource
+import socket
+import subprocess
+import sys
 import time
 from dataclasses import fields
 from pathlib import Path
@@ -13,8 +17,9 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 import app
+from benchmarks.running_app import free_port
 from genlab.serve.fairness import Fairness
-from tests.helpers import CHECKPOINTS, draw_like_a_person
+from tests.helpers import CHECKPOINTS, ROOT, draw_like_a_person
 
 
 def production_limits(fairness: Fairness, monkeypatch) -> None:
@@ -129,3 +134,23 @@ def test_hundreds_of_calls_leave_the_apps_file_cache_bounded(tmp_path, monkeypat
         demo.close()
 
 
+def test_python_app_py_listens_on_loopback_unless_told_otherwise():
+    """On a laptop in a café, `python app.py` serves this machine only; a non-loopback address of the
+    machine is refused."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "GRADIO_SERVER_NAME"} | {"GRADIO_SERVER_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in server.stdout:
+            if "Running on local URL" in line:
+                break
+        assert f"http://127.0.0.1:{port}" in line, line
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        outside = [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+        for address in outside:
+            with pytest.raises(OSError):
+                socket.create_connection((address, port), timeout=5).close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,25 +1,11 @@
-"""The VAE explorer: the committed VAEs are as good as their cards say, and the tab's endpoints
-decode, encode, sample and interpolate through the running app."""
-import pytest
+"""The VAE explorer's logic: a test digit encoded then decoded is still read right, spherical paths keep
+their ends and norm, and the 2-D map cache keeps the latest models only."""
 import torch
 
 from genlab.inference.classify import read_batch
 from genlab.inference.latent import path
-from genlab.measure.metrics import vae_metrics
 from genlab.models.loading import load_checkpoint
 from tests.helpers import CHECKPOINTS
-
-
-@pytest.mark.parametrize("name, ceiling", [("vae", 95.0), ("vae2d", 150.0)])
-def test_committed_vae_elbo_on_the_real_test_set(mnist_test, name, ceiling):
-    checkpoint = load_checkpoint(CHECKPOINTS / name)
-    measured = vae_metrics(checkpoint.model, mnist_test, torch.device("cpu"))
-    stored = checkpoint.meta["metrics"]
-    assert measured["test_neg_elbo"] <= ceiling
-    assert measured["test_neg_elbo"] == pytest.approx(stored["test_neg_elbo"], abs=0.05)
-    assert measured["test_recon"] + measured["test_kl"] == pytest.approx(measured["test_neg_elbo"], abs=0.01)
-    assert measured["test_kl"] > 2.0  # the latent carries information: no posterior collapse
-    assert sorted(stored["dimension_order"]) == list(range(checkpoint.meta["config"]["latent"]))
 
 
 def test_a_test_digit_encoded_then_decoded_is_still_read_right(mnist_test, cnn):
