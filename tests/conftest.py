@@ -9,7 +9,8 @@ from PIL import Image
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("GENLAB_DATA", str(Path(__file__).resolve().parents[2] / "shared" / "data"))
 
-from genlab.core.data import load_mnist  # noqa: E402
+from genlab.core.data import load_mnist, load_shakespeare  # noqa: E402
+from genlab.core.lines import split_lines  # noqa: E402
 from genlab.models.loading import load_checkpoint  # noqa: E402
 from tests.helpers import CHECKPOINTS, draw_like_a_person  # noqa: E402
 
@@ -37,6 +38,22 @@ def cnn():
 @pytest.fixture(scope="session")
 def mlp():
     return load_checkpoint(CHECKPOINTS / "mlp").model
+
+
+@pytest.fixture(scope="session")
+def lines():
+    """tiny-shakespeare's verse lines, the tail held out: what the line models learn and are tested on."""
+    return split_lines(load_shakespeare())
+
+
+@pytest.fixture(scope="session")
+def text_vae():
+    return load_checkpoint(CHECKPOINTS / "textvae").model
+
+
+@pytest.fixture(scope="session")
+def text_gan():
+    return load_checkpoint(CHECKPOINTS / "textgan")
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,7 @@ import math
 import pytest
 import torch
 
-from genlab.core.data import load_shakespeare
-from genlab.core.lines import line_statistics, split_lines
+from genlab.core.lines import line_statistics
 from genlab.families.training import train_and_save
 from genlab.measure.metrics import text_vae_metrics
 from genlab.models.loading import load_checkpoint
@@ -22,23 +21,8 @@ KL_FLOOR = 5.0  # nats per line: a collapsed posterior sits near 0
 
 
 @pytest.fixture(scope="module")
-def lines():
-    return split_lines(load_shakespeare())
-
-
-@pytest.fixture(scope="module")
 def lstm():
     return load_checkpoint(CHECKPOINTS / "lstm").model
-
-
-@pytest.fixture(scope="module")
-def text_vae():
-    return load_checkpoint(CHECKPOINTS / "textvae").model
-
-
-@pytest.fixture(scope="module")
-def text_gan():
-    return load_checkpoint(CHECKPOINTS / "textgan")
 
 
 def test_the_sentence_vae_uses_its_code_and_beats_a_model_without_one(text_vae, text_gan, lstm, lines):

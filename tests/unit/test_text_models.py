@@ -4,30 +4,10 @@ import pytest
 import torch
 
 from genlab.core.corpus import TextError
-from genlab.core.data import load_shakespeare
-from genlab.core.lines import distinct_ngrams, is_speaker, line_batch, sample_lines, split_lines
+from genlab.core.lines import distinct_ngrams, is_speaker, line_batch, sample_lines
 from genlab.inference.sentences import from_prior, read_line, rebuild, walk
-from genlab.models.loading import load_checkpoint
-from tests.helpers import CHECKPOINTS
 
 CPU = torch.device("cpu")
-
-
-@pytest.fixture(scope="module")
-def lines():
-    return split_lines(load_shakespeare())
-
-
-
-
-@pytest.fixture(scope="module")
-def text_vae():
-    return load_checkpoint(CHECKPOINTS / "textvae").model
-
-
-@pytest.fixture(scope="module")
-def text_gan():
-    return load_checkpoint(CHECKPOINTS / "textgan")
 
 
 def test_the_lines_are_verse_not_speaker_tags_and_the_tail_is_held_out(lines):
@@ -35,8 +15,6 @@ def test_the_lines_are_verse_not_speaker_tags_and_the_tail_is_held_out(lines):
     assert all(2 <= len(line) <= 40 and line == line.strip() for line in lines.train + lines.val)
     assert not any(is_speaker(line) for line in lines.val) and "First Citizen:" not in lines.train
     assert not set(lines.val[-50:]) <= set(lines.train), "the held-out lines come from the end of the text"
-
-
 
 
 def test_rebuilding_walking_and_sampling_lines(text_vae, lines):
@@ -76,8 +54,6 @@ def test_typed_lines_are_checked(text_vae):
     for bad, words in (("", "empty"), ("\u4e2d\u6587", "empty"), ("x" * 81, "81 characters"), (None, "must be text")):
         with pytest.raises(TextError, match=words):
             read_line(bad, text_vae)
-
-
 
 
 def test_sampled_lines_follow_the_seed_and_end_where_lines_end(text_gan):
