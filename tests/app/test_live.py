@@ -1,6 +1,7 @@
 """Training live from the browser, through gradio_client against the running app: a person starts a
 short run, watches it stream, stops it, and then uses the model as "mine" in the other tabs; bad
 knobs are refused; two people training at once each get their own model."""
+import math
 import re
 import time
 from pathlib import Path
@@ -152,7 +153,7 @@ def test_the_line_models_train_live_and_serve_as_mine(running_app):
     verse = "\n".join(f"The {w} of the {v} is {a}." for w in ("song", "light", "king", "sea", "night")
                       for v in ("morning", "river", "city", "forest") for a in ("mine", "gone", "near", "here",
                                                                                  "cold", "bright"))
-    last = finish(train(poet, "textvae", "my text", verse * 2, epochs=5, max_seconds=15, width=64))[-1]
+    last = finish(train(poet, "textvae", "my text", verse * 2, epochs=5, max_seconds=5, width=64))[-1]
     assert "Finished" in progress_of(last) or "Stopped" in progress_of(last)
     assert "KL term (nats/line" in last[5] and "Sentences" in last[5]
     lines = poet.predict("mine", 4, 0.0, 1, api_name="/prior_lines")
@@ -162,7 +163,7 @@ def test_the_line_models_train_live_and_serve_as_mine(running_app):
     assert walked.count("<li>") == 4
 
     gamer = Client(running_app.src, verbose=False)
-    last = finish(train(gamer, "textgan", epochs=0.3, max_seconds=20, width=64))[-1]
+    last = finish(train(gamer, "textgan", epochs=0.3, max_seconds=5, width=64))[-1]
     assert "distinct 4-grams" in last[5].lower() or "Distinct 4-grams" in last[5]
     table, _ = gamer.predict("mine", 3, 1.0, 0, api_name="/sample_text_gan")
     assert table.count("<tr>") == 3 + 2 and "Character LSTM" in table
@@ -203,19 +204,36 @@ def test_two_gan_recipes_compared_side_by_side(running_app):
     assert steps_b == steps_a // 2, "two discriminator updates a step: half the generator's steps per epoch"
 
 
-def test_a_cnn_learns_from_generated_digits_as_well_as_from_real_ones(running_app, digit_png):
+def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_app, digit_png):
     """A visitor asks the Train tab whether the committed conditional DCGAN's digits can stand in for
     real ones: the same CNN trains on 60,000 real digits, then on 60,000 drawn ones, both tested on the
-    real test set; the one that never saw a real digit becomes their classifier, and reads a 7."""
+    real test set. Once recipe B's first test accuracy is in they have seen enough and press Stop: recipe
+    A's result stays, B's CNN is measured where it stopped and becomes their classifier, and reads a 7.
+    (A comparison run to its end is the GAN comparison's story; the full budget's scores are on the
+    cdcgan's card, measured by eval.)"""
     client = Client(running_app.src, verbose=False)
-    updates = finish(client.submit("cdcgan", "generated", api_name="/score_generated"), timeout=600)
+    job = client.submit("cdcgan", "generated", api_name="/score_generated")
+
+    def b_measured() -> bool:
+        outputs = job.outputs()
+        plot = outputs[-1][1] if outputs else None
+        return bool(plot) and any(row[1] == "B: Test accuracy" and isinstance(row[2], float) and math.isfinite(row[2])
+                                  for row in plot["data"])  # the legend names B's curve before it has a value
+
+    deadline = time.monotonic() + 300
+    while not b_measured():
+        assert time.monotonic() < deadline and not job.done(), "recipe B never measured its CNN"
+        time.sleep(0.2)
+    assert client.predict(api_name="/stop_training") in ("Stopping…", "The run has ended.")
+    updates = finish(job)
     assert any("Waits for recipe A" in progress_of(u) for u in updates), "recipe B waits while recipe A trains"
     status, accuracy, results = updates[-1]
-    assert progress_of(updates[-1]).count("Finished") == 2, progress_of(updates[-1])
+    assert "Finished" in progress_of(updates[-1]) and "Stopped at step" in progress_of(updates[-1]), \
+        progress_of(updates[-1])
     assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["data"]}
     head, _, *rows = results.splitlines()
     assert "A: real_digits=60000" in head and "B: real_digits=0, generated_digits=60000" in head
     real, generated = (float(v.strip(" |%")) for v in rows[0].split(" | ")[1:])
-    assert rows[0].startswith("| Test accuracy") and real > 95 and generated > 90, rows[0]
+    assert rows[0].startswith("| Test accuracy") and real > 95 and generated > 80, rows[0]
     label = client.predict(handle_file(digit_png), "mine", api_name="/classify")[0]
     assert label["label"] == "7", "the CNN that learned only from drawn digits reads a real 7"
