@@ -227,7 +227,7 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between) -> None:
     grid.grid.select(runs_a_model(handlers.pick), [*settings, walk.seed_b], [walk.sample, *walk.outputs()],
                      api_visibility="private", **CHEAP)
     for trigger in (walk.sample.submit, walk.seed_b.submit, chosen, grid.seed.change, grid.count.release,
-                    grid.digit.change):
+                    grid.truncation.release, grid.digit.change):  # the walk stays on its sample of the new grid
         trigger(runs_a_model(handlers.walk_from), [*settings, walk.sample, walk.seed_b], walk.outputs(),
                 api_visibility="private", **CHEAP)
     # Dragging is drawn by the page; it asks the server (in_page's input event) only where it cannot.

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from genlab.core.checkpoint import Checkpoint
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
+from ui.glossary import page_glossary
 
 WEB = Path(__file__).resolve().parent / "web"
 WEB_PATH = "genlab/web"
@@ -28,10 +29,12 @@ mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served a
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
 
 
-HEAD = f"""<script type="module">
+HEAD = page_glossary() + f"""<script type="module">
+import(new URL('{WEB_PATH}/terms.js', document.baseURI).href).then((m) => m.defineTerms());
 const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 500));
 idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m) => m.warmUp()), {{ timeout: 2000 }});
-</script>"""  # once the page is idle (or 2 s on), set the runtime up (ui/web/warm.js)
+</script>"""  # the glossary's terms defined as they appear (ui/web/terms.js); once the page is idle (or 2 s on),
+# the runtime set up (ui/web/warm.js)
 
 
 async def model_graph(request: Request) -> Response:

@@ -1,0 +1,203 @@
+"""What a learner meets, tried as one would on a 1366x768 laptop window and a 390x844 touch phone (each
+story runs on both): every word of the trade defined where a tab shows it, every picture shown whole,
+number boxes that apply what was typed on Enter, and a walk that keeps the sample it started from."""
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+
+from tests.browser.test_browser import draw_a_seven, eventually, image_bytes, image_in, open_tab, set_number
+from tests.browser.test_browser_inference import grid_position
+from tests.browser.test_browser_phone import PHONE, TABS
+from ui.glossary import GLOSSARY, SPELLINGS
+
+pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
+expect.set_options(timeout=20_000)
+
+LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}
+WALK_SAMPLE, WALK_TRUNCATION = "Sample (click one in the grid)", "#genlab-gan-walk-truncation input[type=range]"
+
+
+@pytest.fixture(scope="module", params=[LAPTOP, PHONE], ids=["laptop", "phone"])
+def context(browser: Browser, request) -> BrowserContext:
+    """The learner's browser: a laptop's window, then a phone."""
+    context = browser.new_context(**request.param)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+CUT_OFF = """(panel) => {
+  // Every picture (an <img> or a <canvas>) on show in the panel whose drawn part reaches past a box that
+  // clips it (any overflow but visible), by more than a pixel: its label, and how far on each side.
+  const cut = [];
+  for (const picture of panel.querySelectorAll('img, canvas')) {
+    const box = picture.getBoundingClientRect();
+    if (!box.width || !box.height || picture.closest('[hidden], .hidden')) continue;
+    let drawn = { left: box.left, top: box.top, right: box.right, bottom: box.bottom };
+    const fit = getComputedStyle(picture).objectFit;
+    if (picture.naturalWidth && ['contain', 'scale-down'].includes(fit)) {
+      let scale = Math.min(box.width / picture.naturalWidth, box.height / picture.naturalHeight);
+      if (fit === 'scale-down') scale = Math.min(scale, 1);
+      const [w, h] = [picture.naturalWidth * scale, picture.naturalHeight * scale];
+      drawn = { left: box.left + (box.width - w) / 2, top: box.top + (box.height - h) / 2 };
+      Object.assign(drawn, { right: drawn.left + w, bottom: drawn.top + h });
+    }
+    const label = picture.closest('.block')?.querySelector('[data-testid=block-label]')?.textContent?.trim()
+      || picture.closest('[id]')?.id || picture.tagName;
+    if (picture.naturalWidth && fit === 'cover'
+        && Math.abs(box.width / box.height - picture.naturalWidth / picture.naturalHeight) > 0.01) {
+      cut.push(`${label}: cropped to fill its box (object-fit: cover)`);
+    }
+    for (let holder = picture.parentElement; holder && holder !== panel; holder = holder.parentElement) {
+      const style = getComputedStyle(holder);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = holder.getBoundingClientRect();
+      const over = { top: clip.top - drawn.top, bottom: drawn.bottom - clip.bottom,
+                     left: clip.left - drawn.left, right: drawn.right - clip.right };
+      const sides = Object.entries(over).filter(([, px]) => px > 1).map(([side, px]) => `${Math.round(px)} px at the ${side}`);
+      if (sides.length) cut.push(`${label}: ${sides.join(', ')}, clipped by ${holder.tagName.toLowerCase()}.${holder.className}`);
+    }
+  }
+  return [...new Set(cut)];
+}"""
+
+
+SHOWN_TEXT = """(panel) => {
+  // The text a person sees in the panel, piece by piece: what the page writes, not what is typed into
+  // a box nor drawn in a plot.
+  const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  while (walker.nextNode()) {
+    const holder = walker.currentNode.parentElement;
+    if (walker.currentNode.data.trim() && !holder.closest('script, style, svg, textarea, .genlab-term-popover')
+        && holder.checkVisibility()) texts.push(walker.currentNode.data);
+  }
+  return texts;
+}"""
+DEFINED = """(panel) => [...panel.querySelectorAll('.term, .term-label')]
+  .filter((place) => place.checkVisibility()).flatMap((place) => (place.dataset.term ?? place.dataset.terms).split(','))"""
+WORDS = re.compile("|".join(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])" for spelling in sorted(
+    (spelling for term in GLOSSARY for spelling in (term, *SPELLINGS.get(term, []))), key=len, reverse=True)), re.I)
+TERM_OF = {spelling.lower(): term for term in GLOSSARY for spelling in (term, *SPELLINGS.get(term, []))}
+
+
+def terms_shown(panel: Locator) -> set[str]:
+    return {TERM_OF[word.lower()] for text in panel.evaluate(SHOWN_TEXT) for word in WORDS.findall(text)}
+
+
+def pictures_cut_off(panel: Locator) -> list[str]:
+    return panel.evaluate(CUT_OFF)
+
+
+def pixels(picture: str | bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(picture) if isinstance(picture, bytes) else picture).convert("L"))
+
+
+def type_and_press_enter(page: Page, box, value: str) -> None:
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page, running_app):
+    """Type 0.3 into the GAN grid's Truncation box and press Enter: the grid is redrawn at 0.3 at once
+    (it used to wait for the box to lose focus, and the next click on a sample then redrew the grid
+    under the pointer). A sample clicked next starts the walk at 0.3; typing another truncation keeps
+    the walk on that sample, at the new truncation."""
+    panel = open_tab(page, "GAN sampler")
+    grid = image_in(panel, "Samples")
+    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    at_one = grid.get_attribute("src")
+    truncation = panel.get_by_role("spinbutton", name="Truncation (1 = none)")
+
+    type_and_press_enter(page, truncation, "0.3")
+    expect(grid).not_to_have_attribute("src", at_one)
+    expected, _ = running_app.predict("cdcgan", 0, 32, 0.3, "any", api_name="/sample")
+    eventually(page, lambda: np.array_equal(pixels(image_bytes(page, grid)), pixels(expected)),
+               "the grid shows /sample's samples at truncation 0.3")
+
+    at_point_three = grid.get_attribute("src")
+    page.mouse.click(*grid_position(grid, 5))
+    expect(panel.get_by_label(WALK_SAMPLE)).to_have_value("5")
+    expect(page.locator(WALK_TRUNCATION)).to_have_value("0.3")
+    expect(grid).to_have_attribute("src", at_point_three)  # the click picked a sample; it redrew nothing
+
+    type_and_press_enter(page, truncation, "0.6")
+    expect(page.locator(WALK_TRUNCATION)).to_have_value("0.6")
+    expect(panel.get_by_label(WALK_SAMPLE)).to_have_value("5")
+
+
+def test_every_picture_is_shown_whole(page):
+    """A learner goes through the tabs and makes every kind of picture: Classify's reading of a drawn
+    7 (with what the model sees), the VAE's interpolation and its end pictures, the GAN grid and walk, a
+    short VAE run's live preview. Nothing drawn is cut off by the box it sits in."""
+    cut: dict[str, list[str]] = {}
+
+    panel = open_tab(page, "Classify")
+    draw_a_seven(page, panel)
+    expect(image_in(panel, "What the model sees")).to_have_attribute("src", re.compile(r"\S"))
+    cut["Classify"] = pictures_cut_off(panel)
+
+    panel = open_tab(page, "VAE explorer")
+    panel.get_by_text("Interpolate between two digits", exact=True).click()
+    panel.get_by_role("button", name="Interpolate", exact=True).click()
+    expect(image_in(panel, "Frames, with the CNN's reading of each").first).to_have_attribute("src", re.compile(r"\S"))
+    cut["VAE explorer"] = pictures_cut_off(panel)
+
+    panel = open_tab(page, "GAN sampler")
+    expect(image_in(panel, "Samples")).to_have_attribute("src", re.compile(r"\S"))
+    cut["GAN sampler"] = pictures_cut_off(panel)
+
+    panel = open_tab(page, "Train")
+    panel.get_by_role("radio", name="VAE", exact=True).check()
+    set_number(panel, "Time limit (seconds)", 5)
+    panel.get_by_role("button", name="Train", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Your VAE is ready"))).to_be_visible(timeout=90_000)
+    cut["Train"] = pictures_cut_off(panel)
+
+    assert not any(cut.values()), cut
+
+
+def test_every_term_a_tab_shows_is_defined_there_on_hover_or_tap(page):
+    """A learner meets "KL", "nats", "truncation", "FID"... Every term of the glossary that a tab shows
+    is marked somewhere in that tab, and hovering it (with a mouse) or tapping it (on a phone) shows its
+    definition, on screen; tapping a slider's title asks what it means without moving the slider."""
+    undefined, seen = {}, set()
+
+    def check(view: str, panel: Locator) -> None:
+        shown = terms_shown(panel)
+        try:  # marked in the frame after they appear (ui/web/terms.js)
+            eventually(page, lambda: shown <= set(panel.evaluate(DEFINED)), f"{view}'s terms marked", timeout=5)
+        except AssertionError:
+            undefined[view] = sorted(shown - set(panel.evaluate(DEFINED)))
+        seen.update(shown)
+
+    for tab in TABS:
+        panel = open_tab(page, tab)
+        expect(panel.locator(".prose").first).to_be_visible()
+        check(tab, panel)
+    for family, knob in (("VAE", "Beta (weight of the KL term)"),  # each family's knobs in the Train tab
+                         ("DCGAN", "Average of the generator's weights kept (0 = its last weights)"),
+                         ("Text GAN", "Pre-training epochs (maximum likelihood, before the GAN)")):
+        panel.get_by_role("radio", name=family, exact=True).check()
+        expect(panel.get_by_role("spinbutton", name=knob)).to_be_visible()  # the server has shown its knobs
+        check(f"Train, {family}", panel)
+    assert not undefined, f"terms shown without a definition: {undefined}"
+    assert {"latent", "KL", "nats", "truncation", "temperature", "beta", "TTUR"} <= seen, seen
+
+    panel = open_tab(page, "GAN sampler")
+    title = panel.locator(".term-label").filter(has_text="Truncation (1 = none)")
+    box = panel.get_by_role("spinbutton", name="Truncation (1 = none)")
+    before = box.input_value()
+    if page.evaluate("matchMedia('(pointer: coarse)').matches"):
+        title.tap()
+    else:
+        title.hover()
+    popover = page.get_by_role("tooltip")
+    expect(popover).to_contain_text(GLOSSARY["truncation"])
+    expect(popover).to_be_in_viewport(ratio=1)
+    assert box.input_value() == before, "asking what it means changed nothing"
+    expect(box).not_to_be_focused()
