@@ -1,5 +1,5 @@
 """What a learner meets, tried as one would on a 1366x768 laptop window and a 390x844 touch phone (each
-story runs on both): every word of the trade defined where a tab shows it, every picture shown whole,
+story runs on both, but typing into a box): every word of the trade defined where a tab shows it, every picture shown whole,
 number boxes that apply what was typed on Enter, and a walk that keeps the sample it started from."""
 import io
 import re
@@ -36,7 +36,7 @@ CUT_OFF = """(panel) => {
   const cut = [];
   for (const picture of panel.querySelectorAll('img, canvas')) {
     const box = picture.getBoundingClientRect();
-    if (!box.width || !box.height || picture.closest('[hidden], .hidden')) continue;
+    if (!box.width || !box.height || !picture.checkVisibility()) continue;
     let drawn = { left: box.left, top: box.top, right: box.right, bottom: box.bottom };
     const fit = getComputedStyle(picture).objectFit;
     if (picture.naturalWidth && ['contain', 'scale-down'].includes(fit)) {
@@ -102,6 +102,7 @@ def type_and_press_enter(page: Page, box, value: str) -> None:
     box.press("Enter")
 
 
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # typing is a keyboard's story
 def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page, running_app):
     """Type 0.3 into the GAN grid's Truncation box and press Enter: the grid is redrawn at 0.3 at once
     (it used to wait for the box to lose focus, and the next click on a sample then redrew the grid
@@ -120,6 +121,7 @@ def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page,
                "the grid shows /sample's samples at truncation 0.3")
 
     at_point_three = grid.get_attribute("src")
+    grid.scroll_into_view_if_needed()  # a click lands only on what is on screen
     page.mouse.click(*grid_position(grid, 5))
     expect(panel.get_by_label(WALK_SAMPLE)).to_have_value("5")
     expect(page.locator(WALK_TRUNCATION)).to_have_value("0.3")
@@ -133,7 +135,7 @@ def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page,
 def test_every_picture_is_shown_whole(page):
     """A learner goes through the tabs and makes every kind of picture: Classify's reading of a drawn
     7 (with what the model sees), the VAE's interpolation and its end pictures, the GAN grid and walk, a
-    short VAE run's live preview. Nothing drawn is cut off by the box it sits in."""
+    short CNN run's live preview of its mistakes. Nothing drawn is cut off by the box it sits in."""
     cut: dict[str, list[str]] = {}
 
     panel = open_tab(page, "Classify")
@@ -151,11 +153,10 @@ def test_every_picture_is_shown_whole(page):
     expect(image_in(panel, "Samples")).to_have_attribute("src", re.compile(r"\S"))
     cut["GAN sampler"] = pictures_cut_off(panel)
 
-    panel = open_tab(page, "Train")
-    panel.get_by_role("radio", name="VAE", exact=True).check()
+    panel = open_tab(page, "Train")  # the CNN, whose preview is its mistakes, each captioned, in rows
     set_number(panel, "Time limit (seconds)", 5)
     panel.get_by_role("button", name="Train", exact=True).click()
-    expect(panel.get_by_text(re.compile(r"Your VAE is ready"))).to_be_visible(timeout=90_000)
+    expect(panel.get_by_text(re.compile(r"Your classifier is ready"))).to_be_visible(timeout=90_000)
     cut["Train"] = pictures_cut_off(panel)
 
     assert not any(cut.values()), cut
