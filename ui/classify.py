@@ -14,8 +14,12 @@ TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."
 
 
-def shown(reading: Reading) -> tuple:
-    return (reading.probabilities, *reading.pictures(), reading.summary())
+FROM_UPLOAD, FROM_DRAWING = "Read from the uploaded image.", "Read from your drawing."
+
+
+def shown(reading: Reading, source: str) -> tuple:
+    """What a reading shows, saying which input it read (a drawing and an upload can both be on screen)."""
+    return (reading.probabilities, *reading.pictures(), f"{reading.summary()} {source}")
 
 
 class Handlers:
@@ -31,7 +35,7 @@ class Handlers:
         """Read the digit in an image file with the chosen classifier (cnn, mlp, or mine)."""
         if not image:
             raise gr.Error("No image was given: upload a picture of one digit.")
-        return shown(read_digit(self.classifier(model, request), open_image(image), self.lab.device))
+        return shown(read_digit(self.classifier(model, request), open_image(image), self.lab.device), FROM_UPLOAD)
 
     def classify_drawing(self, sketch: dict | None, model: str, request: gr.Request):
         """Live reading of the sketchpad; a blank or unreadable drawing says so in the status line."""
@@ -39,7 +43,7 @@ class Handlers:
         if composite is None:
             return None, None, None, INVITATION
         try:
-            return shown(read_digit(self.classifier(model, request), composite, self.lab.device))
+            return shown(read_digit(self.classifier(model, request), composite, self.lab.device), FROM_DRAWING)
         except InputError as err:
             return None, None, None, f"⚠ {err}"
 

@@ -227,8 +227,9 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
                 latent_map = Picture(start_map, label="The 2-D latent space", show_label=False, buttons=[],
                                      interactive=False, format="png", height=420, width=420, elem_id=MAP_ID)
                 gr.HTML(legend_html())
-            no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see one.",
-                                 visible=start_map is None)
+            no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see one, "
+                                 "or train your own in the Train tab (VAE, **Latent dimensions** 2) and choose "
+                                 "**Mine**.", visible=start_map is None)
     return LatentView(in_page, decoded, reading, seed, random_button, reset_button, sliders, more, map_column,
                       latent_map, no_map)
 

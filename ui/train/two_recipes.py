@@ -96,11 +96,25 @@ def view(run: Run, position: int, changes_a: dict, changes_b: dict):
             previews[0][1], previews[1][1], histograms(run), results(run, changes_a, changes_b))
 
 
+EXAMPLES = {  # a question each family's comparison can answer, as recipe A's and recipe B's changes
+    "gan": ("d_steps=1", "d_steps=2"), "vae": ("beta=1", "beta=4"), "textvae": ("beta=1", "beta=0.25"),
+}
+
+
+def examples(name: str) -> tuple[str, str]:
+    """The boxes' placeholders: changes this architecture has (a VAE has no d_steps); a larger learning
+    rate for the families without a knob of their own."""
+    a, b = EXAMPLES.get(family_of(name).name, ("lr=0.001", "lr=0.004"))
+    return f"for example {a}", f"for example {b}"
+
+
 def switch(name: str):
-    """The comparison redrawn for another architecture: its knobs' hint, its axis, pictures or texts."""
+    """The comparison redrawn for another architecture: its knobs' hint and examples, its axis,
+    pictures or texts, and the digit histogram for the models that draw digits (GANs)."""
     is_text = family_of(name).learns_from_text
-    return ([gr.Textbox(info=knobs_info(name))] * 2 + [gr.LinePlot(y_title=measured_axis(name))]
-            + [gr.Image(visible=not is_text)] * 2 + [gr.Textbox(visible=is_text)] * 2)
+    return ([gr.Textbox(info=knobs_info(name), placeholder=example) for example in examples(name)]
+            + [gr.LinePlot(y_title=measured_axis(name))] + [gr.Image(visible=not is_text)] * 2
+            + [gr.Textbox(visible=is_text)] * 2 + [gr.BarPlot(visible=family_of(name).name == "gan")])
 
 
 def build(lab: Lab, architecture: gr.Radio, knobs: dict[str, gr.Slider]) -> None:
@@ -112,10 +126,11 @@ def build(lab: Lab, architecture: gr.Radio, knobs: dict[str, gr.Slider]) -> None
                     "some of them (say `d_steps=2` for a GAN). The two are your one run (**Stop** above ends both); recipe "
                     "B's model becomes **Mine**.")
         first = architecture.value
+        example_a, example_b = examples(first)
         with gr.Row():
-            text_a = gr.Textbox(label="Recipe A changes (optional)", placeholder="for example d_steps=1",
+            text_a = gr.Textbox(label="Recipe A changes (optional)", placeholder=example_a,
                                 info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
-            text_b = gr.Textbox(label="Recipe B changes", placeholder="for example d_steps=2",
+            text_b = gr.Textbox(label="Recipe B changes", placeholder=example_b,
                                 info=knobs_info(first), max_length=MAX_CHANGES_TEXT)
         compare_button = gr.Button("Compare", variant="primary")
         status = gr.HTML("<p>Press Compare to train both.</p>")
@@ -130,11 +145,13 @@ def build(lab: Lab, architecture: gr.Radio, knobs: dict[str, gr.Slider]) -> None
         with gr.Row():
             histogram = gr.BarPlot(x="digit", y="share", color="recipe", sort="x", title="Digits as the CNN "
                                    "reads each recipe's samples", x_title="digit and recipe", y_title="share",
-                                   color_title="", height=260)
+                                   color_title="", height=260, visible=family_of(first).name == "gan",
+                                   elem_id="compare-histogram")
             results_table = gr.Markdown(elem_id="compare-results")
 
-        architecture.change(answers(switch), architecture, [text_a, text_b, metric_plot, *pictures, *texts],
-                            api_visibility="private", queue=False)
+        architecture.change(answers(switch), architecture,
+                            [text_a, text_b, metric_plot, *pictures, *texts, histogram], api_visibility="private",
+                            queue=False)
         compare_button.click(answers(handlers.compare), inputs_kwargs={"name": architecture, **knobs,
                                                                        "text_a": text_a, "text_b": text_b},
                              outputs=[status, loss_plot, metric_plot, *pictures, *texts, histogram, results_table],
