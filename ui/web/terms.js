@@ -11,7 +11,8 @@
 
 const PROSE = '.prose';
 const LABELS = '[data-testid="block-info"], .info-text, [data-testid="block-label"], .label-wrap > span';  // titles, a knob's info line
-const SKIPPED = 'script, style, textarea, input, select, button, code, pre, svg, .term, .term-label, .genlab-live-picture';
+const SKIPPED = 'script, style, textarea, input, select, button, code, pre, svg, .term, .term-label, '
+  + '.genlab-live-picture, .surprisal';  // and the text a model wrote
 
 let popover;
 let shownFor;
@@ -68,9 +69,12 @@ function markLabel(label, words) {
   if (!label.closest('button')) label.tabIndex = 0;  // a title inside a button: the button takes the focus
 }
 
-function mark(root, words) {
-  for (const block of root.querySelectorAll(PROSE)) if (!block.closest(SKIPPED)) markProse(block, words);
-  for (const label of root.querySelectorAll(LABELS)) markLabel(label, words);
+/** Mark what is in `element` and, if it sits in a block or a label, that block or label. */
+function mark(element, words) {
+  const prose = [...element.querySelectorAll(PROSE), element.closest(PROSE)];
+  for (const block of new Set(prose)) if (block && !block.closest(SKIPPED)) markProse(block, words);
+  const labels = [...element.querySelectorAll(LABELS), element.closest(LABELS)];
+  for (const label of new Set(labels)) if (label) markLabel(label, words);
 }
 
 function show(trigger, definitions) {
@@ -133,11 +137,15 @@ export function defineTerms(root = document.body) {
   window.addEventListener('scroll', place, { passive: true, capture: true });
   window.addEventListener('resize', place);
 
-  let pending = false;
-  new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; mark(root, words); });
+  // Only what changed is looked at again, once a frame: a streaming text or a dragged slider changes
+  // the page many times a second.
+  const changed = new Set();
+  new MutationObserver((records) => {
+    if (!changed.size) requestAnimationFrame(() => {
+      for (const element of changed) if (element?.isConnected) mark(element, words);
+      changed.clear();
+    });
+    for (const { target } of records) changed.add(target.nodeType === Node.ELEMENT_NODE ? target : target.parentElement);
   }).observe(root, { childList: true, subtree: true, characterData: true });
   mark(root, words);
 }
