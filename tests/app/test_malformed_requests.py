@@ -39,6 +39,12 @@ MALFORMED = [  # what the stranger sends: method, route, the request; what they 
                  "'/classify' takes 2 values in \"data\"; got 3", id="data of the wrong length"),
     pytest.param("POST", "call/no_such_endpoint", {"json": {"data": []}}, 404, "no endpoint named",
                  id="the listed form to an endpoint that does not exist"),
+    pytest.param("POST", "call/v2/encode", {"json": {"sketch": 5}}, 422,  # the three a fuzzer cannot read
+                 "No value provided for required argument: upload", id="encode without its upload"),
+    pytest.param("POST", "call/v2/interpolate", {"json": {"frames": "many"}}, 422,
+                 "No value provided for required argument: sketch", id="interpolate with only a bad frame count"),
+    pytest.param("POST", "call/v2/upload_checkpoint", {"json": {}}, 422,
+                 "No value provided for required argument: files", id="an upload of no files"),
     pytest.param("GET", "call/classify/no-such-event", {}, 404, "No call with event id 'no-such-event'",
                  id="the results of an event that does not exist"),
     pytest.param("GET", "call/v2/classify", {}, 404, "No call with event id 'classify'",
@@ -97,6 +103,25 @@ def test_a_payload_of_the_wrong_type_reaches_the_handler_which_says_what_is_wron
     posted = api.post("call/v2/classify", json={"image": {"nested": [[[{}]]]}, "model": "cnn"})
     event, data = results(api, "classify", posted)
     assert event == "error" and "not an image that can be read" in data["error"]
+
+
+SERVERS_FILE = {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}
+QUEUED = [  # the shape is right, a value is not: the handler's refusal ends the result stream
+    pytest.param("encode", {"sketch": [1, 2], "upload": 7}, "'Draw a digit' takes a drawing", id="a list for a drawing"),
+    pytest.param("encode", {"sketch": None, "upload": SERVERS_FILE}, "was not uploaded by a user",
+                 id="a file of the server's named by its path"),
+    pytest.param("upload_checkpoint", {"files": ["not a file"]}, "takes a list of files", id="files that are words"),
+    pytest.param("upload_checkpoint", {"files": [SERVERS_FILE, SERVERS_FILE]}, "was not uploaded by a user",
+                 id="a checkpoint pair of the server's files"),
+]
+
+
+@pytest.mark.parametrize("endpoint, body, words", QUEUED)
+def test_the_endpoints_a_fuzzer_cannot_read_refuse_bad_values_in_their_result(api, endpoint, body, words):
+    """encode, interpolate and upload_checkpoint take files and drawings, whose schema schemathesis
+    cannot read, so these bodies stand in for its cases."""
+    event, data = results(api, endpoint, api.post(f"call/v2/{endpoint}", json=body))
+    assert event == "error" and words in data["error"], data
 
 
 def test_after_all_that_the_app_still_answers_a_proper_call(api, running_app):
