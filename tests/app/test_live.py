@@ -12,6 +12,7 @@ from gradio_client import Client, handle_file
 from PIL import Image
 
 from genlab.families import ARCHITECTURES
+from genlab.families.generated import SCORED_DIGITS
 from genlab.families.recipes import KNOBS
 
 SHAKESPEARE = "tiny-shakespeare"
@@ -206,7 +207,7 @@ def test_two_gan_recipes_compared_side_by_side(running_app):
 
 def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_app, digit_png):
     """A visitor asks the Train tab whether the committed conditional DCGAN's digits can stand in for
-    real ones: the same CNN trains on 60,000 real digits, then on 60,000 drawn ones, both tested on the
+    real ones: the same CNN trains on 15,000 real digits, then on 15,000 drawn ones, both tested on the
     real test set. Once recipe B's first test accuracy is in they have seen enough and press Stop: recipe
     A's result stays, B's CNN is measured where it stopped and becomes their classifier, and reads a 7.
     (A comparison run to its end is the GAN comparison's story; the full budget's scores are on the
@@ -232,7 +233,7 @@ def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_
         progress_of(updates[-1])
     assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["data"]}
     head, _, *rows = results.splitlines()
-    assert "A: real_digits=60000" in head and "B: real_digits=0, generated_digits=60000" in head
+    assert f"A: real_digits={SCORED_DIGITS}" in head and f"B: real_digits=0, generated_digits={SCORED_DIGITS}" in head
     real, generated = (float(v.strip(" |%")) for v in rows[0].split(" | ")[1:])
     assert rows[0].startswith("| Test accuracy") and real > 95 and generated > 80, rows[0]
     label = client.predict(handle_file(digit_png), "mine", api_name="/classify")[0]
