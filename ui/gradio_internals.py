@@ -24,6 +24,7 @@ import numpy as np
 from gradio import route_utils, routes
 from gradio.block_function import BlockFunction
 from gradio.components.image_editor import EditorData
+from gradio.components.native_plot import PlotData  # noqa: F401  (re-exported: what a plot's own listener is given)
 from gradio.data_classes import ImageData, PredictBody, SimplePredictBody
 from gradio.route_utils import API_PREFIX, GradioMultiPartParser
 from gradio_client.utils import construct_args

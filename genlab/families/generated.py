@@ -77,6 +77,15 @@ def mixed_split(real: int, generated: int, gan: GAN | None, seed: int) -> ImageS
     return ImageSplit(torch.cat([split.images, images]), torch.cat([split.labels, labels]))
 
 
+def first_generated(gan: GAN, generated: int, per_digit: int, seed: int) -> ImageSplit:
+    """The first `per_digit` digits of each kind that a run drawing `generated` digits with this seed
+    learns from (mixed_split's generated part: its first chunk drawn again, the same noise and labels),
+    sorted by the digit asked for: what a visitor can look at while the CNN learns from them."""
+    images, labels = generate(gan, min(1000, generated), seed=seed)
+    chosen = torch.cat([(labels == digit).nonzero().flatten()[:per_digit] for digit in range(gan.classes)])
+    return ImageSplit(images[chosen], labels[chosen])
+
+
 def training_split(settings: ClassifierTraining, device: torch.device) -> ImageSplit:
     """The digits a classifier run learns from, as its settings ask; refused before training if they
     cannot be had."""

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from gradio_client import Client, handle_file
 from PIL import Image
 
+from genlab.core.images import image_grid, upscale
 from genlab.families import ARCHITECTURES
-from genlab.families.generated import SCORED_DIGITS
+from genlab.families.generated import SCORED_DIGITS, conditional_gan, first_generated, scoring_recipes
 from genlab.families.recipes import KNOBS
+from tests.helpers import CHECKPOINTS
 
 SHAKESPEARE = "tiny-shakespeare"
 
@@ -217,7 +220,7 @@ def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_
 
     def b_measured() -> bool:
         outputs = job.outputs()
-        plot = outputs[-1][1] if outputs else None
+        plot = outputs[-1][2] if outputs else None
         return bool(plot) and any(row[1] == "B: Test accuracy" and isinstance(row[2], float) and math.isfinite(row[2])
                                   for row in plot["data"])  # the legend names B's curve before it has a value
 
@@ -228,7 +231,7 @@ def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_
     assert client.predict(api_name="/stop_training") in ("Stopping…", "The run has ended.")
     updates = finish(job)
     assert any("Waits for recipe A" in progress_of(u) for u in updates), "recipe B waits while recipe A trains"
-    status, accuracy, results = updates[-1]
+    status, headline, accuracy, drawn, results = updates[-1]
     assert "Finished" in progress_of(updates[-1]) and "Stopped at step" in progress_of(updates[-1]), \
         progress_of(updates[-1])
     assert {"A: Test accuracy", "B: Test accuracy"} <= {row[1] for row in accuracy["data"]}
@@ -236,5 +239,12 @@ def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_
     assert f"A: real_digits={SCORED_DIGITS}" in head and f"B: real_digits=0, generated_digits={SCORED_DIGITS}" in head
     real, generated = (float(v.strip(" |%")) for v in rows[0].split(" | ")[1:])
     assert rows[0].startswith("| Test accuracy") and real > 95 and generated > 80, rows[0]
+    # The headline says it first: both accuracies, as the table has them, and the gap between them.
+    assert f"trained on real digits: **{real:.2f}%**" in headline and f"the GAN's digits: **{generated:.2f}%**" in headline
+    assert f"**{abs(generated - real):.2f} points lower**" in headline, headline
+    # On show: the first digits recipe B learned from, a row for each digit asked for.
+    settings_b = scoring_recipes("generated", str(CHECKPOINTS / "cdcgan"), 60)[1][1]
+    first = first_generated(conditional_gan(settings_b.digits_from, torch.device("cpu")), SCORED_DIGITS, 10, settings_b.seed)
+    assert np.array_equal(np.asarray(Image.open(drawn).convert("L")), upscale(image_grid(first.images, columns=10), 2))
     label = client.predict(handle_file(digit_png), "mine", api_name="/classify")[0]
     assert label["label"] == "7", "the CNN that learned only from drawn digits reads a real 7"

@@ -78,7 +78,9 @@ def draw_a_seven(page: Page, panel: Locator, stroke: Callable = stroke) -> None:
     box = panel.locator("canvas").first.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
     u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
-    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])
+    # One move per line: the brush draws the segment between two points (each move is a redraw, slow
+    # where the sketchpad's WebGL runs on the CPU).
+    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)], steps=1)
 
 
 def test_readme_screenshots_are_written_to_docs_only_with_the_option(tmp_path):

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from genlab.families.generated import budget_steps
 from tests.browser.test_browser import draw_a_seven, eventually, image_bytes, image_in, open_tab, set_number
 from tests.browser.test_browser_inference import grid_position
 from tests.browser.test_browser_phone import PHONE, TABS
@@ -202,3 +203,30 @@ def test_every_term_a_tab_shows_is_defined_there_on_hover_or_tap(page):
     expect(popover).to_be_in_viewport(ratio=1)
     assert box.input_value() == before, "asking what it means changed nothing"
     expect(box).not_to_be_focused()
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # the phone's layout is the pictures' story
+def test_training_on_generated_digits_says_what_it_costs_and_leads_with_its_result(page):
+    """A learner opens "Train on generated digits". Before pressing anything they read how much training
+    it is. Once it runs they see the digits the CNN learns from (a row per digit, whole), and the
+    headline, above everything, gives recipe A's accuracy as soon as it is measured, over a plot whose
+    axis is fitted to the curve (not 0 to 1, where curves a point apart look like one line). Stop ends it."""
+    panel = open_tab(page, "Train")
+    panel.get_by_text("Train on generated digits", exact=True).click()
+    section = page.locator("#generated-digits")
+    expect(section.get_by_text(re.compile(rf"each CNN trains {budget_steps():,} steps"))).to_be_visible()
+    section.get_by_role("button", name="Train both", exact=True).click()
+
+    drawn = section.locator("#generated-digits-drawn img")
+    expect(drawn).to_have_attribute("src", re.compile(r"\S"))
+    rows, columns = (len(pixels(image_bytes(page, drawn))) - 4) // 60, 10  # 28 px digits, 2 px apart, doubled
+    assert rows == columns, "a row for each digit asked for"
+    headline = page.locator("#generated-digits-headline")
+    expect(headline).to_contain_text(re.compile(r"trained on real digits: \d+\.\d\d% so far"), timeout=90_000)
+    assert headline.bounding_box()["y"] < section.get_by_text(re.compile(r"^Step \d+ of")).first.bounding_box()["y"]
+    axis = section.locator(".vega-embed [aria-label^='Y-axis']").first
+    expect(axis).to_have_attribute("aria-label", re.compile(r"values from 0\.(8|9)\d* to "))  # near the curves, not 0 to 1
+    assert not pictures_cut_off(section)
+
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    expect(section.get_by_text(re.compile(r"Stopped at step \d+"))).to_be_visible(timeout=60_000)
