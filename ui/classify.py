@@ -9,6 +9,7 @@ from genlab.serve.lab import MINE, Lab
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture, Sketch
+from ui.whats_happening import CLASSIFY_INTRO, classify_words, drawn, panel
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."
@@ -53,6 +54,9 @@ class Handlers:
             return self.classify(image, model, request)
         return self.classify_drawing(sketch, model, request)
 
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.classifier(model, request))
+
     def card(self, model: str, request: gr.Request):
         checkpoint = self.lab.checkpoint(model, "classifier", user_of(request))
         matrix = checkpoint.meta.get("metrics", {}).get("confusion_matrix")
@@ -70,6 +74,8 @@ class Page(NamedTuple):
     upload: ImageFile
     card_text: gr.Markdown
     card_matrix: gr.HTML
+    diagram: gr.HTML
+    explained: gr.Markdown
 
     def outputs(self) -> list[gr.components.Component]:
         """What a reading shows, in the order shown() gives it."""
@@ -105,7 +111,8 @@ def layout(lab: Lab) -> Page:
         card_text = gr.Markdown(model_card(first) if first else "")
         matrix = first.meta["metrics"].get("confusion_matrix") if first else None
         card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
-    return Page(sketch, label, status, seen, why, model, upload, card_text, card_matrix)
+    diagram, explained = panel(CLASSIFY_INTRO, first.model, classify_words(None)) if first else (gr.HTML(), gr.Markdown())
+    return Page(sketch, label, status, seen, why, model, upload, card_text, card_matrix, diagram, explained)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
@@ -120,6 +127,9 @@ def wire(handlers: Handlers, page: Page) -> None:
                    api_visibility="private", **CHEAP)
     chosen.success(answers(handlers.card), page.model, [page.card_text, page.card_matrix], api_visibility="private",
                    **CHEAP)
+    chosen.success(answers(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
+    page.label.change(classify_words, page.label, page.explained, api_visibility="private", queue=False,
+                      show_progress="hidden")
 
 
 def build(lab: Lab) -> None:

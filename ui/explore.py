@@ -22,10 +22,12 @@ from genlab.inference.explorer import (
     legend,
     visitor_digit,
 )
+from genlab.inference.objectives import decoded_elbo
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
 from ui.web import LiveSpec, live_component, page_graphs
+from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
 MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
@@ -107,6 +109,15 @@ class Handlers:
         vae = self.vae_named(model, request)
         decoded = self.explorer.decode(vae, self.explorer.code(vae, values_of(z)))
         return decoded.picture, reading_text(decoded)
+
+    def explain(self, model: str, request: gr.Request, **z: float) -> str:
+        """What's happening: the -ELBO of the digit the sliders' code decodes to."""
+        vae = self.vae_named(model, request)
+        code = self.explorer.code(vae, values_of(z))
+        return vae_words(decoded_elbo(vae.model, code), code.tolist())
+
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.vae_named(model, request).model)
 
     def switch_model(self, model: str, request: gr.Request):
         vae = self.vae_named(model, request)
@@ -277,14 +288,20 @@ def between(explorer: Explorer, vae: Checkpoint) -> Between:
     return Between(ends, frames, path, interpolate_button, strip, animation)
 
 
-def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, walk: Between) -> None:
+def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, walk: Between,
+         explained: tuple[gr.HTML, gr.Markdown]) -> None:
     latent = dict(zip(LATENT, view.sliders))
     shown = view.shown()
+    diagram, live = explained
+    for trigger in (*(slider.release for slider in view.sliders), view.decoded.change):  # the page decodes drags
+        trigger(runs_a_model(handlers.explain), model, live, inputs_kwargs=latent, api_visibility="private",
+                trigger_mode="always_last", show_progress="hidden", **CHEAP)
     # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
     # it cannot decode itself. API clients call /decode directly.
     view.in_page.input(runs_a_model(handlers.decode), model, [view.decoded, view.reading], inputs_kwargs=latent,
                        api_name="decode", trigger_mode="always_last", show_progress="hidden", **CHEAP)
     chosen = choose_model(handlers.lab, "vae", model)
+    chosen.success(runs_a_model(handlers.diagram), model, diagram, api_visibility="private", **CHEAP)
     chosen.success(runs_a_model(handlers.switch_model), model,
                    [*shown, view.more, view.map_column, view.no_map, view.in_page], api_visibility="private", **CHEAP)
     view.latent_map.select(runs_a_model(handlers.click_map), model, shown, api_visibility="private", **CHEAP)
@@ -316,4 +333,7 @@ def build(lab: Lab) -> None:
         view = latent_view(handlers, loaded[0])
         own = own_digit()
         walk = between(handlers.explorer, lab.checkpoints[loaded[0]])
-        wire(handlers, model, view, own, walk)
+        first = lab.checkpoints[loaded[0]]
+        explained = panel(VAE_INTRO, first.model, vae_words(decoded_elbo(first.model, handlers.explorer.origin(first)),
+                                                             handlers.explorer.origin(first).tolist()))
+        wire(handlers, model, view, own, walk, explained)

@@ -8,11 +8,13 @@ import gradio as gr
 
 from genlab.core.seeds import MAX_SEED, new_seed
 from genlab.inference import sampler
+from genlab.inference.objectives import gan_value, real_digits
 from genlab.models.gan import GAN
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import LiveSpec, live_component, page_graphs
+from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
 WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
@@ -95,6 +97,15 @@ class Handlers:
         ends = sampler.walk_ends(self.gan(model, request), seed, count, sample, seed_b, digit)
         picture, read = sampler.walk_point(self.gan(model, request), self.reader, ends, walk, truncation)
         return picture, walk_reading(read)
+
+    def explain(self, model: str, seed: float, count: float, truncation: float, digit: str, request: gr.Request) -> str:
+        """What's happening: the discriminator's view of the grid's samples and of as many real digits."""
+        gan = self.gan(model, request)
+        samples, labels = sampler.samples(gan, seed, count, truncation, digit)
+        return gan_words(gan_value(gan, samples, labels, real_digits()))
+
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.gan(model, request))
 
     def switch_model(self, model: str, request: gr.Request):
         conditional = bool(self.gan(model, request).classes)
@@ -210,10 +221,14 @@ def between() -> Between:
     return Between(seed_a, seed_b, frames, path, interpolate_button, strip, animation)
 
 
-def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between) -> None:
+def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between, explained: tuple[gr.HTML, gr.Markdown]) -> None:
     settings, shown = grid.settings(), [grid.grid, grid.reading]
+    diagram, live = explained
+    grid.grid.change(runs_a_model(handlers.explain), settings, live, api_visibility="private",
+                     trigger_mode="always_last", show_progress="hidden", **CHEAP)
     grid.sample_button.click(runs_a_model(handlers.sample), settings, shown, api_name="sample", **CHEAP)
     chosen = choose_model(handlers.lab, "gan", grid.model).success
+    chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
     for trigger in (chosen, grid.truncation.release, grid.count.release, grid.digit.change):
         trigger(runs_a_model(handlers.sample), settings, shown, api_visibility="private", **CHEAP)
     chosen(answers(handlers.switch_model), grid.model, [grid.digit, grid.every_digit_button, grid.rows],
@@ -250,4 +265,7 @@ def build(lab: Lab) -> None:
         gr.Markdown(INTRO)
         grid = grid_of_samples(handlers, model_choices(lab, TITLES), loaded[0])
         walk = live_walk(handlers, loaded[0])
-        wire(handlers, grid, walk, between())
+        first = lab.checkpoints[loaded[0]].model
+        explained = panel(GAN_INTRO, first, gan_words(gan_value(first, *sampler.samples(first, 0, 32, 1.0, "any"),
+                                                                real_digits())))
+        wire(handlers, grid, walk, between(), explained)

@@ -6,10 +6,12 @@ from typing import NamedTuple
 import gradio as gr
 
 from genlab.core.seeds import MAX_SEED, new_seed
+from genlab.inference.objectives import line_elbo
 from genlab.inference.sentences import MAX_COUNT, MAX_STEPS, from_prior, left_out, read_line, rebuild, walk
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
+from ui.whats_happening import drawn, panel, sentences_intro, sentences_words
 
 TITLES = {"textvae": "Sentence VAE (tiny-shakespeare lines)"}
 
@@ -36,6 +38,17 @@ class Handlers:
         best, draws, kl = rebuild(text_vae, typed.text, self.lab.device, samples=4, seed=int(seed))
         return (best, numbered(draws),
                 f"The code holds {kl:.1f} nats about this line (its KL from the prior). {left_out(typed)}".strip())
+
+    def explain(self, model: str, line: str, request: gr.Request | None) -> str:
+        """What's happening: the typed line's two terms, and how close its rebuilt line comes."""
+        checkpoint = self.lab.checkpoint(model, "textvae", user_of(request))
+        typed = read_line(line, checkpoint.model, "The line")
+        best, _, _ = rebuild(checkpoint.model, typed.text, self.lab.device, samples=1)
+        exact = checkpoint.meta.get("metrics", {}).get("exact_reconstructions")
+        return sentences_words(typed.text, line_elbo(checkpoint.model, typed.text), best, exact)
+
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.vae(model, request))
 
     def interpolate(self, model: str, first: str, second: str, steps: float, spherical: bool, request: gr.Request):
         """Lines decoded at evenly spaced codes from the first line's to the second's."""
@@ -121,8 +134,15 @@ def lines_from_prior() -> Prior:
     return Prior(count, temperature, seed, sample_button, seed_button, sampled)
 
 
-def wire(handlers: Handlers, model: gr.Radio, walk: Walk, rebuild: Rebuild, prior: Prior) -> None:
-    choose_model(handlers.lab, "textvae", model)
+def wire(handlers: Handlers, model: gr.Radio, walk: Walk, rebuild: Rebuild, prior: Prior,
+         explained: tuple[gr.HTML, gr.Markdown] | None) -> None:
+    chosen = choose_model(handlers.lab, "textvae", model).success
+    if explained is not None:
+        diagram, live = explained
+        chosen(runs_a_model(handlers.diagram), model, diagram, api_visibility="private", **CHEAP)
+        for trigger in (rebuild.rebuild_button.click, rebuild.typed.submit, chosen):
+            trigger(runs_a_model(handlers.explain), [model, rebuild.typed], live, api_visibility="private",
+                    trigger_mode="always_last", show_progress="hidden", **CHEAP)
     walk.walk_button.click(runs_a_model(handlers.interpolate), [model, walk.first, walk.second, walk.steps,
                                                                 walk.spherical], [walk.walked, walk.walk_note],
                            api_name="walk_lines", **CHEAP)
@@ -149,4 +169,11 @@ def build(lab: Lab) -> None:
                 walk = line_to_line()
             with gr.Column():
                 rebuild = line_rebuilt()
-        wire(Handlers(lab), model, walk, rebuild, lines_from_prior())
+        handlers = Handlers(lab)
+        prior = lines_from_prior()
+        explained = None
+        if lab.names("textvae"):
+            first = handlers.vae(choices[0][1], None)
+            explained = panel(sentences_intro(first.config.latent), first,
+                              handlers.explain(choices[0][1], rebuild.typed.value, None))
+        wire(handlers, model, walk, rebuild, prior, explained)

@@ -7,10 +7,12 @@ from typing import NamedTuple
 
 import gradio as gr
 
+from genlab.inference.objectives import next_chances
 from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
+from ui.whats_happening import TEXT_INTRO, drawn, panel, text_words
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network
@@ -65,6 +67,22 @@ class Handlers:
                       for ch, p in seen.candidates}
         return candidates, surprisal_html(seen.surprisal)
 
+    def explain(self, prompt: str, model: str, temperature: float, request: gr.Request) -> str:
+        """What's happening: the prompt's loss per character and the next character's chances at T."""
+        return explained(self.lstm_named(model, request), prompt or "", temperature, self.lab.device)
+
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.lstm_named(model, request))
+
+
+def explained(lstm, prompt: str, temperature: float, device) -> str:
+    if not (isinstance(temperature, (int, float)) and 0 < temperature <= 2):
+        temperature = 1.0  # the slider refuses such values on Write; the panel shows the model's own chances
+    seen = insight(lstm, prompt, device)
+    vocab = lstm.config.vocab
+    chances = [(vocab[i], p, p_t) for i, p, p_t in next_chances(lstm, read_prompt(prompt, vocab).ids, temperature)]
+    return text_words(seen.surprisal, chances, temperature)
+
 
 class Page(NamedTuple):
     """The prompt and what is written after it, the sampling knobs (in the order Handlers.generate takes
@@ -83,9 +101,12 @@ class Page(NamedTuple):
     greedy: gr.Checkbox
     candidates: gr.Label
     surprise: gr.HTML
+    diagram: gr.HTML | None
+    explained: gr.Markdown | None
 
 
-def layout(lab: Lab) -> Page:
+def layout(handlers: Handlers) -> Page:
+    lab = handlers.lab
     if not lab.names("lstm"):
         gr.Markdown("No pretrained character LSTM is loaded: train one of your own in the Train tab.")
     gr.Markdown("A character-level LSTM writes one character at a time, carrying its memory forward. "
@@ -108,12 +129,16 @@ def layout(lab: Lab) -> Page:
             with gr.Row():
                 seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
                 greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
+    first = handlers.lstm_named(choices[0][1], None) if lab.names("lstm") else None
+    inside = handlers.look_inside(prompt.value, choices[0][1], None) if first else ({}, surprisal_html([]))
     with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
-        with gr.Row():
-            candidates = gr.Label(num_top_classes=8, label="Likeliest next characters after the prompt")
-            surprise = gr.HTML(surprisal_html([]))
+        with gr.Row():  # filled for the prompt already there: it is open
+            candidates = gr.Label(inside[0], num_top_classes=8, label="Likeliest next characters after the prompt")
+            surprise = gr.HTML(inside[1])
+    diagram, explained_text = (panel(TEXT_INTRO, first, explained(first, prompt.value, temperature.value, lab.device))
+                               if first else (None, None))
     return Page(prompt, write_button, stop_button, output, prompt_note, model, temperature, top_k, top_p, length, seed,
-                greedy, candidates, surprise)
+                greedy, candidates, surprise, diagram, explained_text)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
@@ -124,11 +149,19 @@ def wire(handlers: Handlers, page: Page) -> None:
     inside = [page.candidates, page.surprise]
     page.write_button.click(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside,
                             api_name="look_inside", **CHEAP)
-    for trigger in (page.prompt.change, choose_model(handlers.lab, "lstm", page.model).success):
+    chosen = choose_model(handlers.lab, "lstm", page.model).success
+    for trigger in (page.prompt.change, chosen):
         trigger(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside, api_visibility="private",
                 trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    if page.explained is None:
+        return
+    chosen(runs_a_model(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
+    for trigger in (page.prompt.change, page.temperature.release, chosen):
+        trigger(runs_a_model(handlers.explain), [page.prompt, page.model, page.temperature], page.explained,
+                api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:
     with gr.Tab("Text", id="text"):
-        wire(Handlers(lab), layout(lab))
+        handlers = Handlers(lab)
+        wire(handlers, layout(handlers))

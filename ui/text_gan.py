@@ -7,10 +7,12 @@ from typing import NamedTuple
 import gradio as gr
 
 from genlab.core.seeds import MAX_SEED, new_seed
+from genlab.inference.objectives import critic_scores
 from genlab.inference.three_writers import MAX_COUNT, Written, compare
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
+from ui.whats_happening import TEXT_GAN_INTRO, drawn, panel, text_gan_words
 
 TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
 
@@ -63,6 +65,17 @@ class Handlers:
         seed = new_seed()
         return seed, *self.sample(model, count, temperature, seed, request)
 
+    def explain(self, model: str, count: float, temperature: float, seed: float, request: gr.Request | None) -> str:
+        """What's happening: the critic's score of the lines on screen from the two generators."""
+        text_gan = self.lab.checkpoint(model, "textgan", user_of(request)).model
+        written = compare(text_gan, None, count, temperature, seed, self.lab.device)  # the same lines, unjudged
+        scored = [(who, line, score) for who, each in written.items()
+                  for line, score in zip(each.lines[:3], critic_scores(text_gan, each.lines[:3]))]
+        return text_gan_words(scored)
+
+    def diagram(self, model: str, request: gr.Request) -> str:
+        return drawn(self.lab.checkpoint(model, "textgan", user_of(request)).model)
+
     def first_sample(self) -> tuple[str, str]:
         """What the tab shows before anyone presses Write: the pretrained model's lines for seed 0."""
         if "textgan" not in self.lab.checkpoints:
@@ -82,6 +95,7 @@ class Page(NamedTuple):
     seed_button: gr.Button
     compared: gr.HTML
     stored: gr.Markdown
+    explained: tuple[gr.HTML, gr.Markdown] | None
 
 
 def layout(handlers: Handlers) -> Page:
@@ -107,14 +121,24 @@ def layout(handlers: Handlers) -> Page:
     shown, measured = handlers.first_sample()
     compared = gr.HTML(shown, elem_classes=["wide-table"])
     stored = gr.Markdown(measured, elem_classes=["wide-table"])
-    return Page(model, count, temperature, seed, sample_button, seed_button, compared, stored)
+    explained = None
+    if handlers.lab.names("textgan"):
+        first = handlers.lab.checkpoints[choices[0][1]].model
+        explained = panel(TEXT_GAN_INTRO, first, handlers.explain(choices[0][1], count.value, temperature.value,
+                                                                  seed.value, None))
+    return Page(model, count, temperature, seed, sample_button, seed_button, compared, stored, explained)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
     knobs, shown = [page.model, page.count, page.temperature, page.seed], [page.compared, page.stored]
     page.sample_button.click(runs_a_model(handlers.sample), knobs, shown, api_name="sample_text_gan", **CHEAP)
-    choose_model(handlers.lab, "textgan", page.model).success(runs_a_model(handlers.sample), knobs, shown,
-                                                              api_visibility="private", **CHEAP)
+    chosen = choose_model(handlers.lab, "textgan", page.model).success
+    chosen(runs_a_model(handlers.sample), knobs, shown, api_visibility="private", **CHEAP)
+    if page.explained is not None:
+        diagram, live = page.explained
+        chosen(runs_a_model(handlers.diagram), page.model, diagram, api_visibility="private", **CHEAP)
+        page.compared.change(runs_a_model(handlers.explain), knobs, live, api_visibility="private",
+                             trigger_mode="always_last", show_progress="hidden", **CHEAP)
     page.seed_button.click(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
                            [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
 

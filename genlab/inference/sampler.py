@@ -62,14 +62,22 @@ def read(reader: nn.Module | None, images: torch.Tensor, asked: torch.Tensor | N
 
 
 @torch.no_grad()
-def sample(model: GAN, reader: nn.Module | None, seed: float, count: float, truncation: float,
-           digit: str = ANY_DIGIT) -> Samples:
-    """`count` samples from the noise of this seed, shrunk towards its centre by `truncation`."""
+def samples(model: GAN, seed: float, count: float, truncation: float,
+            digit: str = ANY_DIGIT) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """`count` samples from the noise of this seed, shrunk towards its centre by `truncation`, and the
+    digits they were asked for (None for an unconditional GAN)."""
     seed = checked_seed(seed, "The seed")
     count = int(in_range(count, 1, MAX_SAMPLES, "The number of samples"))
     truncation = in_range(truncation, 0.0, 1.0, "Truncation")
     labels = digits_for(model, digit, count)
-    return read(reader, model.sample(model.noise(count, seed, truncation), labels).cpu(), labels, columns=GRID_COLUMNS)
+    return model.sample(model.noise(count, seed, truncation), labels).cpu(), labels
+
+
+def sample(model: GAN, reader: nn.Module | None, seed: float, count: float, truncation: float,
+           digit: str = ANY_DIGIT) -> Samples:
+    """The grid of `samples`, each captioned with the CNN's reading."""
+    images, labels = samples(model, seed, count, truncation, digit)
+    return read(reader, images, labels, columns=GRID_COLUMNS)
 
 
 @torch.no_grad()

@@ -2,6 +2,7 @@
 story runs on both, but typing into a box): every word of the trade defined where a tab shows it, every picture shown whole,
 number boxes that apply what was typed on Enter, and a walk that keeps the sample it started from."""
 import io
+import json
 import re
 
 import numpy as np
@@ -10,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from genlab.families.generated import budget_steps
+from tests.helpers import CHECKPOINTS
 from tests.browser.test_browser import draw_a_seven, eventually, image_bytes, image_in, open_tab, set_number
 from tests.browser.test_browser_inference import grid_position
 from tests.browser.test_browser_phone import PHONE, TABS
@@ -230,3 +232,76 @@ def test_training_on_generated_digits_says_what_it_costs_and_leads_with_its_resu
 
     panel.get_by_role("button", name="Stop", exact=True).click()
     expect(section.get_by_text(re.compile(r"Stopped at step \d+"))).to_be_visible(timeout=60_000)
+
+
+def opened_whats_happening(panel: Locator) -> Locator:
+    """The tab's What's happening, opened: its diagram, its formula (typeset) and its live words."""
+    panel.get_by_text("What's happening", exact=True).click()
+    explained = panel.locator(".whats-happening")
+    expect(explained.locator(".genlab-stage").first).to_be_visible()
+    expect(explained.locator(".katex").first).to_be_visible()
+    return explained
+
+
+def live_words(explained: Locator) -> Locator:
+    return explained.locator(".prose.whats-happening-live")
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # the words are the same on a phone
+def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learner(page):
+    """In each tab a learner opens "What's happening": the model as loaded, box by box with the shapes it
+    hands on, and the objective it was trained on as a formula with numbers from what is on screen. They
+    act (draw, drag, reseed, type, choose other knobs) and the numbers, or the drawing, follow."""
+    panel = open_tab(page, "Classify")
+    draw_a_seven(page, panel)  # first: opening the panel scrolls the sketchpad away
+    explained = opened_whats_happening(panel)
+    cnn = json.loads((CHECKPOINTS / "cnn.json").read_text())["config"]
+    expect(explained.locator(".genlab-stage").filter(has_text="convolution 3x3").first).to_contain_text(
+        f"{cnn['channels'][0]}×28×28")
+    expect(live_words(explained)).to_contain_text(re.compile(r"if it is a 7 \(chance 0\.\d+\): loss −log 0\.\d+ = \d"))
+
+    panel = open_tab(page, "VAE explorer")  # the 2-D VAE: a code of two numbers
+    explained = opened_whats_happening(panel)
+    expect(explained.locator(".genlab-stage").filter(has_text="a code z")).to_contain_text(re.compile(r"\b2$"))
+    before = live_words(explained).inner_text()
+    box = panel.locator("#genlab-z1").get_by_role("spinbutton")  # the first latent slider's number box
+    box.fill("2.5")
+    box.press("Enter")
+    expect(live_words(explained)).not_to_have_text(before)
+    expect(live_words(explained)).to_contain_text(re.compile(r"Its code is 2\.50 from the centre"))
+
+    panel = open_tab(page, "GAN sampler")
+    explained = opened_whats_happening(panel)
+    before = live_words(explained).inner_text()
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    expect(live_words(explained)).not_to_have_text(before)
+    expect(live_words(explained)).to_contain_text(re.compile(r"so V = \*?-?\d\.\d{3}"))
+
+    panel = open_tab(page, "Text")
+    explained = opened_whats_happening(panel)
+    expect(live_words(explained)).to_contain_text("nats a character")
+    before = live_words(explained).inner_text()
+    panel.get_by_label("Prompt", exact=True).fill("Qxzv")
+    expect(live_words(explained)).not_to_have_text(before)
+
+    panel = open_tab(page, "Sentences")
+    explained = opened_whats_happening(panel)
+    line = panel.get_by_label("Line", exact=True)
+    line.fill("What say you, my lord?")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    expect(live_words(explained)).to_contain_text("Your line, 22 characters")
+
+    panel = open_tab(page, "Text GAN")
+    explained = opened_whats_happening(panel)
+    expect(explained.locator(".genlab-stage").filter(has_text="convolution over")).not_to_have_count(0)
+    before = live_words(explained).inner_text()
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    expect(live_words(explained)).not_to_have_text(before)
+
+    panel = open_tab(page, "Train")  # the network the knobs build, before it learns
+    explained = opened_whats_happening(panel)
+    panel.get_by_role("radio", name="VAE", exact=True).check()
+    expect(explained.locator(".genlab-stage").filter(has_text="transposed convolution").first).to_be_visible()
+    set_number(panel, "Latent dimensions", 7)
+    expect(explained.locator(".genlab-stage").filter(has_text="a code z")).to_contain_text(re.compile(r"\b7$"))
+    expect(live_words(explained)).to_contain_text("negative ELBO")

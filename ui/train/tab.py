@@ -2,6 +2,7 @@
 learned. The result is the user's own model ("Mine" in the other tabs), with a download; a
 checkpoint can be uploaded back. Handlers first, then the layout, then the wiring; the knobs travel
 by name (their sliders keyed by KNOBS), so their order is written once, in KNOBS."""
+import math
 from pathlib import Path
 
 import gradio as gr
@@ -10,13 +11,15 @@ from genlab.core.corpus import MAX_TRAINING_TEXT
 from genlab.families import ARCHITECTURES, family_of
 from genlab.families.recipes import KNOBS, Recipe
 from genlab.families.training import visitor_text
+from genlab.inference.anatomy import planned
 from genlab.serve.lab import Lab
 from genlab.serve.runs.run import Run
-from ui.common import answers, user_of
-from ui.gradio_internals import FileInput, NumberSlider, Picture
+from ui.common import CHEAP, answers, user_of
+from ui.gradio_internals import FileInput, NumberSlider, Picture, PlotData
 from ui.train import generated_digits
 from ui.train import two_recipes as compare
 from ui.train.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, run_plots, watch
+from ui.whats_happening import TRAIN_INTRO, drawn, panel, train_words
 
 SHAKESPEARE = "tiny-shakespeare"
 MY_TEXT = "my text"
@@ -71,6 +74,28 @@ def view(run: Run, position: int):
     files = [str(p) for p in (part.path.with_suffix(".safetensors"), part.path.with_suffix(".json"))] \
         if part.checkpoint is not None else None
     return progress_html(run, position), losses, measured, image, text, result_markdown(part), files
+
+
+def anatomy(architecture: str, **knobs: float) -> tuple[str, str]:
+    """What's happening, for the network these knobs build: its diagram and its family's objective."""
+    family, recipe = family_of(architecture), ARCHITECTURES[architecture].recipe
+    usable = {key: value for key, value in knobs.items()  # a slider not yet reset to this recipe keeps its default
+              if key in recipe.knobs and isinstance(value, (int, float)) and recipe.knobs[key].low <= value <= recipe.knobs[key].high}
+    config, _ = family.build(ARCHITECTURES[architecture], recipe.defaults() | usable)
+    return drawn(planned(architecture, config)), train_words(family.name, {})
+
+
+def latest_terms(architecture: str, plot: PlotData | dict | None) -> str:
+    """The objective with the last value of each curve of the run's loss plot."""
+    if isinstance(plot, dict):  # the page's payload, as Gradio hands it on without the queue
+        plot = PlotData(**plot)
+    latest: dict[str, float] = {}
+    if plot is not None and {"curve", "value"} <= set(plot.columns):
+        at, named = plot.columns.index("value"), plot.columns.index("curve")
+        for row in plot.data:
+            if isinstance(row[at], (int, float)) and math.isfinite(row[at]):
+                latest[row[named]] = row[at]
+    return train_words(family_of(architecture).name, latest)
 
 
 def switch(name: str):
@@ -142,6 +167,10 @@ def build(lab: Lab) -> None:
                 result = gr.Markdown()
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
                                 interactive=False, elem_id="model-files")
+        first = family_of(FIRST)
+        diagram, live = panel(TRAIN_INTRO, planned(FIRST, first.build(ARCHITECTURES[FIRST],
+                                                                     ARCHITECTURES[FIRST].recipe.defaults())[0]),
+                              train_words(first.name, {}))
         compare.build(lab, architecture, knobs)
         generated_digits.build(lab)
         with gr.Accordion("Upload a checkpoint", open=False):
@@ -159,5 +188,10 @@ def build(lab: Lab) -> None:
                            outputs=[status, loss_plot, metric_plot, preview_image, preview_text, result, files],
                            api_name="train", concurrency_limit=64, concurrency_id="training",
                            show_progress="hidden")
+        for trigger in (architecture.change, *(knob.release for knob in knobs.values())):
+            trigger(answers(anatomy), inputs_kwargs={"architecture": architecture, **knobs}, outputs=[diagram, live],
+                    api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        loss_plot.change(latest_terms, [architecture, loss_plot], live, api_visibility="private", queue=False,
+                         show_progress="hidden")
         stop_button.click(answers(handlers.stop), None, stop_note, api_name="stop_training", queue=False)
         upload_button.click(answers(handlers.upload), uploaded, upload_note, api_name="upload_checkpoint")

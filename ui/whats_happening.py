@@ -1,0 +1,204 @@
+"""Each tab's "What's happening": the model as loaded, drawn layer by layer (ui/diagram.py), and the
+objective it was trained on as a formula, with numbers computed from what the visitor is looking at
+(genlab/inference/objectives.py). The words are for someone who has never trained a network; each
+tab builds its panel here and fills it from its own events."""
+import math
+
+import gradio as gr
+
+from genlab.inference.anatomy import diagram
+from genlab.inference.objectives import EQUILIBRIUM, Elbo, GanValue
+from ui.diagram import diagram_html
+
+LATEX = [{"left": "$$", "right": "$$", "display": True}]
+
+
+def panel(intro: str, model, live: str) -> tuple[gr.HTML, gr.Markdown]:
+    """The accordion under a tab: what the model is, its diagram, its formula with live numbers."""
+    with gr.Accordion("What's happening", open=False, elem_classes=["whats-happening"]):
+        gr.Markdown(intro)
+        picture = gr.HTML(diagram_html(diagram(model)), elem_classes=["whats-happening-diagram"])
+        words = gr.Markdown(live, latex_delimiters=LATEX, elem_classes=["whats-happening-live"])
+    return picture, words
+
+
+def drawn(model) -> str:
+    """The diagram of the model now chosen (a visitor's own included)."""
+    return diagram_html(diagram(model))
+
+
+# Classify ------------------------------------------------------------------------------------------
+
+CLASSIFY_INTRO = ("The network turns 784 pixels into ten scores, one per digit, layer by layer (below, each box "
+                  "with the shape of what it hands on). Softmax turns the scores into chances that add up to 1. "
+                  "It learned by seeing 60,000 labelled digits and nudging every weight to make the right "
+                  "digit's chance larger: to shrink the loss, the cross-entropy.")
+CLASSIFY_FORMULA = (r"$$p(k \mid x) = \frac{e^{s_k}}{\sum_{j=0}^{9} e^{s_j}} \qquad"
+                    r"\text{loss} = -\log p(\text{right digit} \mid x)$$")
+
+
+def chances_of(reading: dict | None) -> list[tuple[str, float]]:
+    """A Label's value as (label, chance), likeliest first: {label: chance} as its listener is given it,
+    or the payload the page sends ({"label", "confidences": [{"label", "confidence"}]})."""
+    if not reading:
+        return []
+    if "confidences" in reading:
+        reading = {c["label"]: c["confidence"] for c in reading["confidences"] or []}
+    return sorted(((str(label), float(p)) for label, p in reading.items() if isinstance(p, (int, float))),
+                  key=lambda pair: -pair[1])
+
+
+def classify_words(reading: dict | None) -> str:
+    """The formula, and the loss the drawing on screen would give under each of its likeliest answers."""
+    chances = chances_of(reading)
+    if not chances:
+        return CLASSIFY_FORMULA + "\n\nDraw a digit: the chances and the loss they would give appear here."
+    lines = [f"- if it is a **{label}** (chance {p:.3f}): loss −log {p:.3f} = **{-math.log(max(p, 1e-12)):.3f} nats**"
+             for label, p in chances[:3]]
+    return (CLASSIFY_FORMULA + "\n\nYour digit, read now. Had a teacher labelled it, the loss would be:\n\n"
+            + "\n".join(lines) + "\n\nA sure, right answer costs almost nothing; a sure, wrong one costs a lot: "
+            "that difference is what training follows.")
+
+
+# VAE -----------------------------------------------------------------------------------------------
+
+VAE_INTRO = ("The encoder squeezes a digit into a short code: for each code number a mean μ and a spread σ "
+             "(a small cloud of likely codes, not one point). The decoder turns any code back into a digit. The "
+             "sliders set the code the decoder reads. Training asks for two things at once, in the ELBO: "
+             "rebuild each digit well (reconstruction) and keep its cloud close to the standard normal prior, "
+             "so that every point of the space decodes to something (KL).")
+VAE_FORMULA = (r"$$-\text{ELBO}(x) = \underbrace{-\log p(x \mid z{=}\mu)}_{\text{reconstruction}} + "
+               r"\underbrace{\mathrm{KL}\big(q(z \mid x)\,\|\,\mathcal{N}(0, I)\big)}_{\text{KL}}$$")
+
+
+def vae_words(elbo: Elbo, z: list[float]) -> str:
+    """The digit on screen, encoded again: its two terms in nats, and how far its code is from the centre."""
+    distance = math.sqrt(sum(v * v for v in z))
+    return (VAE_FORMULA + f"\n\nThe digit on screen, encoded again: reconstruction **{elbo.reconstruction:.1f} nats** "
+            f"+ KL **{elbo.kl:.1f} nats** = **{elbo.total:.1f} nats**. Its code is {distance:.2f} from the "
+            "centre of the prior. Drag a slider and let go: a code far out decodes to an odd digit that costs more, "
+            "and a digit with grey edges costs more nats than a crisp one (each grey pixel is a coin flip the "
+            "decoder cannot call).")
+
+
+# GAN -----------------------------------------------------------------------------------------------
+
+GAN_INTRO = ("Two networks trained against each other. The generator G turns noise into a digit; the "
+             "discriminator D sees real digits and G's, and gives each its chance of being real. D learns to "
+             "tell them apart; G learns to fool D. When G's digits cannot be told from real ones, D can only "
+             "say ½ to everything.")
+GAN_FORMULA = (r"$$\min_G \max_D \; V(D, G) = \mathbb{E}_{x}\big[\log D(x)\big] + "
+               r"\mathbb{E}_{z}\big[\log\big(1 - D(G(z))\big)\big]$$")
+
+
+def gan_words(value: GanValue) -> str:
+    """D's view of the grid on screen and of as many real test digits, and the game's value on them."""
+    scores = ", ".join(f"{p:.2f}" for p in value.d_each_fake[:16])
+    more = " …" if len(value.d_each_fake) > 16 else ""
+    if math.isnan(value.d_real):  # a server without the MNIST test digits
+        return (GAN_FORMULA + f"\n\nD's chance that each sample on screen is real, in the grid's order: {scores}"
+                f"{more}. Its mean: **{value.d_fake:.2f}**, so E[log(1 − D(G(z)))] = "
+                f"**{value.log_one_minus_d_fake:.3f}** (this server has no real digits to show D).")
+    return (GAN_FORMULA + f"\n\nOn the {len(value.d_each_fake)} samples on screen and as many real test digits: "
+            f"E[log D(x)] = **{value.log_d_real:.3f}**, E[log(1 − D(G(z)))] = **{value.log_one_minus_d_fake:.3f}**, "
+            f"so V = **{value.value:.3f}** (where D can only guess, V = 2·log ½ = {EQUILIBRIUM:.3f}).\n\n"
+            f"D's chance that each sample is real, in the grid's order: {scores}{more}. Its mean: "
+            f"**{value.d_fake:.2f}** for the samples, **{value.d_real:.2f}** for real digits.")
+
+
+# Text ----------------------------------------------------------------------------------------------
+
+TEXT_INTRO = ("The LSTM reads one character at a time. It carries a state (a few hundred numbers, h and c) "
+              "from each character to the next: its memory of what came before. From the state it gives every "
+              "character a chance of coming next. It learned by reading Shakespeare and making the character "
+              "that did come next more likely. Writing draws each character from those chances; temperature "
+              "T sharpens (T < 1) or flattens (T > 1) them first.")
+TEXT_FORMULA = (r"$$\text{loss} = -\frac{1}{n}\sum_{t=1}^{n} \log p(c_t \mid c_{<t}) \qquad "
+                r"p_T(c) = \frac{p(c)^{1/T}}{\sum_{c'} p(c')^{1/T}}$$")
+
+
+def shown_char(char: str) -> str:
+    return {"\n": "⏎", " ": "␣"}.get(char, char)
+
+
+def text_words(surprisal: list[tuple[str, float]], chances: list[tuple[str, float, float]], temperature: float) -> str:
+    """The prompt's loss per character, and the next character's chances before and after temperature."""
+    if not surprisal:
+        return TEXT_FORMULA + "\n\nType a prompt: its cost and the next character's chances appear here."
+    mean = sum(n for _, n in surprisal) / len(surprisal)
+    rows = "\n".join(f"| `{shown_char(c)}` | {p:.3f} | {p_t:.3f} |" for c, p, p_t in chances)
+    return (TEXT_FORMULA + f"\n\nYour prompt costs the model **{mean:.2f} nats a character** on average "
+            f"(perplexity {math.exp(mean):.1f}: as unsure as a choice among that many characters).\n\n"
+            f"The likeliest next characters, as the model gives them and at temperature T = {temperature:g}:"
+            "\n\n| next | p | p at T |\n|---|---|---|\n" + rows)
+
+
+# Sentences -----------------------------------------------------------------------------------------
+
+def sentences_intro(latent: int) -> str:
+    return (f"The sentence VAE squeezes a whole line into {latent} numbers, then writes a line from them, one "
+            f"character at a time. {latent} numbers cannot hold every letter of every line, so the code is lossy: "
+            "what comes back is the decoder's best guess from the code, which often keeps the rhythm, the length "
+            "and some words, and changes the rest. The KL says how much the code holds.")
+
+
+SENTENCES_FORMULA = (r"$$-\text{ELBO}(\text{line}) = \underbrace{-\sum_t \log p(c_t \mid c_{<t}, z{=}\mu)}"
+                     r"_{\text{reconstruction}} + \underbrace{\mathrm{KL}\big(q(z \mid \text{line})\,\|\,"
+                     r"\mathcal{N}(0, I)\big)}_{\text{what the code holds}}$$")
+
+
+def sentences_words(line: str, elbo: Elbo, rebuilt: str, exact_share: float | None) -> str:
+    """The typed line's two terms, what the code can hold, and the rebuilt line beside it."""
+    exact = "exactly" if rebuilt.strip() == line.strip() else "not exactly: the code is lossy"
+    how_often = (f" On held-out lines this model rebuilds {exact_share:.1%} exactly; the rest come back changed."
+                 if exact_share is not None else "")
+    return (SENTENCES_FORMULA + f"\n\nYour line, {len(line)} characters: reconstruction **{elbo.reconstruction:.1f} "
+            f"nats** + KL **{elbo.kl:.1f} nats** = **{elbo.total:.1f} nats**. The code holds about "
+            f"{elbo.kl / math.log(2):.0f} bits of it; the rest, about {elbo.reconstruction / math.log(2):.0f} bits, "
+            f"the decoder must guess. Rebuilt from its code's centre: “{rebuilt}” ({exact}).{how_often}")
+
+
+# Text GAN ------------------------------------------------------------------------------------------
+
+TEXT_GAN_INTRO = ("A character LSTM first learns to write like the LSTM of the Text tab (maximum likelihood), "
+                  "then keeps learning against a critic that reads whole lines and scores how real they look. A "
+                  "line is a chain of characters drawn one by one, and drawing is not something a gradient can "
+                  "pass through: Gumbel-softmax draws a character in a way that still lets the critic's "
+                  "judgement flow back into the writer.")
+TEXT_GAN_FORMULA = (r"$$y = \mathrm{softmax}\big((\log p + g)/\tau\big), \quad g_i = -\log(-\log u_i),\ "
+                    r"u_i \sim U(0, 1)$$")
+
+
+def text_gan_words(scored: list[tuple[str, str, float]]) -> str:
+    rows = "\n".join(f"| {who} | {line} | {score:.2f} |" for who, line, score in scored)
+    return (TEXT_GAN_FORMULA + "\n\nThe critic's score of the first lines on screen (higher: more like Shakespeare's "
+            "lines, as far as this critic can tell; it learned to catch its own writer's slips, so it is no judge of "
+            "verse in general):\n\n| writer | line | critic |\n|---|---|---|\n" + rows)
+
+
+# Train ---------------------------------------------------------------------------------------------
+
+TRAIN_INTRO = ("Training shows the network example after example (in batches), measures how wrong it is (the "
+               "loss below), and nudges every weight a little in the direction that makes the loss smaller: "
+               "gradient descent, a step per batch. The diagram is the network your knobs build, before it has "
+               "learned anything; each box's count is how many of its weights training will adjust.")
+TRAIN_OBJECTIVES = {  # family: (what the loss curve shows, its formula), as genlab/train computes it
+    "classifier": ("cross-entropy: how unlikely the right digit was", CLASSIFY_FORMULA),
+    "vae": ("the negative ELBO (neg elbo), split into reconstruction (recon) and KL", VAE_FORMULA),
+    "gan": ("D's loss (d loss) and G's (g loss), and D's mean chance that real digits (d real) and G's digits "
+            "(d fake) are real: when D wins, d real climbs to 1 and d fake falls to 0; in a balanced game both "
+            "stay near ½", GAN_FORMULA),
+    "lstm": ("nats per character: how surprised the model is by the next character", TEXT_FORMULA),
+    "textvae": ("the negative ELBO of each line, split into reconstruction and KL", SENTENCES_FORMULA),
+    "textgan": ("first the next-character loss (mle), then the critic's loss (d loss) and the writer's (g loss)",
+                TEXT_GAN_FORMULA),
+}
+
+
+def train_words(family: str, latest: dict[str, float]) -> str:
+    """The family's objective, and its terms' latest values from the run's loss curve."""
+    what, formula = TRAIN_OBJECTIVES[family]
+    now = ", ".join(f"{name} = **{value:.4g}**" for name, value in latest.items())
+    return (f"The loss curve shows {what}.\n\n{formula}\n\n"
+            + (f"Your run, at its latest step: {now}." if now else "Press Train: the terms' values appear here "
+               "as the run reports them."))
