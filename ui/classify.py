@@ -111,7 +111,8 @@ def layout(lab: Lab) -> Page:
         card_text = gr.Markdown(model_card(first) if first else "")
         matrix = first.meta["metrics"].get("confusion_matrix") if first else None
         card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
-    diagram, explained = panel(CLASSIFY_INTRO, first.model, classify_words(None)) if first else (gr.HTML(), gr.Markdown())
+    diagram, explained, _ = (panel(CLASSIFY_INTRO, first.model, classify_words(None)) if first
+                             else (gr.HTML(), gr.Markdown(), None))
     return Page(sketch, label, status, seen, why, model, upload, card_text, card_matrix, diagram, explained)
 
 

@@ -22,6 +22,7 @@ from genlab.inference.explorer import (
     legend,
     visitor_digit,
 )
+from genlab.inference.latent import path as latent_path
 from genlab.inference.objectives import decoded_elbo
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
@@ -166,6 +167,18 @@ class Handlers:
         walked = self.explorer.interpolate(vae, a, b, int(frames), path == "spherical")
         return walked.strip, walked.animation
 
+    def path_on_map(self, model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
+                    path: str, sketch: dict | None, upload: str | None, request: gr.Request, **z: float):
+        """The 2-D map with the interpolation's path drawn on it: where its frames come from (the map
+        is left as it is for a model of more dimensions)."""
+        vae = self.vae_named(model, request)
+        if vae.meta["config"]["latent"] != 2:
+            return gr.skip()
+        drawing = (sketch or {}).get("composite")
+        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), drawing, upload)
+        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), drawing, upload)
+        return self.explorer.draw_map(vae, latent_path(a, b, int(frames), path == "spherical"))
+
 
 class LatentView(NamedTuple):
     """The digit decoded live, the sliders that hold its code and the 2-D map."""
@@ -289,11 +302,13 @@ def between(explorer: Explorer, vae: Checkpoint) -> Between:
 
 
 def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, walk: Between,
-         explained: tuple[gr.HTML, gr.Markdown]) -> None:
+         explained: tuple[gr.HTML, gr.Markdown, gr.Button]) -> None:
     latent = dict(zip(LATENT, view.sliders))
     shown = view.shown()
-    diagram, live = explained
-    for trigger in (*(slider.release for slider in view.sliders), view.decoded.change):  # the page decodes drags
+    diagram, live, measure = explained
+    # A drag is drawn by the page and asks the server nothing; the figures follow the server's redraws
+    # (random, reset, the map, an encoding) and the button.
+    for trigger in (measure.click, view.decoded.change):
         trigger(runs_a_model(handlers.explain), model, live, inputs_kwargs=latent, api_visibility="private",
                 trigger_mode="always_last", show_progress="hidden", **CHEAP)
     # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
@@ -318,7 +333,11 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     walk.interpolate_button.click(runs_a_model(handlers.interpolate),
                                   [model, source_a, number_a, source_b, number_b, walk.frames, walk.path, own.sketch,
                                    own.upload], [walk.strip, walk.animation], inputs_kwargs=latent,
-                                  api_name="interpolate", **CHEAP)
+                                  api_name="interpolate", **CHEAP
+                                  ).success(runs_a_model(handlers.path_on_map),
+                                            [model, source_a, number_a, source_b, number_b, walk.frames, walk.path,
+                                             own.sketch, own.upload], view.latent_map, inputs_kwargs=latent,
+                                            api_visibility="private", show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:
@@ -335,5 +354,6 @@ def build(lab: Lab) -> None:
         walk = between(handlers.explorer, lab.checkpoints[loaded[0]])
         first = lab.checkpoints[loaded[0]]
         explained = panel(VAE_INTRO, first.model, vae_words(decoded_elbo(first.model, handlers.explorer.origin(first)),
-                                                             handlers.explorer.origin(first).tolist()))
+                                                             handlers.explorer.origin(first).tolist()),
+                          measure="Measure the digit the sliders show")
         wire(handlers, model, view, own, walk, explained)

@@ -162,13 +162,14 @@ def grid_of_samples(handlers: Handlers, choices: list[tuple[str, str]], name: st
     with gr.Row():
         model = gr.Radio(choices, value=name, label="Model")
         seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-        new_seed_button = gr.Button("New seed", variant="primary")
+        with gr.Column(min_width=160):  # the grid's two buttons, together
+            new_seed_button = gr.Button("New seed", variant="primary")
+            sample_button = gr.Button("Sample")
     with gr.Row():
         count = NumberSlider(1, sampler.MAX_SAMPLES, value=32, step=1, label="Samples")
         truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
         digit = gr.Dropdown(list(sampler.DIGITS), value=sampler.ANY_DIGIT, label="Digit", visible=conditional)
-    with gr.Row():
-        sample_button = gr.Button("Sample")
+    with gr.Row(equal_height=True):  # the conditional GAN's other grid: its knob beside its button
         rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
         every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
     start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
@@ -221,9 +222,9 @@ def between() -> Between:
     return Between(seed_a, seed_b, frames, path, interpolate_button, strip, animation)
 
 
-def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between, explained: tuple[gr.HTML, gr.Markdown]) -> None:
+def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between, explained: tuple[gr.HTML, gr.Markdown, None]) -> None:
     settings, shown = grid.settings(), [grid.grid, grid.reading]
-    diagram, live = explained
+    diagram, live, _ = explained
     grid.grid.change(runs_a_model(handlers.explain), settings, live, api_visibility="private",
                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
     grid.sample_button.click(runs_a_model(handlers.sample), settings, shown, api_name="sample", **CHEAP)

@@ -135,10 +135,10 @@ def lines_from_prior() -> Prior:
 
 
 def wire(handlers: Handlers, model: gr.Radio, walk: Walk, rebuild: Rebuild, prior: Prior,
-         explained: tuple[gr.HTML, gr.Markdown] | None) -> None:
+         explained: tuple[gr.HTML, gr.Markdown, None] | None) -> None:
     chosen = choose_model(handlers.lab, "textvae", model).success
     if explained is not None:
-        diagram, live = explained
+        diagram, live, _ = explained
         chosen(runs_a_model(handlers.diagram), model, diagram, api_visibility="private", **CHEAP)
         for trigger in (rebuild.rebuild_button.click, rebuild.typed.submit, chosen):
             trigger(runs_a_model(handlers.explain), [model, rebuild.typed], live, api_visibility="private",

@@ -6,17 +6,21 @@ import time
 from typing import NamedTuple
 
 import gradio as gr
+import torch
 
 from genlab.inference.objectives import next_chances
-from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write
+from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write_steps
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
-from ui.whats_happening import TEXT_INTRO, drawn, panel, text_words
+from ui.whats_happening import TEXT_INTRO, drawn, panel, shown_char, text_words
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network
 SURPRISE_SCALE = 6.0  # nats at which a character is coloured fully red
+FAST, WATCH = "fast", "watch"
+PACES = {"As fast as it can": FAST, "Slowly, showing each choice": WATCH}
+WATCH_SECONDS = 0.25  # between characters at the watching pace: time to read the chances
 
 
 def surprisal_html(pairs: list[tuple[str, float]]) -> str:
@@ -37,6 +41,17 @@ def surprisal_html(pairs: list[tuple[str, float]]) -> str:
             "redder is more surprising. Hover or tap a character for its value.</p>")
 
 
+def choice_html(step: int, char: str, drawn_from: torch.Tensor, vocab: str, top: int = 6) -> str:
+    """One step of slow writing: the character drawn, and the likeliest ones it was drawn from, as bars."""
+    chances, ids = drawn_from.topk(min(top, len(drawn_from)))
+    rows = "".join(
+        f'<div class="genlab-choice{" chosen" if vocab[int(i)] == char else ""}"><code>{html.escape(shown_char(vocab[int(i)]))}'
+        f'</code><span style="width:{100 * float(p):.0f}%"></span>{float(p):.3f}</div>' for p, i in zip(chances, ids))
+    chance = float(drawn_from[vocab.index(char)])
+    return (f"<p>Character {step}: drew <code>{html.escape(shown_char(char))}</code> (chance {chance:.3f}) "
+            f"from these chances:</p>{rows}")
+
+
 class Handlers:
     """What the tab's events do, on the lab's character LSTMs: callable without building the tab."""
 
@@ -47,18 +62,25 @@ class Handlers:
         return self.lab.checkpoint(model, "lstm", user_of(request)).model
 
     def generate(self, prompt: str, model: str, temperature: float, top_k: float, top_p: float, length: float,
-                 seed: float, greedy: bool, request: gr.Request):
-        """Continue the prompt; the text streams in as it is written."""
+                 seed: float, greedy: bool, request: gr.Request, pace: str = FAST):
+        """Continue the prompt; the text streams in as it is written. At the "watch" pace it writes a few
+        characters a second and shows, for each, the chances it was drawn from."""
+        if pace not in PACES.values():
+            raise gr.Error(f"The pace is one of {list(PACES.values())}; got {pace!r}.")
         lstm = self.lstm_named(model, request)
         sampling = sampling_from(temperature, top_k, top_p, length, seed, greedy)
         read = read_prompt(prompt or "", lstm.config.vocab)
-        text, last = read.text, 0.0
-        for ch in write(lstm, read.text, sampling, self.lab.device):
+        text, last, vocab = read.text, 0.0, lstm.config.vocab
+        for step, (ch, drawn_from) in enumerate(write_steps(lstm, read.text, sampling, self.lab.device), 1):
             text += ch
-            if time.perf_counter() - last > STREAM_EVERY:
+            if pace == WATCH:
+                time.sleep(WATCH_SECONDS)
+                yield text, notice(read), choice_html(step, ch, drawn_from, vocab)
+            elif time.perf_counter() - last > STREAM_EVERY:
                 last = time.perf_counter()
-                yield text, notice(read)
-        yield text, notice(read)
+                yield text, notice(read), ""
+        if pace != WATCH:
+            yield text, notice(read), ""
 
     def look_inside(self, prompt: str, model: str, request: gr.Request):
         """Each prompt character's surprisal, and the likeliest next characters after the prompt."""
@@ -92,6 +114,7 @@ class Page(NamedTuple):
     stop_button: gr.Button
     output: gr.Textbox
     prompt_note: gr.Markdown
+    choice: gr.HTML
     model: gr.Radio
     temperature: NumberSlider
     top_k: NumberSlider
@@ -99,6 +122,7 @@ class Page(NamedTuple):
     length: NumberSlider
     seed: WholeNumber
     greedy: gr.Checkbox
+    pace: gr.Radio
     candidates: gr.Label
     surprise: gr.HTML
     diagram: gr.HTML | None
@@ -119,6 +143,7 @@ def layout(handlers: Handlers) -> Page:
                 stop_button = gr.Button("Stop", variant="stop")
             output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True)
             prompt_note = gr.Markdown()
+            choice = gr.HTML(elem_id="text-choice")
         with gr.Column(scale=2):
             choices = model_choices(lab, TITLES)
             model = gr.Radio(choices, value=choices[0][1], label="Model")
@@ -129,21 +154,23 @@ def layout(handlers: Handlers) -> Page:
             with gr.Row():
                 seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
                 greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
+            pace = gr.Radio(list(PACES.items()), value=FAST, label="Pace")
     first = handlers.lstm_named(choices[0][1], None) if lab.names("lstm") else None
     inside = handlers.look_inside(prompt.value, choices[0][1], None) if first else ({}, surprisal_html([]))
     with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
         with gr.Row():  # filled for the prompt already there: it is open
             candidates = gr.Label(inside[0], num_top_classes=8, label="Likeliest next characters after the prompt")
             surprise = gr.HTML(inside[1])
-    diagram, explained_text = (panel(TEXT_INTRO, first, explained(first, prompt.value, temperature.value, lab.device))
-                               if first else (None, None))
-    return Page(prompt, write_button, stop_button, output, prompt_note, model, temperature, top_k, top_p, length, seed,
-                greedy, candidates, surprise, diagram, explained_text)
+    diagram, explained_text, _ = (panel(TEXT_INTRO, first, explained(first, prompt.value, temperature.value,
+                                                                      lab.device)) if first else (None, None, None))
+    return Page(prompt, write_button, stop_button, output, prompt_note, choice, model, temperature, top_k, top_p, length,
+                seed, greedy, pace, candidates, surprise, diagram, explained_text)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
-    knobs = [page.prompt, page.model, page.temperature, page.top_k, page.top_p, page.length, page.seed, page.greedy]
-    writing = page.write_button.click(runs_a_model(handlers.generate), knobs, [page.output, page.prompt_note],
+    knobs = [page.prompt, page.model, page.temperature, page.top_k, page.top_p, page.length, page.seed, page.greedy,
+             page.pace]
+    writing = page.write_button.click(runs_a_model(handlers.generate), knobs, [page.output, page.prompt_note, page.choice],
                                       api_name="generate", concurrency_limit=4, concurrency_id="writing")
     page.stop_button.click(None, None, None, cancels=[writing], queue=False)
     inside = [page.candidates, page.surprise]

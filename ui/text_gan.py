@@ -95,7 +95,7 @@ class Page(NamedTuple):
     seed_button: gr.Button
     compared: gr.HTML
     stored: gr.Markdown
-    explained: tuple[gr.HTML, gr.Markdown] | None
+    explained: tuple[gr.HTML, gr.Markdown, None] | None
 
 
 def layout(handlers: Handlers) -> Page:
@@ -135,7 +135,7 @@ def wire(handlers: Handlers, page: Page) -> None:
     chosen = choose_model(handlers.lab, "textgan", page.model).success
     chosen(runs_a_model(handlers.sample), knobs, shown, api_visibility="private", **CHEAP)
     if page.explained is not None:
-        diagram, live = page.explained
+        diagram, live, _ = page.explained
         chosen(runs_a_model(handlers.diagram), page.model, diagram, api_visibility="private", **CHEAP)
         page.compared.change(runs_a_model(handlers.explain), knobs, live, api_visibility="private",
                              trigger_mode="always_last", show_progress="hidden", **CHEAP)

@@ -13,13 +13,15 @@ from ui.diagram import diagram_html
 LATEX = [{"left": "$$", "right": "$$", "display": True}]
 
 
-def panel(intro: str, model, live: str) -> tuple[gr.HTML, gr.Markdown]:
-    """The accordion under a tab: what the model is, its diagram, its formula with live numbers."""
+def panel(intro: str, model, live: str, measure: str = "") -> tuple[gr.HTML, gr.Markdown, gr.Button | None]:
+    """The accordion under a tab: what the model is, its diagram, its formula with live numbers, and a
+    button that measures again (`measure`: its words) where what is on screen changes in the page alone."""
     with gr.Accordion("What's happening", open=False, elem_classes=["whats-happening"]):
         gr.Markdown(intro)
         picture = gr.HTML(diagram_html(diagram(model)), elem_classes=["whats-happening-diagram"])
         words = gr.Markdown(live, latex_delimiters=LATEX, elem_classes=["whats-happening-live"])
-    return picture, words
+        again = gr.Button(measure, size="sm") if measure else None
+    return picture, words, again
 
 
 def drawn(model) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from genlab.core.device import describe, pick_device
 from genlab.core.errors import RequestError
 from genlab.families import ARCHITECTURES
-from genlab.families.two_recipes import comparison_rows, parse_changes, recipes, table, train_both
+from genlab.families.two_recipes import budget_note, comparison_rows, parse_changes, recipes, table, train_both
 from genlab.models.loading import load_checkpoint
 
 
@@ -36,3 +36,5 @@ def main(argv: list[str]) -> None:
         made = [load_checkpoint(folder / f"{args.name}-{x}", device) for x in "ab"]
     print()
     print(table(comparison_rows(*made), changes_a, changes_b))
+    if budget_note(*made):
+        print("\n" + budget_note(*made))

@@ -88,6 +88,23 @@ def comparison_rows(a: Checkpoint, b: Checkpoint) -> list[tuple[str, str, str]]:
     return rows
 
 
+def budget_note(a: Checkpoint, b: Checkpoint) -> str:
+    """Why two recipes of one budget did different numbers of steps, in a sentence ("" when they did
+    the same): a run that reached its time limit stopped on the clock, so costlier steps mean fewer."""
+    trained = a.meta["training"], b.meta["training"]
+    steps_a, steps_b = (t.get("steps", 0) for t in trained)
+    if steps_a == steps_b:
+        return ""
+    limit = trained[0].get("max_seconds")
+    on_the_clock = [bool(limit) and t.get("seconds", 0) >= 0.95 * limit for t in trained]
+    if any(on_the_clock):
+        return (f"Same time limit ({limit:.0f} s), different steps: recipe A did {steps_a:,}, recipe B {steps_b:,}. "
+                "A run that reaches the limit stops on the clock, so the recipe whose steps cost more (more "
+                "updates a step, a bigger model or batch) does fewer: compare them at equal time, not equal steps.")
+    return (f"Same number of passes over the data, different steps: recipe A did {steps_a:,}, recipe B "
+            f"{steps_b:,} (a step of the one with fewer covers more examples, or updates one network more often).")
+
+
 def changes_line(changes: dict[str, float]) -> str:
     return ", ".join(f"{k}={v:g}" for k, v in changes.items()) or "the base recipe"
 

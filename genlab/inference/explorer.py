@@ -16,7 +16,7 @@ from genlab.core.errors import RequestError
 from genlab.core.images import captioned_grid, ink
 from genlab.core.seeds import checked_seed
 from genlab.inference.classify import captions
-from genlab.inference.latent import CLASS_COLOURS, draw_map, gif, grid_codes, path, to_code
+from genlab.inference.latent import CLASS_COLOURS, draw_map, draw_path, gif, grid_codes, path, to_code
 from genlab.inference.preprocess import open_image, prepare_digit
 from genlab.measure.metrics import BATCH
 
@@ -132,13 +132,15 @@ class Explorer:
             self.maps.popitem(last=False)
         return self.maps[key]
 
-    def draw_map(self, vae: Checkpoint) -> np.ndarray | None:
-        """The 2-D latent map; None for a model with more than two dimensions. Where the code is, and
-        the axes, the page draws over it (ui/web/explore.js)."""
+    def draw_map(self, vae: Checkpoint, walked: torch.Tensor | None = None) -> np.ndarray | None:
+        """The 2-D latent map, with an interpolation's codes drawn as its path if given; None for a model
+        with more than two dimensions. Where the code is, and the axes, the page draws over it
+        (ui/web/explore.js)."""
         if vae.meta["config"]["latent"] != 2:
             return None
         points, labels, decoded = self.map_parts(vae)
-        return draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT)
+        picture = draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT)
+        return picture if walked is None else draw_path(picture, walked.clamp(-EXTENT, EXTENT), EXTENT)
 
     @staticmethod
     def map_point(x: float, y: float) -> torch.Tensor:
@@ -194,7 +196,8 @@ class Explorer:
                     spherical: bool) -> Interpolation:
         if not 2 <= frames <= MAX_FRAMES:
             raise RequestError(f"Frames must be between 2 and {MAX_FRAMES}.")
-        images = vae.model.decode(path(a, b, frames, spherical).to(self.device)).cpu()
+        codes = path(a, b, frames, spherical)
+        images = vae.model.decode(codes.to(self.device)).cpu()
         return Interpolation(captioned_grid(images, captions(self.reader, images), columns=len(images)), gif(images))
 
 

@@ -3,12 +3,13 @@ from io import BytesIO
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageDraw
 
 # ten distinguishable colours, one per digit (Tableau 10)
 CLASS_COLOURS = np.array([
     (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
     (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)], dtype=np.uint8)
+PATH_COLOUR = (20, 20, 20)  # an interpolation's path on the map: dark, apart from the ten digits' colours
 
 
 def path(a: torch.Tensor, b: torch.Tensor, frames: int, spherical: bool) -> torch.Tensor:
@@ -60,6 +61,20 @@ def draw_map(decoded: torch.Tensor, cells: int, points: np.ndarray, labels: np.n
         for dx in (-1, 0, 1):
             picture[xy[inside, 1] + dy, xy[inside, 0] + dx] = CLASS_COLOURS[labels[inside]]
     return picture
+
+
+def draw_path(picture: np.ndarray, codes: torch.Tensor, extent: float) -> np.ndarray:
+    """The map with an interpolation's path over it: a line through its codes, a dot at each frame, the
+    start ringed: where the frames of the strip come from."""
+    drawn = Image.fromarray(picture)
+    pen = ImageDraw.Draw(drawn)
+    xy = [tuple(point) for point in to_pixels(codes.numpy(), extent, picture.shape[0]).tolist()]
+    pen.line(xy, fill=PATH_COLOUR, width=3)
+    for x, y in xy:
+        pen.ellipse((x - 4, y - 4, x + 4, y + 4), fill=PATH_COLOUR)
+    (x, y) = xy[0]
+    pen.ellipse((x - 9, y - 9, x + 9, y + 9), outline=PATH_COLOUR, width=3)
+    return np.asarray(drawn)
 
 
 def gif(frames: torch.Tensor, scale: int = 4, fps: int = 12) -> bytes:

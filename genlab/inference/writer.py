@@ -86,11 +86,14 @@ def read_prompt(prompt: str, vocab: str) -> Prompt:
     return Prompt(encoded.ids, decode(encoded.ids[1:], vocab), encoded.unknown)
 
 
-def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> int:
-    """One character id from next-character logits (V,) under the sampling settings."""
+def chances(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
+    """The probabilities (V,) the next character is drawn from: the model's, sharpened or flattened by
+    the temperature and cut to the top-k and top-p; for greedy writing, the model's own (it takes the
+    likeliest)."""
+    logits = logits.float().cpu()
     if sampling.greedy or sampling.top_k == 1:
-        return int(logits.argmax())
-    logits = logits.float().cpu() / sampling.temperature
+        return logits.softmax(0)
+    logits = logits / sampling.temperature
     if 0 < sampling.top_k < len(logits):
         kth = torch.topk(logits, sampling.top_k).values[-1]
         logits = logits.masked_fill(logits < kth, -math.inf)
@@ -98,12 +101,21 @@ def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -
         ordered, order = logits.sort(descending=True)
         before = ordered.softmax(0).cumsum(0) - ordered.softmax(0)  # mass of the likelier ones
         logits[order[before >= sampling.top_p]] = -math.inf
-    return int(torch.multinomial(logits.softmax(0), 1, generator=generator))
+    return logits.softmax(0)
+
+
+def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> int:
+    """One character id from next-character logits (V,) under the sampling settings."""
+    if sampling.greedy or sampling.top_k == 1:
+        return int(logits.argmax())
+    return int(torch.multinomial(chances(logits, sampling), 1, generator=generator))
 
 
 @torch.no_grad()
-def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch.device) -> Iterator[str]:
-    """The generated characters one at a time, each from a single step on the carried state."""
+def write_steps(model: torch.nn.Module, prompt: str, sampling: Sampling,
+                device: torch.device) -> Iterator[tuple[str, torch.Tensor]]:
+    """Each generated character with the chances it was drawn from, one at a time, each from a single
+    step on the carried state."""
     sampling.check()
     vocab = model.config.vocab
     ids = read_prompt(prompt, vocab).ids.to(device)
@@ -112,8 +124,14 @@ def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch
     logits, step = logits[:, -1], model.stepper()  # (1, V): the next character's, as each step gives
     for _ in range(sampling.length):
         next_id = pick(logits[0], sampling, generator)
-        yield vocab[next_id]
+        yield vocab[next_id], chances(logits[0], sampling)
         logits, state = step(torch.tensor([next_id], device=device), state)
+
+
+def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch.device) -> Iterator[str]:
+    """The generated characters one at a time (write_steps without the chances)."""
+    for char, _ in write_steps(model, prompt, sampling, device):
+        yield char
 
 
 @dataclass

@@ -2,11 +2,12 @@
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import torch
 
 from genlab.core.data import ImageSplit
 from genlab.core.device import autocast
-from genlab.core.images import image_grid
+from genlab.core.images import captioned_grid
 from genlab.measure.metrics import vae_metrics
 from genlab.models.vae import VAE, elbo_terms
 from genlab.train.loop import Clock, RunningMean, Schedule, Stop, TrainEvent, descend, set_lr, shuffled_batches
@@ -27,13 +28,15 @@ class VAETraining:
 
 
 @torch.no_grad()
-def preview(model: VAE, test: ImageSplit, device: torch.device) -> torch.Tensor:
-    """Eight test digits, their reconstructions, and sixteen samples from the prior (fixed noise)."""
+def preview(model: VAE, test: ImageSplit, device: torch.device) -> np.ndarray:
+    """Eight test digits, their reconstructions, and sixteen samples from the prior (fixed noise), a row
+    each but the samples' two, every digit captioned with which it is."""
     model.eval()
     originals = test.images[:8].to(device)
     mean, _ = model.encode(originals)
     z = torch.randn(16, model.config.latent, generator=torch.Generator().manual_seed(0)).to(device)
-    grid = image_grid(torch.cat([originals, model.decode(mean), model.decode(z)]).cpu())
+    grid = captioned_grid(torch.cat([originals, model.decode(mean), model.decode(z)]).cpu(),
+                          ["test"] * 8 + ["rebuilt"] * 8 + ["new"] * 16, columns=8)
     model.train()
     return grid
 

@@ -252,8 +252,8 @@ def new_seed(out) -> None:
 
 
 def writes(out) -> None:
-    text, notice = out
-    assert text.startswith("To be") and len(text) == len("To be") + 3 and notice == ""
+    text, notice, choice = out
+    assert text.startswith("To be") and len(text) == len("To be") + 3 and notice == "" and choice == ""
 
 
 def looks_inside(out) -> None:
@@ -312,7 +312,7 @@ GOOD: dict[str, Good] = {
     "/every_digit": Good(("cdcgan", 5, 1, 1.0), samples(10), needs="cdcgan"),
     "/interpolate_seeds": Good(("dcgan", 1, 2, 2, "linear", "any"), strip_and_gif),
     "/walk_sample": Good(("dcgan", 3, 4, "any", 2, 5, 0.5, 0.8), decodes),
-    "/generate": Good(("To be", "lstm", 0.8, 0, 1.0, 3, 1, False), writes),
+    "/generate": Good(("To be", "lstm", 0.8, 0, 1.0, 3, 1, False, "fast"), writes),
     "/look_inside": Good(("To be", "lstm"), looks_inside),
     "/walk_lines": Good(("textvae", "I will go.", "What say you?", 3, False), writes_lines(3)),
     "/rebuild_line": Good(("textvae", "Now is the winter", 0), rebuilds),
@@ -379,12 +379,12 @@ def mine(endpoint: str, args: tuple, family: str):
 
 
 VAE_ARGS = ("vae2d", "test digit", 0, "test digit", 1, 4, "linear", None, None)  # /interpolate, sliders after
-TEXT = ("To be", "lstm", 0.8, 0, 1.0, 3, 1, False)  # prompt, model, temperature, top-k, top-p, length, seed, greedy
+TEXT = ("To be", "lstm", 0.8, 0, 1.0, 3, 1, False, "fast")  # prompt, model, temperature, top-k, top-p, length, seed, greedy, pace
 SHAKESPEARE_LINES = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n" * 15
 
 
 def generate(**changes) -> tuple:
-    names = ("prompt", "name", "temperature", "top_k", "top_p", "length", "seed", "greedy")
+    names = ("prompt", "name", "temperature", "top_k", "top_p", "length", "seed", "greedy", "pace")
     values = dict(zip(names, TEXT))
     values.update(changes)
     return tuple(values[n] for n in names)
@@ -502,7 +502,8 @@ BAD = [
     case("/walk_sample", ("dcgan", 3, 4, "x", 2, 5, 0.5, 1.0), CHOICES, "unknown digit"),
     case("/walk_sample", ("vae", 3, 4, "any", 2, 5, 0.5, 1.0), CHOICES, "a VAE for the GAN"),
     mine("/walk_sample", ("mine", 3, 4, "any", 2, 5, 0.5, 1.0), "GAN"),
-    # /generate: prompt, name, temperature, top_k, top_p, length, seed, greedy
+    # /generate: prompt, name, temperature, top_k, top_p, length, seed, greedy, pace
+    case("/generate", generate(pace="sprint"), CHOICES, "an unknown pace"),
     case("/generate", generate(temperature=3.0), "greater than maximum value 2", "temperature 3"),
     case("/generate", generate(temperature=NAN), "Temperature' must be a number from 0.05 to 2", "NaN temperature"),
     case("/generate", generate(top_k=2.5), "top-k must be a whole number", "top-k 2.5"),
@@ -731,7 +732,7 @@ def test_gradio_client_reads_the_same_refusals_as_the_rest_route(running_app):
 
 def test_lone_surrogates_in_a_prompt_are_named_not_a_crash(running_app):
     """A prompt's characters the model does not know are left out and named, lone surrogates too."""
-    text, notice = call(running_app, "/generate", generate(prompt="To be" + LONE + "\ud800", length=3))
+    text, notice, _ = call(running_app, "/generate", generate(prompt="To be" + LONE + "\ud800", length=3))
     assert text.startswith("To be") and len(text) == len("To be") + 3
     assert r"'\ud800', '\udcff'" in notice and "Left out 2 character(s)" in notice
     candidates, surprise = call(running_app, "/look_inside", ("To be" + LONE, "lstm"))

@@ -206,6 +206,7 @@ def test_two_gan_recipes_compared_side_by_side(running_app):
     assert fid_a > 0 and fid_b > 0
     steps_a, steps_b = (int(v.strip(" |").replace(",", "")) for v in table["Training steps"])
     assert steps_b == steps_a // 2, "two discriminator updates a step: half the generator's steps per epoch"
+    assert f"recipe A did {steps_a:,}, recipe B {steps_b:,}" in results, "the table says why the steps differ"
 
 
 def test_a_cnn_learns_from_generated_digits_and_stop_keeps_both_results(running_app, digit_png):

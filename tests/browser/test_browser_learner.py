@@ -251,7 +251,8 @@ def live_words(explained: Locator) -> Locator:
 def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learner(page):
     """In each tab a learner opens "What's happening": the model as loaded, box by box with the shapes it
     hands on, and the objective it was trained on as a formula with numbers from what is on screen. They
-    act (draw, drag, reseed, type, choose other knobs) and the numbers, or the drawing, follow."""
+    act (draw, set a slider and measure, reseed, type, choose other knobs) and the numbers, or the
+    drawing, follow."""
     panel = open_tab(page, "Classify")
     draw_a_seven(page, panel)  # first: opening the panel scrolls the sketchpad away
     explained = opened_whats_happening(panel)
@@ -266,7 +267,8 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     before = live_words(explained).inner_text()
     box = panel.locator("#genlab-z1").get_by_role("spinbutton")  # the first latent slider's number box
     box.fill("2.5")
-    box.press("Enter")
+    box.press("Enter")  # drawn by the page, which asks the server nothing: the learner asks for the figures
+    explained.get_by_role("button", name="Measure the digit the sliders show").click()
     expect(live_words(explained)).not_to_have_text(before)
     expect(live_words(explained)).to_contain_text(re.compile(r"Its code is 2\.50 from the centre"))
 
@@ -305,3 +307,68 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     set_number(panel, "Latent dimensions", 7)
     expect(explained.locator(".genlab-stage").filter(has_text="a code z")).to_contain_text(re.compile(r"\b7$"))
     expect(live_words(explained)).to_contain_text("negative ELBO")
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)
+def test_look_inside_is_filled_for_the_prompt_already_there(page):
+    """The Text tab opens with a prompt and its Look inside open: the next-character guesses and the
+    prompt's surprise are there before anything is typed (they used to wait for an edit)."""
+    panel = open_tab(page, "Text")
+    guesses = panel.locator(".block").filter(has_text="Likeliest next characters after the prompt")
+    expect(guesses.get_by_test_id("label-output-value")).to_have_text(re.compile(r"\S"))
+    expect(panel.locator(".surprisal span").first).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"^Mean surprisal \d+\.\d\d nats"))).to_be_visible()
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)
+def test_text_written_slowly_shows_the_chances_each_character_was_drawn_from(page):
+    """At the slow pace a learner can follow the LSTM: characters arrive a few a second, and for each one
+    the chances it was drawn from are shown, the drawn one marked; Stop stops it mid-line."""
+    panel = open_tab(page, "Text")
+    panel.get_by_role("radio", name="Slowly, showing each choice", exact=True).check()
+    panel.get_by_role("button", name="Write", exact=True).click()
+    choice = page.locator("#text-choice")
+    expect(choice).to_contain_text(re.compile(r"Character [3-9]: drew"))
+    expect(choice.locator(".genlab-choice.chosen")).to_have_count(1)
+    expect(choice.locator(".genlab-choice")).to_have_count(6)
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    text = panel.get_by_label("Text", exact=True)
+    seen = [text.input_value()]  # a character already on its way may still land: wait until none comes
+
+    def unchanged() -> bool:  # over more than one character's interval at the slow pace
+        page.wait_for_timeout(600)
+        seen.append(text.input_value())
+        return seen[-1] == seen[-2]
+    eventually(page, unchanged, "the text stops growing after Stop")
+    page.wait_for_timeout(1000)  # then a second, in which the slow pace would have written several more
+    assert text.input_value() == seen[-1] and len(seen[-1]) < len("ROMEO:\n") + 400, "Stop ends the slow writing"
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)
+def test_an_interpolation_is_drawn_as_a_path_on_the_2d_map(page):
+    """On the 2-D VAE a learner interpolates between two test digits: the map then shows the path the
+    frames were decoded from, a dark line across the coloured codes, which it did not before."""
+    panel = open_tab(page, "VAE explorer")
+    latent_map = panel.locator("#genlab-vae-map img")
+    expect(latent_map).to_have_attribute("src", re.compile(r"\S"))
+    before = latent_map.get_attribute("src")
+    dark = lambda picture: int((pixels(picture) < 60).sum())  # noqa: E731  (the path's ink)
+    ink_before = dark(image_bytes(page, latent_map))
+    panel.get_by_text("Interpolate between two digits", exact=True).click()
+    panel.get_by_role("button", name="Interpolate", exact=True).click()
+    expect(latent_map).not_to_have_attribute("src", before)
+    assert dark(image_bytes(page, latent_map)) > ink_before + 200, "a path drawn across the map"
+
+
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)
+def test_the_gan_grids_buttons_sit_together_and_rows_of_noise_beside_its_own(page):
+    """New seed and Sample, the two ways to a new grid, sit one above the other; "Rows of noise" sits
+    beside "Same noise, every digit", the grid it shapes, not between unrelated buttons."""
+    panel = open_tab(page, "GAN sampler")
+    box = lambda locator: locator.bounding_box()  # noqa: E731
+    new_seed = box(panel.get_by_role("button", name="New seed", exact=True))
+    sample = box(panel.get_by_role("button", name="Sample", exact=True))
+    assert abs(new_seed["x"] - sample["x"]) < 2 and 0 < sample["y"] - new_seed["y"] < 2 * new_seed["height"]
+    rows = box(panel.locator(".block").filter(has=page.get_by_text("Rows of noise", exact=True)).last)
+    every = box(panel.get_by_role("button", name="Same noise, every digit", exact=True))
+    assert every["x"] > rows["x"] + rows["width"] - 2 and abs(every["y"] - rows["y"]) < rows["height"], (rows, every)

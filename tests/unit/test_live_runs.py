@@ -4,9 +4,11 @@ and keeps a usable model; a run that fails says why without showing the server's
 comparison's two recipes train one after the other in one slot, and Stop during the first ends both."""
 import threading
 import time
+from types import SimpleNamespace
 
 import torch
 
+from genlab.families.two_recipes import budget_note
 from genlab.models.classifier import MLPConfig
 from genlab.models.loading import load_checkpoint
 from genlab.models.lstm import CharLSTMConfig
@@ -133,3 +135,15 @@ def test_stop_during_the_first_recipe_ends_the_run_and_the_second_never_starts(t
     assert a.events[-1].step < a.events[-1].total_steps, "A ended early, at Stop"
     assert b.events == [] and b.checkpoint is None and not b.path.with_suffix(".json").exists()
     assert shelf.model("fay", "classifier") is a.checkpoint, "A's model is Fay's"
+
+
+def test_two_recipes_with_different_steps_say_why():
+    """Recipe B's steps cost more and both ran into the same 30 s limit: the note says so and that they
+    are to be compared at equal time; two recipes that ran their epochs say that instead."""
+    def trained(steps: int, seconds: float) -> SimpleNamespace:
+        return SimpleNamespace(meta={"training": {"steps": steps, "seconds": seconds, "max_seconds": 30}})
+
+    note = budget_note(trained(459, 30.2), trained(391, 30.1))
+    assert "Same time limit (30 s)" in note and "recipe A did 459, recipe B 391" in note and "equal time" in note
+    assert "passes over the data" in budget_note(trained(938, 12.0), trained(469, 11.0))
+    assert budget_note(trained(100, 5.0), trained(100, 6.0)) == ""

@@ -168,7 +168,7 @@ def build(lab: Lab) -> None:
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
                                 interactive=False, elem_id="model-files")
         first = family_of(FIRST)
-        diagram, live = panel(TRAIN_INTRO, planned(FIRST, first.build(ARCHITECTURES[FIRST],
+        diagram, live, _ = panel(TRAIN_INTRO, planned(FIRST, first.build(ARCHITECTURES[FIRST],
                                                                      ARCHITECTURES[FIRST].recipe.defaults())[0]),
                               train_words(first.name, {}))
         compare.build(lab, architecture, knobs)

@@ -6,7 +6,8 @@ import gradio as gr
 import pandas as pd
 
 from genlab.families import ARCHITECTURES, family_of
-from genlab.families.two_recipes import MAX_CHANGES_TEXT, SHARED, comparison_rows, parse_changes, recipes, table
+from genlab.families.two_recipes import (MAX_CHANGES_TEXT, SHARED, budget_note, comparison_rows, parse_changes,
+                                         recipes, table)
 from genlab.serve.lab import Lab
 from genlab.serve.runs.run import Run, RunState
 from ui.common import answers, user_of
@@ -55,7 +56,8 @@ def results(run: Run, changes_a: dict, changes_b: dict) -> str:
     """The table of both recipes' results once both have a model; "" until then."""
     if run.active or any(part.checkpoint is None for part in run.parts):
         return ""
-    return table(comparison_rows(*(part.checkpoint for part in run.parts)), changes_a, changes_b)
+    made = [part.checkpoint for part in run.parts]
+    return (table(comparison_rows(*made), changes_a, changes_b) + "\n\n" + budget_note(*made)).strip()
 
 
 def status_html(run: Run, position: int) -> str:
