@@ -16,8 +16,8 @@ def lstm():
 @pytest.mark.smoke
 def test_text_streams_from_the_running_app(running_app):
     job = running_app.submit("ROMEO:\né", "lstm", 0.8, 0, 1.0, 300, 1, False, api_name="/generate")
-    updates = [text for text, _ in job]
-    text, notice = job.outputs()[-1]
+    updates = [text for text, _, _ in job]
+    text, notice, _ = job.outputs()[-1]
     assert len(updates) >= 3, "the text arrives in pieces as it is written"
     assert all(b.startswith(a) for a, b in zip(updates, updates[1:])), "each piece extends the last"
     assert text.startswith("ROMEO:\n") and len(text) == len("ROMEO:\n") + 300
@@ -27,6 +27,12 @@ def test_text_streams_from_the_running_app(running_app):
 
     empty = running_app.predict("", "lstm", 0.8, 0, 1.0, 50, 1, False, api_name="/generate")
     assert len(empty[0]) == 50 and "start state" in empty[1]
+
+    # At the watching pace each character comes with the chances it was drawn from; the text is the same.
+    slow = list(running_app.submit("ROMEO:\né", "lstm", 0.8, 0, 1.0, 3, 1, False, "watch", api_name="/generate"))
+    assert [len(written) for written, _, _ in slow] == [len("ROMEO:\n") + n for n in (1, 2, 3)]
+    assert all(f"Character {n}: drew" in choice for n, (_, _, choice) in enumerate(slow, 1))
+    assert slow[-1][0] == text[:len("ROMEO:\n") + 3], "the same seed writes the same text at either pace"
 
     candidates, surprise = running_app.predict("To be or not to b", "lstm", api_name="/look_inside")
     assert candidates["label"] == "e"
