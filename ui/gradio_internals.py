@@ -24,7 +24,7 @@ import numpy as np
 from gradio import route_utils, routes
 from gradio.block_function import BlockFunction
 from gradio.components.image_editor import EditorData
-from gradio.components.native_plot import PlotData  # noqa: F401  (re-exported: what a plot's own listener is given)
+from gradio.components.native_plot import PlotData
 from gradio.data_classes import ImageData, PredictBody, SimplePredictBody
 from gradio.route_utils import API_PREFIX, GradioMultiPartParser
 from gradio_client.utils import construct_args
@@ -481,3 +481,13 @@ def guard_routes(blocks: gr.Blocks) -> Middleware:
     GradioMultiPartParser.on_part_data = part_data
     routes.upload_fn = upload_files
     return Middleware(GuardedRoutes, blocks=blocks)
+
+
+def plot_rows(plot: PlotData | dict | None) -> list[dict[str, Any]]:
+    """The rows of a plot's value as its own listener is given it (PlotData, or the page's payload as a
+    dict where Gradio hands it on without the queue), each {column: value}."""
+    if plot is None:
+        return []
+    if isinstance(plot, dict):
+        plot = PlotData(**plot)
+    return [dict(zip(plot.columns, row)) for row in plot.data]

@@ -48,6 +48,7 @@ def overlay(digit: np.ndarray, heat: np.ndarray, alpha: float = 0.6) -> np.ndarr
 def captioned_grid(images: torch.Tensor, captions: list[str], columns: int, scale: int = 3) -> np.ndarray:
     """Digits (N, 1, 28, 28) in [0, 1] as dark ink on white, enlarged, each with a caption (such as
     the classifier's reading) beneath, in rows of `columns`."""
+    images = images.detach().float().cpu().nan_to_num(0.0).clamp(0, 1)  # a diverged model's NaNs show as white
     n = images.shape[0]
     tile, caption_h = 28 * scale, CAPTION_ROW
     rows = (n + columns - 1) // columns
@@ -56,7 +57,7 @@ def captioned_grid(images: torch.Tensor, captions: list[str], columns: int, scal
     for i in range(n):
         r, c = divmod(i, columns)
         x, y = c * tile, r * (tile + caption_h)
-        digit = 255 - (images[i, 0].detach().cpu().numpy() * 255).round().astype(np.uint8)
+        digit = 255 - (images[i, 0].numpy() * 255).round().astype(np.uint8)
         sheet.paste(Image.fromarray(digit).resize((tile, tile), Image.NEAREST), (x, y))
         draw.text((x + tile / 2, y + tile + caption_h / 2), captions[i], fill=(20, 20, 20), font=font, anchor="mm")
     return np.asarray(sheet)

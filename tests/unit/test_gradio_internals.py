@@ -15,7 +15,8 @@ from gradio import route_utils
 from PIL import Image
 
 from tests.helpers import ROOT
-from ui.gradio_internals import FileInput, ImageFile, NumberSlider, Picture, Sketch, WholeNumber, mend_cache_sweep
+from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, Sketch, WholeNumber,
+                                  mend_cache_sweep, plot_rows)
 
 REQUIREMENTS = ROOT / "requirements.txt"
 
@@ -107,3 +108,13 @@ def test_the_cache_sweep_survives_files_arriving_while_it_sweeps(tmp_path):
         visitor.join()
     assert not list(tmp_path.iterdir()), "every old file is deleted"
     assert not any(name.startswith(str(tmp_path / "old-")) for name in files), "and no longer listed"
+
+
+def test_a_plots_listener_reads_its_rows_from_either_form_gradio_gives():
+    """A plot's own listener is given PlotData through the queue and the page's dict without it; both
+    read as the same rows (the Train tab's axes and latest loss terms rest on it)."""
+    payload = {"columns": ["step", "curve", "value"], "data": [[1, "A: loss", 0.5], [2, "A: loss", 0.25]],
+               "datatypes": {"step": "quantitative", "curve": "nominal", "value": "quantitative"}, "mark": "line"}
+    rows = [{"step": 1, "curve": "A: loss", "value": 0.5}, {"step": 2, "curve": "A: loss", "value": 0.25}]
+    assert plot_rows(payload) == plot_rows(PlotData(**payload)) == rows
+    assert plot_rows(None) == []

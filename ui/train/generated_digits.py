@@ -17,7 +17,7 @@ from genlab.families.recipes import MAX_SECONDS
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.runs.run import Part, Run
 from ui.common import answers, user_of
-from ui.gradio_internals import Picture, PlotData
+from ui.gradio_internals import Picture, PlotData, plot_rows
 from ui.train.run_view import watch
 from ui.train.two_recipes import both_curves, results, status_html
 
@@ -109,11 +109,8 @@ def fitted(plot: PlotData | dict | None) -> gr.LinePlot:
     """The accuracy plot's y axis fitted to its curves (a point of margin each side), so that curves a
     point or two apart near 100% are told apart; the page asks each time the curves change, and the
     API's plot stays plain data."""
-    if isinstance(plot, dict):  # the page's payload, as Gradio hands it on without the queue
-        plot = PlotData(**plot)
-    at = plot.columns.index("value") if plot is not None and "value" in plot.columns else None
-    values = [] if at is None else [row[at] for row in plot.data
-                                    if isinstance(row[at], (int, float)) and math.isfinite(row[at])]
+    values = [row["value"] for row in plot_rows(plot)
+              if isinstance(row.get("value"), (int, float)) and math.isfinite(row["value"])]
     if not values:
         return gr.LinePlot(y_lim=None)
     low, high = math.floor(min(values) * 100 - 1) / 100, min(1.0, math.ceil(max(values) * 100 + 1) / 100)

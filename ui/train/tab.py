@@ -15,7 +15,7 @@ from genlab.inference.anatomy import planned
 from genlab.serve.lab import Lab
 from genlab.serve.runs.run import Run
 from ui.common import CHEAP, answers, user_of
-from ui.gradio_internals import FileInput, NumberSlider, Picture, PlotData
+from ui.gradio_internals import FileInput, NumberSlider, Picture, PlotData, plot_rows
 from ui.train import generated_digits
 from ui.train import two_recipes as compare
 from ui.train.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, run_plots, watch
@@ -87,14 +87,8 @@ def anatomy(architecture: str, **knobs: float) -> tuple[str, str]:
 
 def latest_terms(architecture: str, plot: PlotData | dict | None) -> str:
     """The objective with the last value of each curve of the run's loss plot."""
-    if isinstance(plot, dict):  # the page's payload, as Gradio hands it on without the queue
-        plot = PlotData(**plot)
-    latest: dict[str, float] = {}
-    if plot is not None and {"curve", "value"} <= set(plot.columns):
-        at, named = plot.columns.index("value"), plot.columns.index("curve")
-        for row in plot.data:
-            if isinstance(row[at], (int, float)) and math.isfinite(row[at]):
-                latest[row[named]] = row[at]
+    latest = {row["curve"]: row["value"] for row in plot_rows(plot)
+              if isinstance(row.get("value"), (int, float)) and math.isfinite(row["value"])}
     return train_words(family_of(architecture).name, latest)
 
 
