@@ -100,9 +100,9 @@ class Handlers:
 def explained(lstm, prompt: str, temperature: float, device) -> str:
     if not (isinstance(temperature, (int, float)) and 0 < temperature <= 2):
         temperature = 1.0  # the slider refuses such values on Write; the panel shows the model's own chances
-    seen = insight(lstm, prompt, device)
+    seen = insight(lstm, prompt, device)  # one pass over the prompt gives both figures
     vocab = lstm.config.vocab
-    chances = [(vocab[i], p, p_t) for i, p, p_t in next_chances(lstm, read_prompt(prompt, vocab).ids, temperature)]
+    chances = [(vocab[i], p, p_t) for i, p, p_t in next_chances(seen.next_log_probs, temperature)]
     return text_words(seen.surprisal, chances, temperature)
 
 

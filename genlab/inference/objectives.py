@@ -118,15 +118,9 @@ def critic_scores(model: TextGAN, lines: list[str]) -> list[float]:
     return [float(score) for score in model.discriminator(onehots).flatten().cpu()]
 
 
-@torch.no_grad()
-def next_chances(model: torch.nn.Module, prompt_ids: torch.Tensor, temperature: float,
-                 top: int = 8) -> list[tuple[int, float, float]]:
-    """The likeliest next characters after the prompt (ids, the start character first): each id, its
-    chance as the model gives it, and its chance after temperature, p^(1/T) renormalised over all."""
-    model.eval()
-    device = next(model.parameters()).device
-    logits, _ = model(prompt_ids.to(device)[None])
-    log_p = logits[0, -1].float().log_softmax(-1).cpu()
-    at_t = (log_p / temperature).softmax(-1)
-    chances, ids = log_p.exp().topk(min(top, len(log_p)))
+def next_chances(log_p: torch.Tensor, temperature: float, top: int = 8) -> list[tuple[int, float, float]]:
+    """The likeliest next characters of a distribution (V,) of log-probabilities: each id, its chance as
+    the model gives it, and its chance after temperature, p^(1/T) renormalised over all."""
+    at_t = (log_p.float() / temperature).softmax(-1)
+    chances, ids = log_p.float().exp().topk(min(top, len(log_p)))
     return [(int(i), float(p), float(at_t[i])) for p, i in zip(chances, ids)]

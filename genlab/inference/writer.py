@@ -104,11 +104,13 @@ def chances(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
     return logits.softmax(0)
 
 
-def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> int:
-    """One character id from next-character logits (V,) under the sampling settings."""
+def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> tuple[int, torch.Tensor]:
+    """One character id from next-character logits (V,) under the sampling settings, and the chances
+    it was drawn from (computed once: a step of writing needs both)."""
+    drawn_from = chances(logits, sampling)
     if sampling.greedy or sampling.top_k == 1:
-        return int(logits.argmax())
-    return int(torch.multinomial(chances(logits, sampling), 1, generator=generator))
+        return int(logits.argmax()), drawn_from
+    return int(torch.multinomial(drawn_from, 1, generator=generator)), drawn_from
 
 
 @torch.no_grad()
@@ -123,8 +125,8 @@ def write_steps(model: torch.nn.Module, prompt: str, sampling: Sampling,
     logits, state = model(ids[None])  # the prompt in one call
     logits, step = logits[:, -1], model.stepper()  # (1, V): the next character's, as each step gives
     for _ in range(sampling.length):
-        next_id = pick(logits[0], sampling, generator)
-        yield vocab[next_id], chances(logits[0], sampling)
+        next_id, drawn_from = pick(logits[0], sampling, generator)
+        yield vocab[next_id], drawn_from
         logits, state = step(torch.tensor([next_id], device=device), state)
 
 
@@ -138,6 +140,7 @@ def write(model: torch.nn.Module, prompt: str, sampling: Sampling, device: torch
 class Insight:
     surprisal: list[tuple[str, float]]  # each prompt character and its surprisal in nats
     candidates: list[tuple[str, float]]  # the likeliest next characters and their probabilities
+    next_log_probs: torch.Tensor  # (V,) every next character's log-probability
 
 
 @torch.no_grad()
@@ -150,4 +153,4 @@ def insight(model: torch.nn.Module, text: str, device: torch.device, top: int = 
     probs, ids = log_probs[-1].exp().topk(min(top, log_probs.shape[-1]))
     vocab = model.config.vocab
     return Insight([(ch, round(float(n), 4)) for ch, n in zip(prompt.text, nats)],
-                   [(vocab[int(i)], round(float(p), 4)) for p, i in zip(probs, ids)])
+                   [(vocab[int(i)], round(float(p), 4)) for p, i in zip(probs, ids)], log_probs[-1])

@@ -10,7 +10,7 @@ from genlab.core.lines import line_batch
 from genlab.families import ARCHITECTURES, family_of
 from genlab.inference.anatomy import diagram, planned
 from genlab.inference.objectives import critic_scores, digit_elbo, gan_value, line_elbo, next_chances
-from genlab.inference.writer import read_prompt
+from genlab.inference.writer import insight
 from genlab.models.loading import load_checkpoint
 from tests.helpers import CHECKPOINTS
 from ui.whats_happening import classify_words
@@ -64,10 +64,9 @@ def test_the_gan_game_value_is_its_two_terms_and_the_discriminator_scores_every_
 
 
 def test_temperature_one_leaves_the_chances_as_they_are_and_a_low_one_sharpens_them():
-    lstm = committed("lstm")
-    ids = read_prompt("To be, or not to ", lstm.config.vocab).ids
-    assert all(p == pytest.approx(p_t, rel=1e-5) for _, p, p_t in next_chances(lstm, ids, 1.0))
-    (_, p, p_t), *_ = next_chances(lstm, ids, 0.5)
+    log_p = insight(committed("lstm"), "To be, or not to ", CPU).next_log_probs
+    assert all(p == pytest.approx(p_t, rel=1e-5) for _, p, p_t in next_chances(log_p, 1.0))
+    (_, p, p_t), *_ = next_chances(log_p, 0.5)
     assert p_t > p
 
 
