@@ -21,7 +21,7 @@ WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
 PICTURE_ID, READING_ID = "genlab-gan-walk-picture", "genlab-gan-walk-reading"
 INTRO = ("Samples from generative adversarial networks. The same seed always gives the same samples; truncation "
          "shrinks the noise towards its centre for cleaner, less varied digits. Under each sample: the CNN's "
-         "reading and confidence.")
+         "reading and confidence, or the discriminator's chance that it is real.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,19 +50,22 @@ class Handlers:
     def gan(self, model: str, request: gr.Request | None) -> GAN:
         return self.lab.checkpoint(model, "gan", user_of(request)).model
 
-    def sample(self, model: str, seed: float, count: float, truncation: float, digit: str, request: gr.Request):
+    def sample(self, model: str, seed: float, count: float, truncation: float, digit: str, request: gr.Request,
+               under: str = sampler.CNN_READING):
         """A grid of `count` samples from the noise of this seed, shrunk by `truncation`; the conditional
-        GAN draws `digit` ('any': every digit in turn)."""
-        samples = sampler.sample(self.gan(model, request), self.reader, seed, count, truncation, digit)
+        GAN draws `digit` ('any': every digit in turn); under each, the CNN's reading or D's score."""
+        samples = sampler.sample(self.gan(model, request), self.reader, seed, count, truncation, digit, under)
         return samples.grid, samples.summary
 
-    def new_seed_sample(self, model: str, count: float, truncation: float, digit: str, request: gr.Request):
+    def new_seed_sample(self, model: str, count: float, truncation: float, digit: str, request: gr.Request,
+                        under: str = sampler.CNN_READING):
         seed = new_seed()
-        return seed, *self.sample(model, seed, count, truncation, digit, request)
+        return seed, *self.sample(model, seed, count, truncation, digit, request, under)
 
-    def every_digit(self, model: str, seed: float, rows: float, truncation: float, request: gr.Request):
+    def every_digit(self, model: str, seed: float, rows: float, truncation: float, request: gr.Request,
+                    under: str = sampler.CNN_READING):
         """One row per noise vector, one column per digit (the conditional GAN only)."""
-        samples = sampler.every_digit(self.gan(model, request), self.reader, seed, rows, truncation)
+        samples = sampler.every_digit(self.gan(model, request), self.reader, seed, rows, truncation, under)
         return samples.grid, samples.summary
 
     def interpolate(self, model: str, seed_a: float, seed_b: float, frames: float, path: str, digit: str,
@@ -123,6 +126,7 @@ class Grid(NamedTuple):
     sample_button: gr.Button
     rows: NumberSlider
     every_digit_button: gr.Button
+    under: gr.Radio
     grid: Picture
     reading: gr.Markdown
 
@@ -172,12 +176,14 @@ def grid_of_samples(handlers: Handlers, choices: list[tuple[str, str]], name: st
     with gr.Row(equal_height=True):  # the conditional GAN's other grid: its knob beside its button
         rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
         every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
+    under = gr.Radio(list(sampler.UNDER), value=sampler.CNN_READING, label="Under each sample",
+                     info="The discriminator's chance that a sample is real is what the generator learns to raise.")
     start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
     grid = Picture(start.grid, label="Samples", interactive=False, format="png", buttons=[],
                    elem_classes=["pixelated", "captioned"])
     reading = gr.Markdown(start.summary)
-    return Grid(model, seed, count, truncation, digit, new_seed_button, sample_button, rows, every_digit_button, grid,
-                reading)
+    return Grid(model, seed, count, truncation, digit, new_seed_button, sample_button, rows, every_digit_button, under,
+                grid, reading)
 
 
 def live_walk(handlers: Handlers, name: str) -> Walk:
@@ -227,18 +233,19 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between, explained: 
     diagram, live, _ = explained
     grid.grid.change(runs_a_model(handlers.explain), settings, live, api_visibility="private",
                      trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    grid.sample_button.click(runs_a_model(handlers.sample), settings, shown, api_name="sample", **CHEAP)
+    grid.sample_button.click(runs_a_model(handlers.sample), [*settings, grid.under], shown, api_name="sample", **CHEAP)
     chosen = choose_model(handlers.lab, "gan", grid.model).success
     chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
-    for trigger in (chosen, grid.truncation.release, grid.count.release, grid.digit.change):
-        trigger(runs_a_model(handlers.sample), settings, shown, api_visibility="private", **CHEAP)
+    for trigger in (chosen, grid.truncation.release, grid.count.release, grid.digit.change, grid.under.change):
+        trigger(runs_a_model(handlers.sample), [*settings, grid.under], shown, api_visibility="private", **CHEAP)
     chosen(answers(handlers.switch_model), grid.model, [grid.digit, grid.every_digit_button, grid.rows],
            api_visibility="private", queue=False)
     grid.new_seed_button.click(runs_a_model(handlers.new_seed_sample),
-                               [grid.model, grid.count, grid.truncation, grid.digit], [grid.seed, *shown],
+                               [grid.model, grid.count, grid.truncation, grid.digit, grid.under], [grid.seed, *shown],
                                api_name="new_seed", **CHEAP)
     grid.every_digit_button.click(runs_a_model(handlers.every_digit),
-                                  [grid.model, grid.seed, grid.rows, grid.truncation], shown, api_name="every_digit",
+                                  [grid.model, grid.seed, grid.rows, grid.truncation, grid.under], shown,
+                                  api_name="every_digit",
                                   **CHEAP)
     grid.grid.select(runs_a_model(handlers.pick), [*settings, walk.seed_b], [walk.sample, *walk.outputs()],
                      api_visibility="private", **CHEAP)

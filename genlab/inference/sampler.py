@@ -13,6 +13,7 @@ from genlab.core.images import captioned_grid, grid_cell, ink
 from genlab.core.seeds import checked_seed
 from genlab.inference.classify import caption, captions, read_batch
 from genlab.inference.latent import between, gif, path
+from genlab.inference.objectives import gan_value
 from genlab.models.gan import GAN
 
 MAX_SAMPLES = 64
@@ -22,6 +23,8 @@ ANY_DIGIT = "any"
 DIGITS = (ANY_DIGIT, *(str(d) for d in range(10)))
 SHOWN = 8  # a walked sample is shown 224x224
 GRID_COLUMNS = 8  # sample() lays its grid out in rows of eight
+CNN_READING, D_SCORE = "the CNN's reading", "D's chance it is real"
+UNDER = (CNN_READING, D_SCORE)  # what a grid shows under each sample
 
 
 @dataclass
@@ -47,18 +50,32 @@ def digits_for(model: GAN, digit: str, count: int) -> torch.Tensor | None:
     return torch.full((count,), int(digit))
 
 
-def read(reader: nn.Module | None, images: torch.Tensor, asked: torch.Tensor | None, columns: int) -> Samples:
-    """The captioned grid and a summary of what the CNN read, from one pass of the CNN."""
+def read(reader: nn.Module | None, images: torch.Tensor, asked: torch.Tensor | None, columns: int,
+         judged_by: GAN | None = None) -> Samples:
+    """The captioned grid and a summary of what the CNN read, from one pass of the CNN. Given the GAN
+    (`judged_by`), each caption is instead its discriminator's chance that the sample is real: what the
+    generator is trained to raise."""
+    scores = None if judged_by is None else gan_value(judged_by, images, asked, None).d_each_fake
+    shown = [f"D {p:.2f}" for p in scores] if scores else None
+    summary = (f"Under each sample: D's chance that it is real (their mean: {sum(scores) / len(scores):.2f}). "
+               if scores else "")
     if reader is None:
-        return Samples(captioned_grid(images, [""] * len(images), columns=columns), "")
+        return Samples(captioned_grid(images, shown or [""] * len(images), columns=columns), summary)
     labels, confidences = read_batch(reader, images)
-    grid = captioned_grid(images, [caption(*pair) for pair in zip(labels, confidences)], columns=columns)
+    grid = captioned_grid(images, shown or [caption(*pair) for pair in zip(labels, confidences)], columns=columns)
     labels = torch.tensor(labels)
     histogram = ", ".join(f"{d}: {int((labels == d).sum())}" for d in range(10) if (labels == d).any())
-    summary = f"The CNN reads these {len(labels)} samples as {histogram}."
+    summary += f"The CNN reads these {len(labels)} samples as {histogram}."
     if asked is not None:
         summary += f" It reads {(labels == asked).float().mean():.0%} of them as the digit asked for."
     return Samples(grid, summary)
+
+
+def judge(model: GAN, under: str) -> GAN | None:
+    """The GAN whose discriminator captions the grid, when that is what is asked to show under each sample."""
+    if under not in UNDER:
+        raise RequestError(f"Under each sample is one of {list(UNDER)}; got {under!r}.")
+    return model if under == D_SCORE else None
 
 
 @torch.no_grad()
@@ -74,23 +91,26 @@ def samples(model: GAN, seed: float, count: float, truncation: float,
 
 
 def sample(model: GAN, reader: nn.Module | None, seed: float, count: float, truncation: float,
-           digit: str = ANY_DIGIT) -> Samples:
-    """The grid of `samples`, each captioned with the CNN's reading."""
+           digit: str = ANY_DIGIT, under: str = CNN_READING) -> Samples:
+    """The grid of `samples`, each captioned with the CNN's reading or the discriminator's score."""
+    judged_by = judge(model, under)
     images, labels = samples(model, seed, count, truncation, digit)
-    return read(reader, images, labels, columns=GRID_COLUMNS)
+    return read(reader, images, labels, columns=GRID_COLUMNS, judged_by=judged_by)
 
 
 @torch.no_grad()
-def every_digit(model: GAN, reader: nn.Module | None, seed: float, rows: float, truncation: float) -> Samples:
+def every_digit(model: GAN, reader: nn.Module | None, seed: float, rows: float, truncation: float,
+                under: str = CNN_READING) -> Samples:
     """One row per noise vector, one column per digit: what the noise controls (style) and what the
     label controls (the digit)."""
+    judged_by = judge(model, under)
     if not model.classes:
         raise RequestError("Only the conditional GAN takes a digit; choose the Conditional DCGAN.")
     rows = int(in_range(rows, 1, MAX_ROWS, "Rows"))
     noise = model.noise(rows, checked_seed(seed, "The seed"), in_range(truncation, 0.0, 1.0, "Truncation"))
     labels = torch.arange(model.classes).repeat(rows)
     images = model.sample(noise.repeat_interleave(model.classes, dim=0), labels).cpu()
-    return read(reader, images, labels, columns=model.classes)
+    return read(reader, images, labels, columns=model.classes, judged_by=judged_by)
 
 
 @torch.no_grad()

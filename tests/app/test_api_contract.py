@@ -41,6 +41,7 @@ NAN, INF = float("nan"), float("inf")
 LONE = "\udcff"  # a lone surrogate: what a broken UTF-16 or a mis-decoded byte becomes in a str
 MAX_SEED = 2**32 - 1
 CHOICES = "not in the list of choices"
+UNDER = "the CNN's reading"  # what the GAN grids show under each sample, the default
 
 # ---------------------------------------------------------------------------------------------
 # Calling the app
@@ -307,9 +308,9 @@ GOOD: dict[str, Good] = {
     "/random_code": Good(("vae2d", 5), random_code),
     "/encode": Good(("vae2d", None, Upload("seven.png")), moves_the_sliders),
     "/interpolate": Good(("vae2d", "test digit", 0, "random", 3, 2, "linear", None, None, *ZEROS), strip_and_gif),
-    "/sample": Good(("dcgan", 3, 1, 1.0, "any"), samples(1)),
-    "/new_seed": Good(("dcgan", 1, 1.0, "any"), new_seed),
-    "/every_digit": Good(("cdcgan", 5, 1, 1.0), samples(10), needs="cdcgan"),
+    "/sample": Good(("dcgan", 3, 1, 1.0, "any", UNDER), samples(1)),
+    "/new_seed": Good(("dcgan", 1, 1.0, "any", "D's chance it is real"), new_seed),
+    "/every_digit": Good(("cdcgan", 5, 1, 1.0, "D's chance it is real"), samples(10), needs="cdcgan"),
     "/interpolate_seeds": Good(("dcgan", 1, 2, 2, "linear", "any"), strip_and_gif),
     "/walk_sample": Good(("dcgan", 3, 4, "any", 2, 5, 0.5, 0.8), decodes),
     "/generate": Good(("To be", "lstm", 0.8, 0, 1.0, 3, 1, False, "fast"), writes),
@@ -455,31 +456,33 @@ BAD = [
          "must be a number from -3 to 3", "NaN slider"),
     case("/interpolate", interpolate(source_b=LONE), CHOICES, "lone surrogate for the source"),
     mine("/interpolate", interpolate(name="mine"), "VAE"),
-    # /sample: name, seed, count, truncation, digit
-    case("/sample", ("dcgan", 3, 65, 1.0, "any"), "greater than maximum value 64", "65 samples"),
-    case("/sample", ("dcgan", 3, NAN, 1.0, "any"), "Samples' must be a number from 1 to 64", "NaN count"),
-    case("/sample", ("dcgan", 3, None, 1.0, "any"), "must be a number", "count None"),
-    case("/sample", ("dcgan", -1, 4, 1.0, "any"), "less than minimum value 0", "negative seed"),
-    case("/sample", ("dcgan", None, 4, 1.0, "any"), "Seed' must be a whole number from 0 to 4294967295", "seed None"),
-    case("/sample", ("dcgan", NAN, 4, 1.0, "any"), "(?i)seed", "seed NaN"),
-    case("/sample", ("dcgan", 3, 4, NAN, "any"), "Truncation \\(1 = none\\)' must be a number from 0 to 1", "NaN truncation"),
-    case("/sample", ("dcgan", 3, 4, 1.0, LONE), CHOICES, "lone surrogate for the digit"),
-    case("/sample", ("vae", 3, 4, 1.0, "any"), CHOICES, "a VAE for the GAN"),
-    mine("/sample", ("mine", 3, 4, 1.0, "any"), "GAN"),
-    # /new_seed: name, count, truncation, digit
-    case("/new_seed", ("dcgan", 100, 1.0, "any"), "greater than maximum value 64", "100 samples"),
-    case("/new_seed", ("dcgan", 4, -0.5, "any"), "less than minimum value 0", "negative truncation"),
-    case("/new_seed", ("dcgan", 4, NAN, "any"), "Truncation \\(1 = none\\)' must be a number from 0 to 1", "NaN truncation"),
-    case("/new_seed", ("dcgan", "abc", 1.0, "any"), "must be a number", "text count"),
-    case("/new_seed", ("dcgan", 4, 1.0, "x"), CHOICES, "unknown digit"),
-    mine("/new_seed", ("mine", 4, 1.0, "any"), "GAN"),
-    # /every_digit: name, seed, rows, truncation
-    case("/every_digit", ("dcgan", 3, 2, 1.0), "Only the conditional GAN takes a digit", "an unconditional GAN"),
-    case("/every_digit", ("cdcgan", 3, 9, 1.0), "greater than maximum value 8", "9 rows"),
-    case("/every_digit", ("cdcgan", 3, 2, 2.0), "greater than maximum value 1", "truncation 2"),
-    case("/every_digit", ("cdcgan", 3, NAN, 1.0), "Rows of noise. must be a number from 1 to 8", "NaN rows", needs="cdcgan"),
-    case("/every_digit", (LONE, 3, 2, 1.0), CHOICES, "lone surrogate for the model"),
-    mine("/every_digit", ("mine", 3, 2, 1.0), "GAN"),
+    # /sample: name, seed, count, truncation, digit, under
+    case("/sample", ("dcgan", 3, 65, 1.0, "any", UNDER), "greater than maximum value 64", "65 samples"),
+    case("/sample", ("dcgan", 3, NAN, 1.0, "any", UNDER), "Samples' must be a number from 1 to 64", "NaN count"),
+    case("/sample", ("dcgan", 3, None, 1.0, "any", UNDER), "must be a number", "count None"),
+    case("/sample", ("dcgan", -1, 4, 1.0, "any", UNDER), "less than minimum value 0", "negative seed"),
+    case("/sample", ("dcgan", None, 4, 1.0, "any", UNDER), "Seed' must be a whole number from 0 to 4294967295", "seed None"),
+    case("/sample", ("dcgan", NAN, 4, 1.0, "any", UNDER), "(?i)seed", "seed NaN"),
+    case("/sample", ("dcgan", 3, 4, NAN, "any", UNDER), "Truncation \\(1 = none\\)' must be a number from 0 to 1", "NaN truncation"),
+    case("/sample", ("dcgan", 3, 4, 1.0, LONE, UNDER), CHOICES, "lone surrogate for the digit"),
+    case("/sample", ("vae", 3, 4, 1.0, "any", UNDER), CHOICES, "a VAE for the GAN"),
+    case("/sample", ("dcgan", 3, 4, 1.0, "any", "its beauty"), CHOICES, "an unknown caption"),
+    mine("/sample", ("mine", 3, 4, 1.0, "any", UNDER), "GAN"),
+    # /new_seed: name, count, truncation, digit, under
+    case("/new_seed", ("dcgan", 100, 1.0, "any", UNDER), "greater than maximum value 64", "100 samples"),
+    case("/new_seed", ("dcgan", 4, -0.5, "any", UNDER), "less than minimum value 0", "negative truncation"),
+    case("/new_seed", ("dcgan", 4, NAN, "any", UNDER), "Truncation \\(1 = none\\)' must be a number from 0 to 1", "NaN truncation"),
+    case("/new_seed", ("dcgan", "abc", 1.0, "any", UNDER), "must be a number", "text count"),
+    case("/new_seed", ("dcgan", 4, 1.0, "x", UNDER), CHOICES, "unknown digit"),
+    mine("/new_seed", ("mine", 4, 1.0, "any", UNDER), "GAN"),
+    # /every_digit: name, seed, rows, truncation, under
+    case("/every_digit", ("dcgan", 3, 2, 1.0, UNDER), "Only the conditional GAN takes a digit", "an unconditional GAN"),
+    case("/every_digit", ("cdcgan", 3, 9, 1.0, UNDER), "greater than maximum value 8", "9 rows"),
+    case("/every_digit", ("cdcgan", 3, 2, 2.0, UNDER), "greater than maximum value 1", "truncation 2"),
+    case("/every_digit", ("cdcgan", 3, NAN, 1.0, UNDER), "Rows of noise. must be a number from 1 to 8", "NaN rows", needs="cdcgan"),
+    case("/every_digit", (LONE, 3, 2, 1.0, UNDER), CHOICES, "lone surrogate for the model"),
+    case("/every_digit", ("cdcgan", 3, 2, 1.0, LONE), CHOICES, "lone surrogate for the caption"),
+    mine("/every_digit", ("mine", 3, 2, 1.0, UNDER), "GAN"),
     # /interpolate_seeds: name, seed_a, seed_b, frames, path, digit
     case("/interpolate_seeds", ("dcgan", 1, 2, 500, "linear", "any"), "greater than maximum value 64", "500 frames"),
     case("/interpolate_seeds", ("dcgan", 1, 2, NAN, "linear", "any"), "Frames. must be a number from 2 to 64",
@@ -717,7 +720,7 @@ def test_bad_values_are_refused_readably_and_the_server_still_serves(running_app
 SAME_BOTH_WAYS = [  # refusals from each layer: the app's checks, Gradio's ranges and choices, the app's own names
     ("/decode", ("dcgan", *ZEROS)),
     ("/random_code", ("vae2d", None)),
-    ("/sample", ("dcgan", 3, 65, 1.0, "any")),
+    ("/sample", ("dcgan", 3, 65, 1.0, "any", UNDER)),
     ("/generate", generate(top_k=2.5)),
     ("/interpolate", interpolate(number_a=10_000)),
     ("/look_inside", ("To be", None)),

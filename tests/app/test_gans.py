@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from genlab.core.images import CAPTION_ROW
+
 
 def grid(path: str) -> np.ndarray:
     return np.asarray(Image.open(path).convert("L"))
@@ -28,6 +30,23 @@ def test_the_conditional_gan_draws_the_digit_asked_for(running_app):
     sheet, summary = running_app.predict("cdcgan", 5, 3, 1.0, api_name="/every_digit")
     assert grid(sheet).shape[1] == 10 * 84  # one column per digit
     assert "as the digit asked for" in summary
+
+
+def test_under_each_sample_the_discriminator_says_how_real_it_finds_it(running_app):
+    """A learner asks for D's score instead of the CNN's reading: the same samples, captioned with what
+    the generator is trained to raise, and its mean in words; the conditional GAN's every-digit sheet too."""
+    read, by_cnn = running_app.predict("dcgan", 7, 16, 1.0, "any", "the CNN's reading", api_name="/sample")
+    judged, by_d = running_app.predict("dcgan", 7, 16, 1.0, "any", "D's chance it is real", api_name="/sample")
+    read, judged = grid(read), grid(judged)
+    assert read.shape == judged.shape
+    tile = 84
+    digits = np.concatenate([read[row:row + tile] for row in range(0, read.shape[0], tile + CAPTION_ROW)])
+    assert np.array_equal(digits, np.concatenate([judged[row:row + tile] for row in range(0, judged.shape[0], tile + CAPTION_ROW)]))
+    assert not np.array_equal(read, judged), "the captions differ"
+    mean = float(by_d.split("their mean: ")[1].split(")")[0])
+    assert 0 < mean < 1 and by_d.endswith(by_cnn), by_d  # D's words, then the CNN's reading of the same samples
+    _, every = running_app.predict("cdcgan", 5, 2, 1.0, "D's chance it is real", api_name="/every_digit")
+    assert "D's chance that it is real" in every
 
 
 def test_interpolating_between_seeds_gives_a_strip_and_a_gif(running_app):

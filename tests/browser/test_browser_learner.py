@@ -247,6 +247,29 @@ def live_words(explained: Locator) -> Locator:
     return explained.locator(".prose.whats-happening-live")
 
 
+@pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # the phone's grid is the pictures' story
+def test_under_each_gan_sample_the_discriminator_says_how_real_it_finds_it(page):
+    """A learner reads in What's happening that the generator learns to make D say "real", and asks to see
+    D's score under each sample instead of the CNN's reading: the same samples, captioned "D 0.xx", with
+    their mean in words, the same mean What's happening gives for the grid on screen."""
+    panel = open_tab(page, "GAN sampler")
+    grid = image_in(panel, "Samples")
+    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    explained = opened_whats_happening(panel)
+    read_src, read_png = grid.get_attribute("src"), image_bytes(page, grid)
+    panel.get_by_role("radio", name="D's chance it is real", exact=True).check()
+    expect(grid).not_to_have_attribute("src", read_src)
+    assert image_bytes(page, grid) != read_png
+    summary = panel.get_by_text(re.compile(r"^Under each sample: D's chance that it is real \(their mean: 0\.\d\d\)"))
+    expect(summary).to_be_visible()
+    mean = re.search(r"their mean: (0\.\d\d)", summary.inner_text()).group(1)
+    expect(live_words(explained)).to_contain_text(f"Its mean: {mean} for the samples")
+    judged_src = grid.get_attribute("src")
+    panel.get_by_role("button", name="New seed", exact=True).click()  # a new grid keeps what it shows under each
+    expect(grid).not_to_have_attribute("src", judged_src)
+    expect(summary).to_be_visible()
+
+
 @pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # the words are the same on a phone
 def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learner(page):
     """In each tab a learner opens "What's happening": the model as loaded, box by box with the shapes it
