@@ -145,8 +145,14 @@ class Handlers:
     def encode(self, model: str, sketch: dict | None, upload: str | None, request: gr.Request):
         """Move the sliders to the code of a drawn or uploaded digit."""
         vae = self.vae_named(model, request)
-        z = self.explorer.encode(vae, visitor_digit((sketch or {}).get("composite"), upload))
-        shown = self.show(vae, z, "The sliders jumped to your digit's code.")
+        z, spread = self.explorer.posterior(vae, visitor_digit((sketch or {}).get("composite"), upload))
+        two_d = vae.meta["config"]["latent"] == 2
+        shown = self.show(vae, z, "The sliders jumped to your digit's code." + (
+            " The rings on the map: where the encoder says that code could be (one and two standard "
+            f"deviations around it: {spread[0]:.2f} across, {spread[1]:.2f} up, against the prior's 1); in training "
+            "the decoder is shown a code drawn from there." if two_d else ""))
+        if two_d:
+            shown[-1] = self.explorer.draw_map(vae, posterior=(z.clamp(-EXTENT, EXTENT), spread))
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
     def end_preview(self, model: str, source: str, number: float, sketch: dict | None, upload: str | None,

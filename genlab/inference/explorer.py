@@ -16,7 +16,7 @@ from genlab.core.errors import RequestError
 from genlab.core.images import captioned_grid, ink
 from genlab.core.seeds import checked_seed
 from genlab.inference.classify import captions
-from genlab.inference.latent import CLASS_COLOURS, draw_map, draw_path, gif, grid_codes, path, to_code
+from genlab.inference.latent import CLASS_COLOURS, draw_map, draw_path, draw_posterior, gif, grid_codes, path, to_code
 from genlab.inference.preprocess import open_image, prepare_digit
 from genlab.measure.metrics import BATCH
 
@@ -132,15 +132,20 @@ class Explorer:
             self.maps.popitem(last=False)
         return self.maps[key]
 
-    def draw_map(self, vae: Checkpoint, walked: torch.Tensor | None = None) -> np.ndarray | None:
-        """The 2-D latent map, with an interpolation's codes drawn as its path if given; None for a model
-        with more than two dimensions. Where the code is, and the axes, the page draws over it
-        (ui/web/explore.js)."""
+    def draw_map(self, vae: Checkpoint, walked: torch.Tensor | None = None,
+                 posterior: tuple[torch.Tensor, torch.Tensor] | None = None) -> np.ndarray | None:
+        """The 2-D latent map, with an interpolation's codes drawn as its path, or a digit's posterior
+        (mean, standard deviation) as rings, if given; None for a model with more than two dimensions.
+        Where the code is, and the axes, the page draws over it (ui/web/explore.js)."""
         if vae.meta["config"]["latent"] != 2:
             return None
         points, labels, decoded = self.map_parts(vae)
         picture = draw_map(decoded, MAP_CELLS, points[:3000], labels[:3000], EXTENT)
-        return picture if walked is None else draw_path(picture, walked.clamp(-EXTENT, EXTENT), EXTENT)
+        if walked is not None:
+            picture = draw_path(picture, walked.clamp(-EXTENT, EXTENT), EXTENT)
+        if posterior is not None:
+            picture = draw_posterior(picture, *posterior, EXTENT)
+        return picture
 
     @staticmethod
     def map_point(x: float, y: float) -> torch.Tensor:
@@ -152,12 +157,16 @@ class Explorer:
         generator = torch.Generator().manual_seed(checked_seed(seed))
         return torch.randn(vae.meta["config"]["latent"], generator=generator)
 
-    @torch.no_grad()
     def encode(self, vae: Checkpoint, picture: np.ndarray | Image.Image) -> torch.Tensor:
         """The mean code of a drawn or uploaded digit, after the classifier's preprocessing."""
+        return self.posterior(vae, picture)[0]
+
+    @torch.no_grad()
+    def posterior(self, vae: Checkpoint, picture: np.ndarray | Image.Image) -> tuple[torch.Tensor, torch.Tensor]:
+        """The encoder's Gaussian for a drawn or uploaded digit: its mean and standard deviation."""
         digit = prepare_digit(picture).digit
-        mean, _ = vae.model.encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.device))
-        return mean[0].cpu()
+        mean, log_var = vae.model.encode(torch.from_numpy(digit).view(1, 1, 28, 28).to(self.device))
+        return mean[0].cpu(), (0.5 * log_var[0]).exp().cpu()
 
     def test_digit(self, number: float) -> tuple[torch.Tensor, int]:
         """Test digit `number`: its (1, 28, 28) image and what digit it is."""

@@ -77,6 +77,21 @@ def draw_path(picture: np.ndarray, codes: torch.Tensor, extent: float) -> np.nda
     return np.asarray(drawn)
 
 
+def draw_posterior(picture: np.ndarray, mean: torch.Tensor, std: torch.Tensor, extent: float) -> np.ndarray:
+    """The map with one digit's posterior over it: its mean code dotted, ringed at one and two standard
+    deviations along each axis (the encoder's Gaussian is diagonal, so the rings are upright ellipses):
+    where the decoder, in training, was shown this digit's code could be."""
+    drawn = Image.fromarray(picture)
+    pen = ImageDraw.Draw(drawn)
+    side = picture.shape[0]
+    (x, y), = to_pixels(mean[None].numpy(), extent, side).tolist()
+    rx, ry = (std.numpy() / (2 * extent) * side).tolist()
+    for k, width in ((1, 3), (2, 2)):
+        pen.ellipse((x - k * rx, y - k * ry, x + k * rx, y + k * ry), outline=PATH_COLOUR, width=width)
+    pen.ellipse((x - 4, y - 4, x + 4, y + 4), fill=PATH_COLOUR)
+    return np.asarray(drawn)
+
+
 def gif(frames: torch.Tensor, scale: int = 4, fps: int = 12) -> bytes:
     """An animated GIF, dark ink on white, that plays the frames forward then back (a seamless loop)."""
     pictures = [Image.fromarray(255 - (f[0].cpu().numpy() * 255).astype(np.uint8)).resize((28 * scale,) * 2, Image.NEAREST)

@@ -5,6 +5,8 @@ import pytest
 from gradio_client import handle_file
 from PIL import Image
 
+from genlab.inference.explorer import EXTENT
+from genlab.inference.latent import PATH_COLOUR, to_pixels
 from tests.helpers import draw_like_a_person
 
 SLIDERS = 16
@@ -59,6 +61,22 @@ def test_encoding_your_own_digit_moves_the_sliders_to_its_code(running_app, mnis
     Image.new("L", (200, 200), 255).save(blank)
     with pytest.raises(Exception, match="blank"):
         running_app.predict("vae", None, handle_file(str(blank)), api_name="/encode")
+
+
+def test_encoding_a_digit_on_the_2d_vae_rings_its_posterior_on_the_map(running_app, mnist_test, tmp_path):
+    """The code of a drawing is not a point but a Gaussian: on the 2-D VAE, encoding one draws its mean
+    (where the sliders go) ringed at one and two standard deviations, and the words say what the rings are."""
+    page = tmp_path / "seven.png"
+    Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).save(page)
+    result = running_app.predict("vae2d", None, handle_file(str(page)), api_name="/encode")
+    (z1, z2), reading, ringed = result[:2], result[SLIDERS + 1], picture(result[SLIDERS + 2])
+    plain = picture(running_app.predict("vae2d", 0, api_name="/random_code")[SLIDERS + 2])
+    assert "The rings on the map" in reading and "standard deviations" in reading
+    assert ringed.shape == plain.shape and not np.array_equal(ringed, plain)
+    (x, y), = np.round(to_pixels(np.array([[z1, z2]]), EXTENT, plain.shape[0])).astype(int)
+    assert ringed[y, x] == PATH_COLOUR[0], "the mean, where the sliders went, is dotted"
+    changed = np.argwhere(ringed != plain)
+    assert np.abs(changed - [y, x]).max() < plain.shape[0] / 2, "the rings are around the code, not elsewhere"
 
 
 def test_interpolating_between_two_test_digits_gives_a_strip_and_a_gif(running_app):

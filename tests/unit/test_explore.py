@@ -1,9 +1,10 @@
 """The VAE explorer's logic: a test digit encoded then decoded is still read right, spherical paths keep
 their ends and norm, and the 2-D map cache keeps the latest models only."""
+import numpy as np
 import torch
 
 from genlab.inference.classify import read_batch
-from genlab.inference.latent import path
+from genlab.inference.latent import PATH_COLOUR, draw_posterior, path
 from genlab.models.loading import load_checkpoint
 from tests.helpers import CHECKPOINTS
 
@@ -42,3 +43,14 @@ def test_the_2d_map_cache_keeps_the_latest_models_only(mnist_test):
     assert len(explorer.maps) == MAPS_KEPT
     assert str(users[1].path) in explorer.maps and str(users[0].path) not in explorer.maps
     assert explorer.map_parts(users[0])[2].shape == first[2].shape, "a dropped map is drawn again when needed"
+
+
+def test_a_posterior_is_ringed_at_one_and_two_standard_deviations_along_each_axis():
+    white = np.full((300, 300, 3), 255, np.uint8)
+    ringed = draw_posterior(white, torch.tensor([0.0, 0.0]), torch.tensor([0.5, 0.25]), extent=3.0)[..., 0]
+    dark = ringed == PATH_COLOUR[0]
+    assert dark[150, 150], "the mean is dotted"
+    for k in (1, 2):  # 0.5 of 6 across 300 pixels is 25 pixels; 0.25 is 12.5
+        assert dark[150, 150 + 25 * k - 2:150 + 25 * k + 1].any() and dark[150, 150 - 25 * k - 1:150 - 25 * k + 2].any()
+        assert dark[round(150 - 12.5 * k) - 1:round(150 - 12.5 * k) + 2, 150].any()
+    assert not dark[150, 150 + 60:].any() and not dark[:150 - 30, 150].any(), "nothing beyond two deviations"
