@@ -75,11 +75,15 @@ def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, sett
         step += 1
         running.add(loss=loss.detach(), train_accuracy=(logits.argmax(1) == labels).float().mean())
 
-        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+        measure = schedule.measure_now(step, clock)
+        if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
-            if step % schedule.eval_every == 0 and step < schedule.total_steps:
+            if measure:
+                started = clock.elapsed
                 event.metrics = {"test_accuracy": classifier_metrics(model, test, device)["test_accuracy"]}
-            if (step % schedule.eval_every == 0 and step < schedule.total_steps) or step == settings.log_every:
+                event.preview = preview(model, test, device)
+                schedule.measured(clock, started)
+            elif step == settings.log_every:
                 event.preview = preview(model, test, device)  # the first log too: a picture within seconds
             yield event
 

@@ -108,6 +108,10 @@ def shuffled_batches(n: int, batch_size: int, generator: torch.Generator):
             yield order[start:start + batch_size]
 
 
+TIME_MARKS = 8  # a run with a time limit is measured about this often over it, besides every eval_every steps...
+EVAL_SHARE = 0.15  # ...but spends at most about this share of its time on those extra measurements
+
+
 @dataclass
 class Schedule:
     """How long a run is in steps, when it evaluates, and its learning rate at each step."""
@@ -115,6 +119,28 @@ class Schedule:
     steps_per_epoch: int
     total_steps: int
     eval_every: int
+    measured_at: float = 0.0  # the clock when the last measurement ended
+    measuring_took: float = 0.0  # and how long it took
+
+    def measure_now(self, step: int, clock: Clock) -> bool:
+        """Whether to measure the model on held-out data at this step (never the last: the final
+        evaluation does). Every eval_every steps; and, in a run with a time limit, whenever a
+        TIME_MARKS-th of it has passed since the last measurement, so that a short run cut by its clock
+        still draws a curve, spaced out further where measuring is slow (EVAL_SHARE)."""
+        if step >= self.total_steps:
+            return False
+        if step % self.eval_every == 0:
+            return True
+        if not clock.max_seconds:
+            return False
+        gap = max(clock.max_seconds / TIME_MARKS, self.measuring_took / EVAL_SHARE)
+        left = clock.max_seconds - clock.elapsed
+        return clock.elapsed - self.measured_at >= gap and left > gap / 2
+
+    def measured(self, clock: Clock, started: float) -> None:
+        """Note a measurement that began at clock time `started` has ended (measure_now spaces the next)."""
+        self.measured_at = clock.elapsed
+        self.measuring_took = self.measured_at - started
 
     @classmethod
     def plan(cls, items: int, batch_size: int, epochs: float, evals_per_epoch: float) -> "Schedule":

@@ -60,11 +60,14 @@ def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: 
         step += 1
         running.add(loss=loss.detach())
 
-        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+        measure = schedule.measure_now(step, clock)
+        if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
-            if step % schedule.eval_every == 0 and step < schedule.total_steps:
+            if measure:
+                started = clock.elapsed
                 event.metrics = {"val_loss": text_loss(model, corpus.val[:settings.eval_chars], device)}
                 event.preview = preview(model, device)
+                schedule.measured(clock, started)
             yield event
 
     model.eval()

@@ -71,12 +71,15 @@ def train_text_vae(model: TextVAE, lines: Lines, settings: TextVAETraining, devi
         kl = kl_dims.sum().detach()
         running.add(neg_elbo=recon.detach() + kl, recon=recon.detach(), kl=kl)
 
-        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+        measure = schedule.measure_now(step, clock)
+        if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
-            if step % schedule.eval_every == 0 and step < schedule.total_steps:
+            if measure:
+                started = clock.elapsed
                 measured = text_vae_metrics(model, lines.val[:settings.eval_lines], device, exact_lines=100)
                 event.metrics = {k: measured[k] for k in ("val_neg_elbo", "val_kl")}
                 event.preview = preview(model, lines.val, device)
+                schedule.measured(clock, started)
             yield event
 
     model.eval()

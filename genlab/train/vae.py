@@ -66,11 +66,14 @@ def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETrai
         step += 1
         running.add(neg_elbo=(recon + kl).detach(), recon=recon.detach(), kl=kl.detach())
 
-        if step % settings.log_every == 0 or step % schedule.eval_every == 0:
+        measure = schedule.measure_now(step, clock)
+        if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
-            if step % schedule.eval_every == 0 and step < schedule.total_steps:
+            if measure:
+                started = clock.elapsed
                 event.metrics = {"test_neg_elbo": vae_metrics(model, test, device)["test_neg_elbo"]}
                 event.preview = preview(model, test, device)
+                schedule.measured(clock, started)
             yield event
 
     model.eval()
