@@ -30,7 +30,7 @@ from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeN
 from ui.web import LiveSpec, live_component, page_graphs
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
-MAIN_SLIDERS = 6  # shown at once; the rest sit under "More dimensions"
+MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
 LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values (Explorer.order)
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
@@ -248,9 +248,6 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
             props = handlers.slider_props(vae, origin)
             sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
                        for i in range(MAIN_SLIDERS)]
-            with gr.Accordion("More dimensions", open=False, visible=props[MAIN_SLIDERS]["visible"]) as more:
-                sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
-                            for i in range(MAIN_SLIDERS, SLIDERS)]
         start_map = handlers.explorer.draw_map(vae)
         with gr.Column(scale=2, min_width=300):  # always there, so switching models moves nothing else
             with gr.Column(visible=start_map is not None) as map_column:
@@ -260,6 +257,10 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
             no_map = gr.Markdown("A map of the latent space needs two dimensions: choose the 2-D VAE to see one, "
                                  "or train your own in the Train tab (VAE, **Latent dimensions** 2) and choose "
                                  "**Mine**.", visible=start_map is None)
+            # Where a 2-D model has its map, a larger code has the rest of its sliders: no half-empty page.
+            with gr.Accordion("More dimensions", open=True, visible=props[MAIN_SLIDERS]["visible"]) as more:
+                sliders += [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
+                            for i in range(MAIN_SLIDERS, SLIDERS)]
     return LatentView(in_page, decoded, reading, seed, random_button, reset_button, sliders, more, map_column,
                       latent_map, no_map)
 

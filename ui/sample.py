@@ -161,27 +161,32 @@ class Between(NamedTuple):
 
 
 def grid_of_samples(handlers: Handlers, choices: list[tuple[str, str]], name: str) -> Grid:
+    """The knobs in a column beside the grid, so that the grid starts near the top of a laptop's screen
+    (on a phone the column stacks above it)."""
     first = handlers.lab.checkpoints[name].model
     conditional = bool(first.classes)
     with gr.Row():
-        model = gr.Radio(choices, value=name, label="Model")
-        seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
-        with gr.Column(min_width=160):  # the grid's two buttons, together
-            new_seed_button = gr.Button("New seed", variant="primary")
-            sample_button = gr.Button("Sample")
-    with gr.Row():
-        count = NumberSlider(1, sampler.MAX_SAMPLES, value=32, step=1, label="Samples")
-        truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
-        digit = gr.Dropdown(list(sampler.DIGITS), value=sampler.ANY_DIGIT, label="Digit", visible=conditional)
-    with gr.Row(equal_height=True):  # the conditional GAN's other grid: its knob beside its button
-        rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
-        every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
-    under = gr.Radio(list(sampler.UNDER), value=sampler.CNN_READING, label="Under each sample",
-                     info="The discriminator's chance that a sample is real is what the generator learns to raise.")
-    start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
-    grid = Picture(start.grid, label="Samples", interactive=False, format="png", buttons=[],
-                   elem_classes=["pixelated", "captioned"])
-    reading = gr.Markdown(start.summary)
+        with gr.Column(scale=1, min_width=280):
+            model = gr.Radio(choices, value=name, label="Model")
+            with gr.Row():
+                seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                with gr.Column(min_width=120):  # the grid's two buttons, together
+                    new_seed_button = gr.Button("New seed", variant="primary")
+                    sample_button = gr.Button("Sample")
+            count = NumberSlider(1, sampler.MAX_SAMPLES, value=32, step=1, label="Samples")
+            truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
+            digit = gr.Dropdown(list(sampler.DIGITS), value=sampler.ANY_DIGIT, label="Digit", visible=conditional)
+            # the conditional GAN's other grid: its knob, then its button
+            rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
+            every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
+            under = gr.Radio(list(sampler.UNDER), value=sampler.CNN_READING, label="Under each sample",
+                             info="The discriminator's chance that a sample is real is what the generator learns "
+                                  "to raise.")
+        with gr.Column(scale=2, min_width=320):
+            start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
+            grid = Picture(start.grid, label="Samples", interactive=False, format="png", buttons=[],
+                           elem_classes=["pixelated", "captioned"])
+            reading = gr.Markdown(start.summary)
     return Grid(model, seed, count, truncation, digit, new_seed_button, sample_button, rows, every_digit_button, under,
                 grid, reading)
 
