@@ -51,7 +51,8 @@ GLOSSARY = {
     "epoch": "One pass over all the training examples.",
     "Grad-CAM": "A heat map of where in the picture the CNN's last convolution layer found what made it choose "
                 "its answer.",
-    "saliency": "A heat map of which pixels would change the model's answer most if they changed.",
+    "saliency": "A heat map of the pixels whose ink pushed the model's answer up most (each pixel's ink times how "
+                "much the answer's score rises with it).",
     "mode collapse": "A GAN that draws only a few kinds of digit, however its noise varies: some digits go "
                      "missing from its histogram.",
 }

@@ -50,16 +50,28 @@ def chances_of(reading: dict | None) -> list[tuple[str, float]]:
                   key=lambda pair: -pair[1])
 
 
+CLASSIFY_HEAT = ("**The heat map beside the reading** asks the network a second question: which parts of your "
+                 "drawing raised the winning digit's score s? The CNN answers with Grad-CAM: each feature map "
+                 "A<sup>k</sup> of its last convolution is weighted by how much s rises with it on average, and "
+                 "their weighted sum, kept where positive, is stretched to 28×28. The MLP has no feature maps, so "
+                 "it answers with saliency: each pixel's ink times how much s rises with it, kept where positive."
+                 "\n\n" + r"$$\text{Grad-CAM} = \mathrm{ReLU}\Big(\sum_k \alpha_k A^k\Big),\ "
+                 r"\alpha_k = \operatorname{mean}_{i,j} \frac{\partial s}{\partial A^k_{ij}} \qquad "
+                 r"\text{saliency} = \mathrm{ReLU}\Big(x \odot \frac{\partial s}{\partial x}\Big)$$")
+
+
 def classify_words(reading: dict | None) -> str:
-    """The formula, and the loss the drawing on screen would give under each of its likeliest answers."""
+    """The formula, and the loss the drawing on screen would give under each of its likeliest answers;
+    then what the heat map beside the reading computes (genlab/inference/explain.py)."""
     chances = chances_of(reading)
     if not chances:
-        return CLASSIFY_FORMULA + "\n\nDraw a digit: the chances and the loss they would give appear here."
+        return (CLASSIFY_FORMULA + "\n\nDraw a digit: the chances and the loss they would give appear here.\n\n"
+                + CLASSIFY_HEAT)
     lines = [f"- if it is a **{label}** (chance {p:.3f}): loss −log {p:.3f} = **{-math.log(max(p, 1e-12)):.3f} nats**"
              for label, p in chances[:3]]
     return (CLASSIFY_FORMULA + "\n\nYour digit, read now. Had a teacher labelled it, the loss would be:\n\n"
             + "\n".join(lines) + "\n\nA sure, right answer costs almost nothing; a sure, wrong one costs a lot: "
-            "that difference is what training follows.")
+            "that difference is what training follows.\n\n" + CLASSIFY_HEAT)
 
 
 # VAE -----------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from genlab.core.lines import line_batch
 from genlab.families import ARCHITECTURES, family_of
 from genlab.inference.anatomy import diagram, planned
+from genlab.inference.explain import grad_cam, input_saliency
 from genlab.inference.objectives import critic_scores, digit_elbo, gan_value, line_elbo, next_chances
 from genlab.inference.writer import insight
 from genlab.models.loading import load_checkpoint
@@ -91,3 +92,24 @@ def test_the_classifiers_words_give_each_likely_answer_the_loss_training_would_c
         {"7": 0.9})
     assert "Draw a digit" in classify_words(None)
 
+
+
+def test_the_heat_maps_words_say_what_explain_computes(mnist_test, cnn, mlp):
+    """The Classify panel's words and formula for the heat map, checked against genlab/inference/explain.py:
+    Grad-CAM weighs each last-convolution map by its mean gradient; saliency is ink times gradient."""
+    words = classify_words({"7": 0.9})
+    assert "Grad-CAM" in words and "saliency" in words and words == classify_words({"7": 0.9})
+    assert "Grad-CAM" in classify_words(None), "said before the first drawing too"
+    image = mnist_test.images[:1]
+    cnn.eval()
+    features = cnn.features(image).detach().requires_grad_(True)
+    score = cnn.classify_features(features)[0].max()
+    (gradient,) = torch.autograd.grad(score, features)
+    by_the_words = F.relu((gradient.mean(dim=(2, 3), keepdim=True) * features).sum(1, keepdim=True))
+    by_the_words = F.interpolate(by_the_words, size=(28, 28), mode="bilinear", align_corners=False)[0, 0]
+    assert torch.allclose(grad_cam(cnn, image)[1], by_the_words.detach(), atol=1e-6)
+    mlp.eval()
+    pixels = image.clone().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(mlp(pixels)[0].max(), pixels)
+    by_the_words = F.avg_pool2d(F.relu(pixels * gradient), 3, stride=1, padding=1, count_include_pad=False)[0, 0]
+    assert torch.allclose(input_saliency(mlp, image)[1], by_the_words.detach(), atol=1e-6)  # then lightly blurred
