@@ -79,10 +79,9 @@ def train_classifier(model: nn.Module, train: ImageSplit, test: ImageSplit, sett
         if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
             if measure:
-                started = clock.elapsed
-                event.metrics = {"test_accuracy": classifier_metrics(model, test, device)["test_accuracy"]}
-                event.preview = preview(model, test, device)
-                schedule.measured(clock, started)
+                with schedule.measuring(clock):
+                    event.metrics = {"test_accuracy": classifier_metrics(model, test, device)["test_accuracy"]}
+                    event.preview = preview(model, test, device)
             elif step == settings.log_every:
                 event.preview = preview(model, test, device)  # the first log too: a picture within seconds
             yield event

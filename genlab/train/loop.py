@@ -1,8 +1,9 @@
 """What every family's training loop shares: the progress event it yields, the clock that decides
 when it ends, and the gradient step that refuses to make its weights non-finite."""
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 import numpy as np
 import torch
@@ -137,8 +138,11 @@ class Schedule:
         left = clock.max_seconds - clock.elapsed
         return clock.elapsed - self.measured_at >= gap and left > gap / 2
 
-    def measured(self, clock: Clock, started: float) -> None:
-        """Note a measurement that began at clock time `started` has ended (measure_now spaces the next)."""
+    @contextmanager
+    def measuring(self, clock: Clock) -> Iterator[None]:
+        """Around a measurement: notes when it ended and how long it took (measure_now spaces the next)."""
+        started = clock.elapsed
+        yield
         self.measured_at = clock.elapsed
         self.measuring_took = self.measured_at - started
 

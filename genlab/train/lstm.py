@@ -64,10 +64,9 @@ def train_lstm(model: CharLSTM, corpus: Corpus, settings: LSTMTraining, device: 
         if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
             if measure:
-                started = clock.elapsed
-                event.metrics = {"val_loss": text_loss(model, corpus.val[:settings.eval_chars], device)}
-                event.preview = preview(model, device)
-                schedule.measured(clock, started)
+                with schedule.measuring(clock):
+                    event.metrics = {"val_loss": text_loss(model, corpus.val[:settings.eval_chars], device)}
+                    event.preview = preview(model, device)
             yield event
 
     model.eval()

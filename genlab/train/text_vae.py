@@ -75,11 +75,10 @@ def train_text_vae(model: TextVAE, lines: Lines, settings: TextVAETraining, devi
         if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
             if measure:
-                started = clock.elapsed
-                measured = text_vae_metrics(model, lines.val[:settings.eval_lines], device, exact_lines=100)
-                event.metrics = {k: measured[k] for k in ("val_neg_elbo", "val_kl")}
-                event.preview = preview(model, lines.val, device)
-                schedule.measured(clock, started)
+                with schedule.measuring(clock):
+                    measured = text_vae_metrics(model, lines.val[:settings.eval_lines], device, exact_lines=100)
+                    event.metrics = {k: measured[k] for k in ("val_neg_elbo", "val_kl")}
+                    event.preview = preview(model, lines.val, device)
             yield event
 
     model.eval()

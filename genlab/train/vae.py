@@ -70,10 +70,9 @@ def train_vae(model: VAE, train: ImageSplit, test: ImageSplit, settings: VAETrai
         if step % settings.log_every == 0 or measure:
             event = schedule.event(step, clock, running)
             if measure:
-                started = clock.elapsed
-                event.metrics = {"test_neg_elbo": vae_metrics(model, test, device)["test_neg_elbo"]}
-                event.preview = preview(model, test, device)
-                schedule.measured(clock, started)
+                with schedule.measuring(clock):
+                    event.metrics = {"test_neg_elbo": vae_metrics(model, test, device)["test_neg_elbo"]}
+                    event.preview = preview(model, test, device)
             yield event
 
     model.eval()

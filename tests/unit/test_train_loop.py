@@ -54,7 +54,9 @@ def test_a_run_with_a_time_limit_is_measured_through_it_not_only_every_so_many_s
     for step, clock.now in enumerate([0.5 * i for i in range(1, 64)], start=1):
         if schedule.measure_now(step, clock):
             due.append(clock.now)
-            schedule.measured(clock, clock.now - 0.1)  # measuring is quick
+            clock.now -= 0.1  # measuring is quick: it began 0.1 s before this step's time and ends at it
+            with schedule.measuring(clock):
+                clock.now += 0.1
     assert due == [4.0 * i for i in range(1, TIME_MARKS)], "each eighth of the limit, none in the last half-mark"
     assert not schedule.measure_now(schedule.total_steps, clock), "the final evaluation measures the last step"
 
@@ -64,7 +66,9 @@ def test_a_run_with_a_time_limit_is_measured_through_it_not_only_every_so_many_s
     for step, clock.now in enumerate([0.5 * i for i in range(1, 64)], start=1):
         if slow.measure_now(step, clock):
             due.append(clock.now)
-            slow.measured(clock, clock.now - 1.5)  # each measurement takes 1.5 s: at most 15% of the time
+            clock.now -= 1.5  # each measurement takes 1.5 s: at most 15% of the time
+            with slow.measuring(clock):
+                clock.now += 1.5
     assert due[0] == 4.0 and all(b - a >= 10.0 for a, b in zip(due, due[1:])), due
     untimed = Schedule.plan(items=60_000, batch_size=128, epochs=30, evals_per_epoch=1)
     assert [s for s in range(1, 1000) if untimed.measure_now(s, Clock(None))] == [468, 936], "no limit: by steps"
