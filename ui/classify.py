@@ -4,11 +4,12 @@ from typing import NamedTuple
 import gradio as gr
 
 from genlab.inference.classify import Reading, read_digit
-from genlab.inference.preprocess import InputError, open_image
+from genlab.inference.preprocess import InputError, open_drawing, open_image
 from genlab.serve.lab import MINE, Lab
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
-from ui.gradio_internals import ImageFile, Picture, Sketch
+from ui.gradio_internals import ImageFile, Picture
+from ui.web import drawing_pad
 from ui.whats_happening import CLASSIFY_INTRO, classify_words, drawn, panel
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
@@ -38,21 +39,21 @@ class Handlers:
             raise gr.Error("No image was given: upload a picture of one digit.")
         return shown(read_digit(self.classifier(model, request), open_image(image), self.lab.device), FROM_UPLOAD)
 
-    def classify_drawing(self, sketch: dict | None, model: str, request: gr.Request):
-        """Live reading of the sketchpad; a blank or unreadable drawing says so in the status line."""
-        composite = (sketch or {}).get("composite")
-        if composite is None:
-            return None, None, None, INVITATION
+    def classify_drawing(self, drawing: str | None, model: str, request: gr.Request):
+        """Live reading of the drawing pad; a blank or unreadable drawing says so in the status line."""
         try:
-            return shown(read_digit(self.classifier(model, request), composite, self.lab.device), FROM_DRAWING)
+            image = open_drawing(drawing)
+            if image is None:
+                return None, None, None, INVITATION
+            return shown(read_digit(self.classifier(model, request), image, self.lab.device), FROM_DRAWING)
         except InputError as err:
             return None, None, None, f"⚠ {err}"
 
-    def reclassify(self, sketch: dict | None, image: str | None, model: str, request: gr.Request):
+    def reclassify(self, drawing: str | None, image: str | None, model: str, request: gr.Request):
         """A new model choice re-reads whatever is there: the upload if any, else the drawing."""
         if image:
             return self.classify(image, model, request)
-        return self.classify_drawing(sketch, model, request)
+        return self.classify_drawing(drawing, model, request)
 
     def diagram(self, model: str, request: gr.Request) -> str:
         return drawn(self.classifier(model, request))
@@ -65,7 +66,7 @@ class Handlers:
 
 class Page(NamedTuple):
     """The drawing or upload, what the model reads in it, and the model's card."""
-    sketch: Sketch
+    pad: gr.HTML
     label: gr.Label
     status: gr.Markdown
     seen: Picture
@@ -87,9 +88,7 @@ def layout(lab: Lab) -> Page:
     loaded = [name for name in TITLES if name in lab.checkpoints]
     with gr.Row():
         with gr.Column(min_width=300):
-            sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(360, 360),
-                            height=470, brush=gr.Brush(default_size=24, colors=["#000000"], color_mode="fixed"),
-                            layers=False, transforms=(), elem_id="digit-sketch")
+            pad = drawing_pad("Draw a digit", elem_id="digit-pad")
         with gr.Column(min_width=300):
             label = gr.Label(num_top_classes=3, label="Prediction")
             status = gr.Markdown(INVITATION)
@@ -113,18 +112,18 @@ def layout(lab: Lab) -> Page:
         card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
     diagram, explained, _ = (panel(CLASSIFY_INTRO, first.model, classify_words(None)) if first
                              else (gr.HTML(), gr.Markdown(), None))
-    return Page(sketch, label, status, seen, why, model, upload, card_text, card_matrix, diagram, explained)
+    return Page(pad, label, status, seen, why, model, upload, card_text, card_matrix, diagram, explained)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
     outputs = page.outputs()
-    page.sketch.change(runs_a_model(handlers.classify_drawing), [page.sketch, page.model], outputs,
+    page.pad.input(runs_a_model(handlers.classify_drawing), [page.pad, page.model], outputs,
                        api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
     page.upload.upload(runs_a_model(handlers.classify), [page.upload, page.model], outputs, api_name="classify",
                        **CHEAP)
     page.upload.clear(lambda: (None, None, None, INVITATION), None, outputs, api_visibility="private", queue=False)
     chosen = choose_model(handlers.lab, "classifier", page.model)
-    chosen.success(runs_a_model(handlers.reclassify), [page.sketch, page.upload, page.model], outputs,
+    chosen.success(runs_a_model(handlers.reclassify), [page.pad, page.upload, page.model], outputs,
                    api_visibility="private", **CHEAP)
     chosen.success(answers(handlers.card), page.model, [page.card_text, page.card_matrix], api_visibility="private",
                    **CHEAP)

@@ -24,10 +24,11 @@ from genlab.inference.explorer import (
 )
 from genlab.inference.latent import path as latent_path
 from genlab.inference.objectives import decoded_elbo
+from genlab.inference.preprocess import open_drawing
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
-from ui.gradio_internals import ImageFile, NumberSlider, Picture, Sketch, WholeNumber
-from ui.web import LiveSpec, live_component, page_graphs
+from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
+from ui.web import LiveSpec, drawing_pad, live_component, page_graphs
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
@@ -142,10 +143,10 @@ class Handlers:
         vae = self.vae_named(model, request)
         return self.show(vae, self.explorer.origin(vae), "Back to the origin.")
 
-    def encode(self, model: str, sketch: dict | None, upload: str | None, request: gr.Request):
+    def encode(self, model: str, drawing: str | None, upload: str | None, request: gr.Request):
         """Move the sliders to the code of a drawn or uploaded digit."""
         vae = self.vae_named(model, request)
-        z, spread = self.explorer.posterior(vae, visitor_digit((sketch or {}).get("composite"), upload))
+        z, spread = self.explorer.posterior(vae, visitor_digit(open_drawing(drawing), upload))
         two_d = vae.meta["config"]["latent"] == 2
         shown = self.show(vae, z, "The sliders jumped to your digit's code." + (
             " The rings on the map: where the encoder says that code could be (one and two standard "
@@ -155,34 +156,34 @@ class Handlers:
             shown[-1] = self.explorer.draw_map(vae, posterior=(z.clamp(-EXTENT, EXTENT), spread))
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
 
-    def end_preview(self, model: str, source: str, number: float, sketch: dict | None, upload: str | None,
+    def end_preview(self, model: str, source: str, number: float, drawing: str | None, upload: str | None,
                     request: gr.Request, **z: float):
         """What one end of an interpolation is, titled (test digit 0 is a 7, not a zero)."""
         picture, title = self.explorer.end_preview(self.vae_named(model, request), source, number, values_of(z),
-                                                   (sketch or {}).get("composite"), upload)
+                                                   open_drawing(drawing), upload)
         return gr.Image(picture, label=title)
 
     def interpolate(self, model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
-                    path: str, sketch: dict | None, upload: str | None, request: gr.Request, **z: float):
+                    path: str, drawing: str | None, upload: str | None, request: gr.Request, **z: float):
         """Frames decoded from one digit's code to another's (each end a test digit, a seed, the sliders or
         your drawing): a captioned strip and a looping GIF."""
         vae = self.vae_named(model, request)
-        drawing = (sketch or {}).get("composite")
-        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), drawing, upload)
-        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), drawing, upload)
+        own = open_drawing(drawing)
+        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), own, upload)
+        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), own, upload)
         walked = self.explorer.interpolate(vae, a, b, int(frames), path == "spherical")
         return walked.strip, walked.animation
 
     def path_on_map(self, model: str, source_a: str, number_a: float, source_b: str, number_b: float, frames: float,
-                    path: str, sketch: dict | None, upload: str | None, request: gr.Request, **z: float):
+                    path: str, drawing: str | None, upload: str | None, request: gr.Request, **z: float):
         """The 2-D map with the interpolation's path drawn on it: where its frames come from (the map
         is left as it is for a model of more dimensions)."""
         vae = self.vae_named(model, request)
         if vae.meta["config"]["latent"] != 2:
             return gr.skip()
-        drawing = (sketch or {}).get("composite")
-        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), drawing, upload)
-        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), drawing, upload)
+        own = open_drawing(drawing)
+        a = self.explorer.endpoint(vae, source_a, number_a, values_of(z), own, upload)
+        b = self.explorer.endpoint(vae, source_b, number_b, values_of(z), own, upload)
         return self.explorer.draw_map(vae, latent_path(a, b, int(frames), path == "spherical"))
 
 
@@ -207,7 +208,7 @@ class LatentView(NamedTuple):
 
 class OwnDigit(NamedTuple):
     """A visitor's digit, drawn or uploaded, and its code decoded again."""
-    sketch: Sketch
+    pad: gr.HTML
     upload: ImageFile
     reconstruction: Picture
     encode_button: gr.Button
@@ -268,15 +269,13 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
 def own_digit() -> OwnDigit:
     with gr.Accordion("Encode your own digit", open=False):
         with gr.Row():
-            sketch = Sketch(label="Draw a digit", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
-                            brush=gr.Brush(default_size=20, colors=["#000000"], color_mode="fixed"),
-                            layers=False, transforms=())
+            pad = drawing_pad("Draw a digit")
             upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
                                sources=["upload", "clipboard"], height=200)
             reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
                                      buttons=[], elem_classes=["pixelated", "captioned"])
         encode_button = gr.Button("Encode")
-    return OwnDigit(sketch, upload, reconstruction, encode_button)
+    return OwnDigit(pad, upload, reconstruction, encode_button)
 
 
 def end(explorer: Explorer, vae: Checkpoint, side: str, number: int) -> End:
@@ -330,20 +329,20 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     view.random_button.click(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
                              api_name="random_code", **CHEAP)
     view.reset_button.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
-    own.encode_button.click(runs_a_model(handlers.encode), [model, own.sketch, own.upload],
+    own.encode_button.click(runs_a_model(handlers.encode), [model, own.pad, own.upload],
                             [*shown, own.reconstruction], api_name="encode", **CHEAP)
     for source, number, preview in walk.ends:
         for trigger in (source.change, number.change, chosen.success):
-            trigger(runs_a_model(handlers.end_preview), [model, source, number, own.sketch, own.upload], preview,
+            trigger(runs_a_model(handlers.end_preview), [model, source, number, own.pad, own.upload], preview,
                     inputs_kwargs=latent, api_visibility="private", show_progress="hidden", **CHEAP)
     (source_a, number_a, _), (source_b, number_b, _) = walk.ends
     walk.interpolate_button.click(runs_a_model(handlers.interpolate),
-                                  [model, source_a, number_a, source_b, number_b, walk.frames, walk.path, own.sketch,
+                                  [model, source_a, number_a, source_b, number_b, walk.frames, walk.path, own.pad,
                                    own.upload], [walk.strip, walk.animation], inputs_kwargs=latent,
                                   api_name="interpolate", **CHEAP
                                   ).success(runs_a_model(handlers.path_on_map),
                                             [model, source_a, number_a, source_b, number_b, walk.frames, walk.path,
-                                             own.sketch, own.upload], view.latent_map, inputs_kwargs=latent,
+                                             own.pad, own.upload], view.latent_map, inputs_kwargs=latent,
                                             api_visibility="private", show_progress="hidden", **CHEAP)
 
 

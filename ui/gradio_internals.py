@@ -23,7 +23,6 @@ import gradio as gr
 import numpy as np
 from gradio import route_utils, routes
 from gradio.block_function import BlockFunction
-from gradio.components.image_editor import EditorData
 from gradio.components.native_plot import PlotData
 from gradio.data_classes import ImageData, PredictBody, SimplePredictBody
 from gradio.route_utils import API_PREFIX, GradioMultiPartParser
@@ -114,7 +113,7 @@ def checked(data_model: type | None, refusal: str) -> type | None:
 
 
 class ShapeChecked(Stock):
-    """For an input Gradio validates before its code runs (files, images, sketches): a payload of the
+    """For an input Gradio validates before its code runs (files, images): a payload of the
     wrong shape (a number, a bare string) gets a message naming the input. Mixed in before the Gradio
     component; `takes` says what the input takes."""
 
@@ -139,15 +138,6 @@ class FileInput(ShapeChecked, gr.File):
     @property
     def takes(self) -> str:
         return "a file" if self.file_count == "single" else "a list of files"
-
-
-class Sketch(ShapeChecked, gr.Sketchpad):
-    """A gr.Sketchpad whose wrong-shaped payloads get a readable message."""
-
-    takes = "a drawing (a dict of 'background', 'layers' and 'composite'; draw a digit in the box)"
-    _data_model = EditorData
-
-    stock = "imageeditor"
 
 
 class ImageFile(ShapeChecked, gr.Image):

@@ -1,7 +1,8 @@
 """What the app serves to the page besides Gradio's own: our browser modules and the vendored ONNX
 Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models/KEY.onnx.
 `routes()` goes to FastAPI when the app launches, with HEAD in the page's <head>; `live_component()`
-is how a tab puts a model that runs in the page on screen, told what to draw by a `LiveSpec`."""
+is how a tab puts a model that runs in the page on screen, told what to draw by a `LiveSpec`, and
+`drawing_pad()` a square to draw a digit in."""
 import json
 import mimetypes
 from dataclasses import asdict, dataclass
@@ -25,6 +26,18 @@ LIVE_CSS = """
 .genlab-reading { margin: 6px 0; }
 .genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }
 """  # the page's picture shows once the page draws; until then the server's does
+PAD_CSS = """
+.genlab-pad-body { display: flex; align-items: flex-start; gap: 8px; }
+.genlab-pad canvas { display: block; width: min(100% - 88px, 360px); aspect-ratio: 1; touch-action: none; cursor: crosshair;
+  background: #fff; border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg); }
+.genlab-pad-label { display: block; margin-bottom: 4px; font-size: var(--block-label-text-size);
+  color: var(--block-label-text-color); }
+.genlab-pad-tools { display: flex; flex-direction: column; gap: 8px; }
+.genlab-pad-tools button { min-height: 44px; width: 80px; padding: 0 8px; border-radius: var(--button-small-radius);
+  border: 1px solid var(--button-secondary-border-color); background: var(--button-secondary-background-fill);
+  color: var(--button-secondary-text-color); }
+"""  # a finger-sized Undo and Clear beside the drawing (under it, they pushed a phone's reading off the
+# screen); the canvas is white even in a dark theme, so black ink shows
 mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served as JavaScript
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
 
@@ -72,6 +85,21 @@ def page_graphs(lab: Lab, name: str, checkpoint: Checkpoint) -> tuple[str | None
     model, why = WEB_MODELS.try_url(checkpoint, keep=name != MINE)
     reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
     return model, reader, why
+
+
+def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:
+    """A square to draw a digit in (ui/web/drawpad.js). As an input its value is the drawing, a PNG data URL
+    ('' when blank), which genlab.inference.preprocess.open_drawing reads; its `input` event fires after each
+    stroke, undo and clear. The same for an API client: send a PNG as a data URL."""
+    loader = (f"import(new URL('{WEB_PATH}/drawpad.js', document.baseURI).href)"
+              ".then((m) => m.start({ element, props, trigger }))"
+              ".catch((error) => console.error('genlab: the drawing pad did not load', error));")
+    template = (f'<div class="genlab-pad"><span class="genlab-pad-label">{label}</span>'
+                f'<div class="genlab-pad-body"><canvas aria-label="{label}"></canvas><div class="genlab-pad-tools">'
+                '<button type="button" data-action="undo">Undo</button>'
+                '<button type="button" data-action="clear">Clear canvas</button></div></div></div>')
+    return gr.HTML("", label=label, html_template=template, css_template=PAD_CSS, js_on_load=loader,
+                   elem_id=elem_id, apply_default_css=False)
 
 
 def live_component(module: str, spec: LiveSpec, elem_id: str, side: int) -> gr.HTML:

@@ -57,7 +57,7 @@ def model(name: str, device: torch.device) -> torch.nn.Module:
 
 
 def drawn_page() -> np.ndarray:
-    """A sketchpad-sized drawing of a test digit, off-centre, dark on light: what Classify reads."""
+    """A drawing-pad-sized drawing of a test digit, off-centre, dark on light: what Classify reads."""
     from PIL import Image
 
     digit = load_mnist(train=False).images[0, 0].numpy()

@@ -176,7 +176,7 @@ class Explorer:
         return test.images[int(number)], int(test.labels[int(number)])
 
     def endpoint(self, vae: Checkpoint, source: str, number: float, sliders: list[float],
-                 drawing: np.ndarray | None, upload_path: str | None) -> torch.Tensor:
+                 drawing: Image.Image | np.ndarray | None, upload_path: str | None) -> torch.Tensor:
         """One end of an interpolation: a test digit's code, a prior sample by seed, the sliders' code
         or the code of the visitor's digit."""
         if source == "test digit":
@@ -191,7 +191,7 @@ class Explorer:
         raise RequestError(f"An interpolation starts and ends at one of {list(SOURCES)}; got {source!r}.")
 
     def end_preview(self, vae: Checkpoint, source: str, number: float, sliders: list[float],
-                    drawing: np.ndarray | None, upload_path: str | None) -> tuple[np.ndarray, str]:
+                    drawing: Image.Image | np.ndarray | None, upload_path: str | None) -> tuple[np.ndarray, str]:
         """What one end of an interpolation is, for a visitor choosing it: a test digit as it is, with its
         class (test digit 0 is a 7, not a zero); any other end decoded, with the CNN's reading."""
         if source == "test digit":
@@ -210,7 +210,7 @@ class Explorer:
         return Interpolation(captioned_grid(images, captions(self.reader, images), columns=len(images)), gif(images))
 
 
-def visitor_digit(drawing: np.ndarray | None, upload_path: str | None) -> np.ndarray | Image.Image:
+def visitor_digit(drawing: Image.Image | np.ndarray | None, upload_path: str | None) -> np.ndarray | Image.Image:
     """The digit a visitor gave: an uploaded file if any, else the drawing."""
     if upload_path:
         return open_image(upload_path)

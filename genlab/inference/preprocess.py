@@ -5,6 +5,8 @@ MNIST digits were cropped to their ink, scaled to fit a 20x20 box keeping the as
 a photo can be dark on light or light on dark, on a transparent background, any size, with thick
 or thin strokes; this module undoes those differences and refuses pictures without a digit.
 """
+import base64
+import binascii
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +20,8 @@ from genlab.core.errors import RequestError
 
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest upload decoded
 MAX_FILE_BYTES = 20 * 1024 * 1024
+DRAWING_PREFIX = "data:image/png;base64,"  # how the page's drawing pad sends a drawing (ui/web/drawpad.js)
+MAX_DRAWING_CHARS = 2_000_000  # a 280x280 drawing is a few kilobytes; nothing larger is decoded
 WORK_SIDE = 512  # the ink map is computed at most this large
 COARSE_SIDE = 128  # blobs are counted at this size
 CROP_SIDE = 80  # strokes are measured and normalised with the digit this large
@@ -66,6 +70,22 @@ def open_image(source: str | Path | bytes) -> Image.Image:
         if isinstance(err, InputError):
             raise
         raise InputError("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
+
+
+def open_drawing(drawing: object) -> Image.Image | None:
+    """A drawing from the page's pad (a PNG as a data URL) as an image; None when nothing is drawn ('')."""
+    if drawing is None or drawing == "":
+        return None
+    wrong = f"A drawing is sent as a PNG data URL ('{DRAWING_PREFIX}...'), or '' for none; draw a digit in the box."
+    if not isinstance(drawing, str) or not drawing.startswith(DRAWING_PREFIX):
+        raise InputError(wrong)
+    if len(drawing) > MAX_DRAWING_CHARS:
+        raise InputError(f"This drawing is over {MAX_DRAWING_CHARS // 1_000_000} MB as a data URL; send a smaller one.")
+    try:
+        data = base64.b64decode(drawing[len(DRAWING_PREFIX):], validate=True)
+    except binascii.Error as err:
+        raise InputError(wrong) from err
+    return open_image(data)
 
 
 def to_rgba(image: Image.Image | np.ndarray) -> torch.Tensor:

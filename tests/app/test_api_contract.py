@@ -392,7 +392,7 @@ def generate(**changes) -> tuple:
 
 
 def interpolate(*, sliders=ZEROS, **changes) -> tuple:
-    names = ("name", "source_a", "number_a", "source_b", "number_b", "frames", "path", "sketch", "upload")
+    names = ("name", "source_a", "number_a", "source_b", "number_b", "frames", "path", "drawing", "upload")
     values = dict(zip(names, VAE_ARGS))
     values.update(changes)
     return (*(values[n] for n in names), *sliders)
@@ -432,17 +432,21 @@ BAD = [
     case("/random_code", ("vae2d", "abc"), "(?i)seed", "text seed"),
     case("/random_code", ("mlp", 5), CHOICES, "a classifier for the VAE"),
     mine("/random_code", ("mine", 5), "VAE"),
-    # /encode: name, sketch, upload
+    # /encode: name, drawing (a PNG data URL, as the page's pad sends it), upload
     case("/encode", ("vae2d", None, None), r"Draw a digit \(or upload one\)", "nothing drawn or uploaded"),
-    case("/encode", ("vae2d", {"background": None, "layers": [], "composite": None}, None), "Draw a digit",
-         "an empty sketch"),
+    case("/encode", ("vae2d", "", None), r"Draw a digit \(or upload one\)", "an empty drawing"),
     case("/encode", ("vae2d", None, Upload("blank.png")), "blank", "a blank picture"),
     case("/encode", ("vae2d", None, Upload("not_an_image.png")), "not an image that can be read", "text named .png"),
-    case("/encode", ("vae2d", "abc", None), "'Draw a digit' takes a drawing", "text for the sketch"),
-    case("/encode", ("vae2d", {"layers": 5}, None), "'Draw a digit' takes a drawing", "a dict of the wrong shape"),
+    case("/encode", ("vae2d", "abc", None), "A drawing is sent as a PNG data URL", "text for the drawing"),
+    case("/encode", ("vae2d", {"layers": 5}, None), "A drawing is sent as a PNG data URL", "a dict for the drawing"),
+    case("/encode", ("vae2d", "data:image/png;base64,aGVsbG8=", None), "not an image that can be read",
+         "a data URL of text"),
+    case("/encode", ("vae2d", "data:image/png;base64,not base64!", None), "A drawing is sent as a PNG data URL",
+         "a data URL that is not base64"),
+    case("/encode", ("vae2d", "data:image/png;base64," + "A" * 2_000_000, None), "over 2 MB", "a 2 MB drawing"),
     case("/encode", (LONE, None, None), CHOICES, "lone surrogate for the model"),
     mine("/encode", ("mine", None, Upload("seven.png")), "VAE"),
-    # /interpolate: name, source_a, number_a, source_b, number_b, frames, path, sketch, upload, 16 sliders
+    # /interpolate: name, source_a, number_a, source_b, number_b, frames, path, drawing, upload, 16 sliders
     case("/interpolate", interpolate(frames=500), "greater than maximum value 64", "500 frames"),
     case("/interpolate", interpolate(frames=NAN), "Frames' must be a number from 2 to 64", "NaN frames"),
     case("/interpolate", interpolate(frames=None), "must be a number", "frames None"),

@@ -1,5 +1,7 @@
 """The VAE explorer: the committed VAEs are as good as their cards say, and the tab's endpoints
 decode, encode, sample and interpolate through the running app."""
+import base64
+
 import numpy as np
 import pytest
 from gradio_client import handle_file
@@ -61,6 +63,11 @@ def test_encoding_your_own_digit_moves_the_sliders_to_its_code(running_app, mnis
     Image.new("L", (200, 200), 255).save(blank)
     with pytest.raises(Exception, match="blank"):
         running_app.predict("vae", None, handle_file(str(blank)), api_name="/encode")
+
+    # The same picture sent as the page's drawing pad sends a drawing (a PNG data URL) has the same code.
+    drawn = running_app.predict("vae", "data:image/png;base64," + base64.b64encode(page.read_bytes()).decode(), None,
+                                api_name="/encode")
+    assert drawn[:SLIDERS] == values
 
 
 def test_encoding_a_digit_on_the_2d_vae_rings_its_posterior_on_the_map(running_app, mnist_test, tmp_path):

@@ -39,10 +39,10 @@ MALFORMED = [  # what the stranger sends: method, route, the request; what they 
                  "'/classify' takes 2 values in \"data\"; got 3", id="data of the wrong length"),
     pytest.param("POST", "call/no_such_endpoint", {"json": {"data": []}}, 404, "no endpoint named",
                  id="the listed form to an endpoint that does not exist"),
-    pytest.param("POST", "call/v2/encode", {"json": {"sketch": 5}}, 422,  # the three a fuzzer cannot read
+    pytest.param("POST", "call/v2/encode", {"json": {"drawing": 5}}, 422,  # the three a fuzzer cannot read
                  "No value provided for required argument: upload", id="encode without its upload"),
     pytest.param("POST", "call/v2/interpolate", {"json": {"frames": "many"}}, 422,
-                 "No value provided for required argument: sketch", id="interpolate with only a bad frame count"),
+                 "No value provided for required argument: upload", id="interpolate with only a bad frame count"),
     pytest.param("POST", "call/v2/upload_checkpoint", {"json": {}}, 422,
                  "No value provided for required argument: files", id="an upload of no files"),
     pytest.param("GET", "call/classify/no-such-event", {}, 404, "No call with event id 'no-such-event'",
@@ -107,8 +107,8 @@ def test_a_payload_of_the_wrong_type_reaches_the_handler_which_says_what_is_wron
 
 SERVERS_FILE = {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}
 QUEUED = [  # the shape is right, a value is not: the handler's refusal ends the result stream
-    pytest.param("encode", {"sketch": [1, 2], "upload": 7}, "'Draw a digit' takes a drawing", id="a list for a drawing"),
-    pytest.param("encode", {"sketch": None, "upload": SERVERS_FILE}, "was not uploaded by a user",
+    pytest.param("encode", {"drawing": [1, 2], "upload": None}, "A drawing is sent as a PNG data URL", id="a list for a drawing"),
+    pytest.param("encode", {"drawing": None, "upload": SERVERS_FILE}, "was not uploaded by a user",
                  id="a file of the server's named by its path"),
     pytest.param("upload_checkpoint", {"files": ["not a file"]}, "takes a list of files", id="files that are words"),
     pytest.param("upload_checkpoint", {"files": [SERVERS_FILE, SERVERS_FILE]}, "was not uploaded by a user",

@@ -71,16 +71,12 @@ def stroke(page: Page, points: list[tuple[float, float]], steps: int = 3) -> Non
 
 
 def draw_a_seven(page: Page, panel: Locator, stroke: Callable = stroke) -> None:
-    """Draw a 7 (a bar, then the stem) on the Classify tab's sketchpad, with the mouse or (passing a
-    touch `stroke`) a finger."""
-    brush = panel.get_by_role("button", name="Brush", exact=True)
-    expect(brush).to_have_class(re.compile(r"\bhighlight\b"))  # the app picked the brush for us
-    box = panel.locator("canvas").first.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2  # the drawing area is centred in it
-    u = min(box["width"], box["height"]) / 3.6  # about a third of the drawing area's side
-    # One move per line: the brush draws the segment between two points (each move is a redraw, slow
-    # where the sketchpad's WebGL runs on the CPU).
-    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)], steps=1)
+    """Draw a 7 (a bar, then the stem) on the drawing pad in `panel`, with the mouse or (passing a touch
+    `stroke`) a finger."""
+    box = panel.get_by_label("Draw a digit", exact=True).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    u = box["width"] / 3.6  # about a third of the pad's side
+    stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])
 
 
 def test_readme_screenshots_are_written_to_docs_only_with_the_option(tmp_path):
@@ -98,8 +94,8 @@ def test_readme_screenshots_are_written_to_docs_only_with_the_option(tmp_path):
 
 def test_every_tab_opens_and_shows_its_main_widgets(page):
     classify = open_tab(page, "Classify")
-    expect(classify.locator("canvas").first).to_be_visible()
-    expect(classify.get_by_role("button", name="Brush", exact=True)).to_be_visible()
+    expect(classify.get_by_label("Draw a digit", exact=True)).to_be_visible()
+    expect(classify.get_by_role("button", name="Undo", exact=True)).to_be_visible()
     expect(classify.get_by_text("Prediction", exact=True)).to_be_visible()
     expect(classify.get_by_role("radio", name="CNN (pretrained)", exact=True)).to_be_checked()
     expect(classify.get_by_role("radio", name="MLP (pretrained)", exact=True)).to_be_visible()
@@ -154,7 +150,7 @@ def test_classify_a_seven_drawn_with_the_mouse(page, readme_screenshot):
 
 def test_the_first_screen_says_what_this_is_and_invites_a_drawing(page):
     expect(page.get_by_text(re.compile(r"Draw a digit below"))).to_be_in_viewport()
-    expect(page.locator("canvas").first).to_be_in_viewport()
+    expect(page.get_by_label("Draw a digit", exact=True).first).to_be_in_viewport()
     expect(page.get_by_text(re.compile(r"^Running on"))).to_be_hidden()  # the machine's facts wait in About
     about = page.get_by_text("About genlab", exact=True)
     about.click()
@@ -169,8 +165,8 @@ def test_clear_the_drawing_and_draw_the_next_digit_at_once(page):
 
     panel.get_by_role("button", name="Clear canvas", exact=True).click()
     expect(panel.get_by_text("Draw a digit in the box, or upload an image.")).to_be_visible()
-    expect(panel.get_by_text("select the draw tool to start")).to_be_hidden()
-    draw_a_seven(page, panel)  # no extra click on the brush
+    expect(panel.get_by_test_id("label-output-value")).to_be_hidden()
+    draw_a_seven(page, panel)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
 

@@ -296,7 +296,7 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     act (draw, set a slider and measure, reseed, type, choose other knobs) and the numbers, or the
     drawing, follow."""
     panel = open_tab(page, "Classify")
-    draw_a_seven(page, panel)  # first: opening the panel scrolls the sketchpad away
+    draw_a_seven(page, panel)  # first: opening the panel scrolls the drawing pad away
     explained = opened_whats_happening(panel)
     cnn = json.loads((CHECKPOINTS / "cnn.json").read_text())["config"]
     expect(explained.locator(".genlab-stage").filter(has_text="convolution 3x3").first).to_contain_text(

@@ -15,7 +15,7 @@ from gradio import route_utils
 from PIL import Image
 
 from tests.helpers import ROOT
-from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, Sketch, WholeNumber,
+from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, WholeNumber,
                                   mend_cache_sweep, plot_rows)
 
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -36,7 +36,7 @@ def test_gradio_validates_an_input_payload_with_the_components_data_model():
 
 @pytest.mark.parametrize("component, stock", [
     (NumberSlider(0, 1), "slider"), (WholeNumber(0), "number"), (Picture(), "image"), (ImageFile(), "image"),
-    (FileInput(), "file"), (Sketch(), "imageeditor")])
+    (FileInput(), "file")])
 def test_our_components_are_drawn_and_described_as_the_stock_ones(component, stock):
     assert component.get_block_name() == stock and component.get_block_class() == stock
     assert component.get_config()["name"] == stock

@@ -1,4 +1,7 @@
 """A digit drawn or photographed any way a person would is turned into an MNIST-style input."""
+import base64
+from io import BytesIO
+
 import numpy as np
 import pytest
 import torch
@@ -10,6 +13,7 @@ from genlab.inference.preprocess import (
     BlankImageError,
     InputError,
     NotADigitError,
+    open_drawing,
     open_image,
     prepare_digit,
 )
@@ -27,7 +31,7 @@ def test_a_large_off_centre_digit_comes_out_like_the_mnist_original(mnist_test, 
     for i in range(40):
         digit, label = mnist_test.images[i, 0].numpy(), int(mnist_test.labels[i])
         page = draw_like_a_person(digit, dark_on_light=style == "dark on light")
-        if style == "transparent background":  # strokes only in the alpha channel, as the sketchpad sends them
+        if style == "transparent background":  # strokes only in the alpha channel, as the drawing pad sends them
             page = np.dstack([np.zeros(page.shape + (3,), np.uint8), page])
         prepared = prepare_digit(page)
         assert prepared.digit.shape == (28, 28)
@@ -78,7 +82,7 @@ def test_specks_of_dust_beside_the_digit_are_ignored(mnist_test, cnn):
 @pytest.mark.parametrize("blank", [
     np.full((300, 300), 255, np.uint8),  # white paper
     np.zeros((300, 300), np.uint8),  # black slate
-    np.zeros((420, 420, 4), np.uint8),  # a cleared sketchpad: fully transparent
+    np.zeros((420, 420, 4), np.uint8),  # a cleared drawing: fully transparent
     np.full((300, 300, 3), (200, 180, 90), np.uint8),  # a flat colour
 ])
 def test_a_blank_picture_says_so_instead_of_guessing(blank):
@@ -127,3 +131,28 @@ def test_the_reading_explains_itself(mnist_test, cnn, mlp):
         assert similarity(readings[0].heat, readings[1].heat) < 0.9  # and somewhere else for another digit
     near_ink = torch.nn.functional.max_pool2d(torch.from_numpy(readings[1].digit)[None], 3, 1, 1)[0].numpy() > 0
     assert readings[1].heat[~near_ink].max() == 0  # the MLP's saliency lives on the ink only
+
+
+def as_the_pad_sends_it(rgba: np.ndarray) -> str:
+    """A drawing as the page's drawing pad sends it (ui/web/drawpad.js): a PNG data URL."""
+    png = BytesIO()
+    Image.fromarray(rgba).save(png, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+
+
+def test_a_drawing_from_the_pad_reads_as_the_picture_it_holds(mnist_test, cnn):
+    page = draw_like_a_person(mnist_test.images[0, 0].numpy(), dark_on_light=False)
+    strokes_in_alpha = np.dstack([np.zeros(page.shape + (3,), np.uint8), page])
+    drawing = open_drawing(as_the_pad_sends_it(strokes_in_alpha))
+    assert np.array_equal(np.asarray(drawing), strokes_in_alpha)
+    assert read_digit(cnn, drawing).label == read_digit(cnn, strokes_in_alpha).label == str(int(mnist_test.labels[0]))
+    assert open_drawing("") is None and open_drawing(None) is None  # nothing drawn yet, or cleared
+
+
+@pytest.mark.parametrize("drawing, words", [
+    ("abc", "PNG data URL"), (5, "PNG data URL"), ({"composite": None}, "PNG data URL"),
+    ("data:image/png;base64,@@@", "PNG data URL"), ("data:image/png;base64,aGVsbG8=", "not an image that can be read"),
+    ("data:image/png;base64," + "A" * 2_000_000, "over 2 MB")])
+def test_anything_else_sent_as_a_drawing_gets_a_message_saying_what_a_drawing_is(drawing, words):
+    with pytest.raises(InputError, match=words):
+        open_drawing(drawing)

@@ -1,0 +1,79 @@
+// A square to draw a digit in with a mouse, a pen or a finger: the Classify tab's and the VAE explorer's.
+// A plain 2-D canvas (no WebGL: Gradio's sketchpad ran a WebGL editor whose renders, in a browser
+// without a graphics card, took seconds of processor time at each tab switch), with Undo and Clear.
+//
+// Its value (props.value) is the drawing as a PNG data URL, black strokes on a transparent background,
+// or '' when nothing is drawn; after each stroke, undo or clear it sends it to the server with the
+// component's `input` event (genlab.inference.preprocess.open_drawing reads it).
+
+export const SIDE = 280; // the drawing's pixels a side; the preprocessing crops to the ink, so any size reads alike
+const BRUSH = SIDE / 14; // stroke width: a digit's strokes about as thick, for its size, as MNIST's
+
+export function start({ element, props, trigger }) {
+  const canvas = element.querySelector('canvas');
+  canvas.width = canvas.height = SIDE;
+  const context = canvas.getContext('2d');
+  const strokes = []; // each a list of [x, y] in the canvas's pixels
+  let stroke = null; // the one being drawn
+
+  function at(event) {
+    const box = canvas.getBoundingClientRect();
+    return [(event.clientX - box.left) * (SIDE / box.width), (event.clientY - box.top) * (SIDE / box.height)];
+  }
+
+  function paint(points) {
+    context.beginPath();
+    context.moveTo(...points[0]);
+    for (const point of points.slice(1)) context.lineTo(...point);
+    if (points.length === 1) context.lineTo(points[0][0] + 0.01, points[0][1]); // a tap is a dot
+    context.stroke();
+  }
+
+  function repaint() {
+    context.clearRect(0, 0, SIDE, SIDE);
+    Object.assign(context, { lineWidth: BRUSH, lineCap: 'round', lineJoin: 'round', strokeStyle: '#000' });
+    strokes.forEach(paint);
+  }
+
+  function send() {
+    props.value = strokes.length ? canvas.toDataURL('image/png') : '';
+    trigger('input');
+  }
+
+  canvas.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0) return;
+    canvas.setPointerCapture(event.pointerId);
+    stroke = [at(event)];
+    strokes.push(stroke);
+    paint(stroke);
+  });
+  canvas.addEventListener('pointermove', (event) => {
+    if (!stroke) return;
+    for (const each of event.getCoalescedEvents?.() ?? [event]) stroke.push(at(each));
+    paint(stroke.slice(-(event.getCoalescedEvents?.().length ?? 1) - 1));
+  });
+  const finish = () => {
+    if (!stroke) return;
+    stroke = null;
+    send();
+  };
+  canvas.addEventListener('pointerup', finish);
+  canvas.addEventListener('pointercancel', finish);
+  // A finger's stroke is the drawing's alone: no scroll, zoom or tap gesture comes of it (without this,
+  // Chromium gave no click for the first tap after a stroke, on Clear, say).
+  canvas.addEventListener('touchstart', (event) => event.preventDefault(), { passive: false });
+
+  element.querySelector('[data-action=undo]').addEventListener('click', () => {
+    if (!strokes.length) return;
+    strokes.pop();
+    repaint();
+    send();
+  });
+  element.querySelector('[data-action=clear]').addEventListener('click', () => {
+    if (!strokes.length) return;
+    strokes.length = 0;
+    repaint();
+    send();
+  });
+  repaint();
+}
