@@ -1,7 +1,7 @@
 """The GANs' training loop: non-saturating losses, Adam with the DCGAN settings, one-sided label
 smoothing, spectral norm in the discriminator, an optional moving average of the generator's
 weights. Yields TrainEvents with a fixed-noise preview."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 import torch
@@ -31,7 +31,8 @@ class GANTraining:
     seed: int = 0
     log_every: int = 50
     preview_every: int = 200
-    fid_every: int = 0  # steps between FIDs of 2,000 samples during the run (needs the reader); 0: at the end only
+    fid_every: int = 0  # steps between FIDs of 2,000 samples during the run (needs the reader), and at each
+    # TIME_MARKS-th of a time limit (genlab.train.loop.Schedule.measure_now); 0: at the end only
     measure_floor: bool = True  # the FID floor in the final metrics: the reader's constant, which live runs skip
     max_seconds: float | None = None
 
@@ -123,6 +124,7 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
     g_opt = torch.optim.Adam(model.generator.parameters(), lr=settings.lr, betas=(0.5, 0.999))
     d_opt = torch.optim.Adam(model.discriminator.parameters(), lr=settings.d_lr or settings.lr, betas=(0.5, 0.999))
     schedule = Schedule.plan(len(train), settings.batch_size * settings.d_steps, settings.epochs, 1.0)
+    schedule = replace(schedule, eval_every=settings.fid_every or schedule.total_steps)  # what "measure" means here: an FID
     fixed_noise = model.noise(model.classes * 6 if model.classes else 64, seed=1234).to(device)
     clock, running = Clock(settings.max_seconds, stop), RunningMean()
     batches = shuffled_batches(len(train), settings.batch_size, generator)
@@ -179,13 +181,14 @@ def train_gan(model: GAN, train: ImageSplit, test: ImageSplit, settings: GANTrai
         running.add(d_loss=d_loss.detach(), g_loss=g_loss.detach(), d_real=torch.sigmoid(real_logits).mean().detach(),
                     d_fake=torch.sigmoid(fake_logits).mean().detach())
 
-        measure_fid = measures_fid and step % settings.fid_every == 0
+        measure_fid = measures_fid and schedule.measure_now(step, clock)  # also through a short run's time limit
         if step % settings.log_every == 0 or step % settings.preview_every == 0 or measure_fid:
             event = schedule.event(step, clock, running)
             if step % settings.preview_every == 0:
                 event.preview = with_kept_weights(lambda: preview(model, fixed_noise))
             if measure_fid:
-                event.metrics[FID_DURING_RUN] = with_kept_weights(fid_so_far)
+                with schedule.measuring(clock):
+                    event.metrics[FID_DURING_RUN] = with_kept_weights(fid_so_far)
             yield event
 
     if average is not None:

@@ -42,3 +42,16 @@ def test_a_gan_run_measures_fid_as_it_learns(mnist_train, mnist_test, cnn):
     assert len(during) == events[-1].step // 30 and all(fid > 0 for fid in during)
     final = events[-1].metrics
     assert final["samples"] == 2000 and final["fid"] > 0 and "fid_floor_train_vs_test" not in final
+
+
+def test_a_short_gan_run_draws_an_fid_curve_through_its_time_limit(mnist_train, mnist_test, cnn):
+    """A run cut by its time limit may stop before fid_every steps come round at all; its FID is also
+    measured at each eighth of its time (spaced so that measuring takes a small share of it)."""
+    torch.manual_seed(0)
+    model = DCGAN(DCGANConfig(channels=(8, 16), noise=8))
+    settings = GANTraining(epochs=5, batch_size=32, fid_every=100_000, measure_floor=False, max_seconds=3)
+    few_test = ImageSplit(mnist_test.images[:2000], mnist_test.labels[:2000])
+    events = list(train_gan(model, mnist_train, few_test, settings, torch.device("cpu"), reader=cnn))
+    during = [e for e in events if FID_DURING_RUN in e.metrics]
+    assert events[-1].step < settings.fid_every and during, "no FID before the final one"
+    assert during[0].elapsed >= settings.max_seconds / 8 and all(e.metrics[FID_DURING_RUN] > 0 for e in during)
