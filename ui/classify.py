@@ -1,4 +1,7 @@
-"""Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why."""
+"""Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why. As a
+visitor draws, the page itself turns the drawing into the model's input and reads it (ui/web/classify.js);
+the server reads it too when a stroke ends, draws what drove the answer, and reads uploads."""
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import gradio as gr
@@ -6,14 +9,26 @@ import gradio as gr
 from genlab.inference.classify import Reading, read_digit
 from genlab.inference.preprocess import InputError, open_drawing, open_image
 from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture
-from ui.web import drawing_pad
+from ui.web import LiveSpec, drawing_pad, live_component
 from ui.whats_happening import CLASSIFY_INTRO, classify_words, drawn, panel
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."
+PAD_ID, UPLOAD_ID, LIVE_ID, SEEN_ID = "digit-pad", "genlab-classify-upload", "genlab-classify-live", "genlab-classify-seen"
+SEEN = "What the model sees"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassifySpec(LiveSpec):
+    """What ui/web/classify.js reads a drawing with: the chosen classifier's graph is the spec's reader; the
+    drawing pad it follows, and the upload block whose picture the server reads (its reading then shows)."""
+
+    pad: str
+    upload: str
 
 
 FROM_UPLOAD, FROM_DRAWING = "Read from the uploaded image.", "Read from your drawing."
@@ -32,6 +47,14 @@ class Handlers:
 
     def classifier(self, model: str, request: gr.Request | None):
         return self.lab.checkpoint(model, "classifier", user_of(request)).model
+
+    def live_spec(self, model: str, request: gr.Request | None) -> ClassifySpec:
+        """What the page needs to read drawings with this classifier itself (ui/web/classify.js)."""
+        reader, why = WEB_MODELS.try_url(self.lab.checkpoint(model, "classifier", user_of(request)), keep=model != MINE)
+        return ClassifySpec(reader=reader, why=why, server_blocks=(SEEN_ID,), pad=PAD_ID, upload=UPLOAD_ID)
+
+    def page_reader(self, model: str, request: gr.Request) -> str:
+        return self.live_spec(model, request).to_json()
 
     def classify(self, image: str | None, model: str, request: gr.Request):
         """Read the digit in an image file with the chosen classifier (cnn, mlp, or mine)."""
@@ -72,6 +95,7 @@ class Page(NamedTuple):
     seen: Picture
     why: Picture
     model: gr.Radio
+    in_page: gr.HTML
     upload: ImageFile
     card_text: gr.Markdown
     card_matrix: gr.HTML
@@ -83,18 +107,22 @@ class Page(NamedTuple):
         return [self.label, self.seen, self.why, self.status]
 
 
-def layout(lab: Lab) -> Page:
+def layout(handlers: Handlers) -> Page:
+    lab = handlers.lab
     gr.Markdown("Draw a digit anywhere in the box, at any size: a network reads it as you draw.")
     loaded = [name for name in TITLES if name in lab.checkpoints]
     with gr.Row():
         with gr.Column(min_width=300):
-            pad = drawing_pad("Draw a digit", elem_id="digit-pad")
+            pad = drawing_pad("Draw a digit", elem_id=PAD_ID)
         with gr.Column(min_width=300):
             label = gr.Label(num_top_classes=3, label="Prediction")
             status = gr.Markdown(INVITATION)
             with gr.Row():
-                seen = Picture(label="What the model sees", interactive=False, format="png", height=224,
-                               buttons=[], elem_classes=["pixelated", "captioned"])
+                spec = (handlers.live_spec(loaded[0], None) if loaded
+                        else ClassifySpec(reader=None, why="", server_blocks=(SEEN_ID,), pad=PAD_ID, upload=UPLOAD_ID))
+                in_page = live_component("classify.js", spec, LIVE_ID, 224, title=SEEN)
+                seen = Picture(label=SEEN, interactive=False, format="png", height=224, buttons=[],
+                               elem_classes=["pixelated", "captioned"], elem_id=SEEN_ID)
                 why = Picture(label="What drove the answer", interactive=False, format="png", height=224,
                               buttons=[], elem_classes=["captioned"])
             gr.Markdown("Left: your drawing cropped, scaled and centred into the 28x28 picture the model reads, "
@@ -104,7 +132,7 @@ def layout(lab: Lab) -> Page:
         choices = model_choices(lab, TITLES)
         model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
         upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
-                           sources=["upload", "clipboard"], height=200)
+                           sources=["upload", "clipboard"], height=200, elem_id=UPLOAD_ID)
     with gr.Accordion("Model card", open=False):
         first = lab.checkpoints[loaded[0]] if loaded else None
         card_text = gr.Markdown(model_card(first) if first else "")
@@ -112,7 +140,7 @@ def layout(lab: Lab) -> Page:
         card_matrix = gr.HTML(confusion_html(matrix) if matrix else "")
     diagram, explained, _ = (panel(CLASSIFY_INTRO, first.model, classify_words(None)) if first
                              else (gr.HTML(), gr.Markdown(), None))
-    return Page(pad, label, status, seen, why, model, upload, card_text, card_matrix, diagram, explained)
+    return Page(pad, label, status, seen, why, model, in_page, upload, card_text, card_matrix, diagram, explained)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
@@ -128,10 +156,12 @@ def wire(handlers: Handlers, page: Page) -> None:
     chosen.success(answers(handlers.card), page.model, [page.card_text, page.card_matrix], api_visibility="private",
                    **CHEAP)
     chosen.success(answers(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
+    chosen.success(answers(handlers.page_reader), page.model, page.in_page, api_visibility="private", **CHEAP)
     page.label.change(classify_words, page.label, page.explained, api_visibility="private", queue=False,
                       show_progress="hidden")
 
 
 def build(lab: Lab) -> None:
     with gr.Tab("Classify", id="classify"):
-        wire(Handlers(lab), layout(lab))
+        handlers = Handlers(lab)
+        wire(handlers, layout(handlers))

@@ -28,7 +28,7 @@ from genlab.inference.preprocess import open_drawing
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
-from ui.web import LiveSpec, drawing_pad, live_component, page_graphs
+from ui.web import SliderSpec, drawing_pad, live_component, page_graphs
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
@@ -42,7 +42,7 @@ INTRO = ("Drag a slider: the decoder turns the latent code into a digit as you m
 
 
 @dataclass(frozen=True, kw_only=True)
-class ExplorerSpec(LiveSpec):
+class ExplorerSpec(SliderSpec):
     """What ui/web/explore.js decodes with, besides what every live picture reads: the decoder's graph,
     the code's size, the dimension each slider moves (most used first), the sliders' range, the map's block."""
 

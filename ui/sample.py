@@ -13,7 +13,7 @@ from genlab.models.gan import GAN
 from genlab.serve.lab import Lab
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
-from ui.web import LiveSpec, live_component, page_graphs
+from ui.web import SliderSpec, live_component, page_graphs
 from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
@@ -25,7 +25,7 @@ INTRO = ("Samples from generative adversarial networks. The same seed always giv
 
 
 @dataclass(frozen=True, kw_only=True)
-class WalkSpec(LiveSpec):
+class WalkSpec(SliderSpec):
     """What ui/web/gan_walk.js walks, besides what every live picture reads: the generator's graph, the
     sample's noise (a) and seed B's (b), which the server draws (torch's random numbers), and the digit
     the conditional GAN draws (None for the others). Its sliders are the walk's and the truncation's."""

@@ -22,7 +22,9 @@ from ui.glossary import page_glossary
 WEB = Path(__file__).resolve().parent / "web"
 WEB_PATH = "genlab/web"
 LIVE_CSS = """
-[data-mode=server] canvas, [data-mode=server] .genlab-reading { display: none; }
+[data-mode=server] canvas, [data-mode=server] .genlab-reading, [data-mode=server] .genlab-live-title { display: none; }
+.genlab-live-title { display: block; margin-bottom: 4px; font-size: var(--block-label-text-size);
+  color: var(--block-label-text-color); }
 .genlab-reading { margin: 6px 0; }
 .genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }
 """  # the page's picture shows once the page draws; until then the server's does
@@ -64,18 +66,24 @@ def routes() -> list[BaseRoute]:
 @dataclass(frozen=True, kw_only=True)
 class LiveSpec:
     """What every live picture's page module reads (ui/web/live.js), fields named as the page reads them:
-    the graph of the CNN that reads the digit, why the page cannot run the model (if it cannot), the
-    Gradio sliders it follows and the server's picture blocks it stands in for. A tab's record adds its
-    model's graph and what drawing needs (ui/explore.py, ui/sample.py)."""
+    the graph of the CNN that reads the digit, why the page cannot run the model (if it cannot) and the
+    server's picture blocks it stands in for. A tab's record adds what drawing needs (ui/explore.py,
+    ui/sample.py, ui/classify.py)."""
 
     reader: str | None
     why: str
-    sliders: tuple[str, ...]
     server_blocks: tuple[str, ...]
 
     def to_json(self) -> str:
         """The live component's value: the one text the page's modules parse."""
         return json.dumps(asdict(self))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SliderSpec(LiveSpec):
+    """A live picture that follows Gradio sliders (ui/web/live.js's startLive): their blocks' ids."""
+
+    sliders: tuple[str, ...]
 
 
 def page_graphs(lab: Lab, name: str, checkpoint: Checkpoint) -> tuple[str | None, str | None, str]:
@@ -102,16 +110,18 @@ def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:
                    elem_id=elem_id, apply_default_css=False)
 
 
-def live_component(module: str, spec: LiveSpec, elem_id: str, side: int) -> gr.HTML:
+def live_component(module: str, spec: LiveSpec, elem_id: str, side: int, title: str = "") -> gr.HTML:
     """A live picture: a gr.HTML whose value is `spec`'s JSON and whose page side is the ES module
-    ui/web/`module`. Its start() gets the element (a 28x28 canvas shown `side` pixels wide, a line for
-    the CNN's reading, a line for a notice), the props (props.value is the spec), trigger (to ask the
-    server instead) and watch (to hear of a new spec, which a handler returns as `spec.to_json()`)."""
+    ui/web/`module`. Its start() gets the element (a 28x28 canvas shown `side` pixels wide under its
+    `title`, a line for the CNN's reading, a line for a notice), the props (props.value is the spec),
+    trigger (to ask the server instead) and watch (to hear of a new spec, which a handler returns as
+    `spec.to_json()`)."""
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
-    template = (f'<div class="genlab-live"><canvas width="28" height="28" style="width:{side}px;height:{side}px;'
-                'image-rendering:pixelated"></canvas><div class="genlab-reading"></div>'
-                '<div class="genlab-notice"></div></div>')
+    heading, named = (f'<span class="genlab-live-title">{title}</span>', f' aria-label="{title}"') if title else ("", "")
+    template = (f'<div class="genlab-live">{heading}<canvas width="28" height="28"{named} '
+                f'style="width:{side}px;height:{side}px;image-rendering:pixelated"></canvas>'
+                '<div class="genlab-reading"></div><div class="genlab-notice"></div></div>')
     return gr.HTML(spec.to_json(), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
                    elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)

@@ -148,14 +148,30 @@ def ink_map(rgba: torch.Tensor, notes: list[str]) -> torch.Tensor:
 
 
 def label_blobs(mask: torch.Tensor) -> torch.Tensor:
-    """Connected components (8-neighbour) of a boolean mask: each blob gets the largest index in it."""
-    labels = torch.where(mask, torch.arange(1, mask.numel() + 1, dtype=torch.float32).view(mask.shape), 0.0)
-    for _ in range(4 * sum(mask.shape)):
-        spread = F.max_pool2d(labels[None, None], 3, stride=1, padding=1)[0, 0] * mask
-        if torch.equal(spread, labels):
-            break
-        labels = spread
-    return labels
+    """Connected components (8-neighbour) of a boolean mask: each pixel's blob number (0 for none). Each
+    row's runs of set pixels are joined to the runs they touch in the row above, diagonals included
+    (union-find over runs: a digit has a few hundred, where pixel-wise propagation took ~100 passes)."""
+    edges = np.diff(np.pad(mask.numpy().astype(np.int8), ((0, 0), (1, 1))), axis=1)
+    rows, starts = np.nonzero(edges == 1)
+    ends = np.nonzero(edges == -1)[1]  # runs cover [start, end); both lists are in row-major order
+    parent = list(range(len(rows)))
+
+    def root(run: int) -> int:
+        while parent[run] != run:
+            parent[run] = parent[parent[run]]
+            run = parent[run]
+        return run
+
+    first_of_row = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
+    for run in range(len(rows)):
+        row = rows[run]
+        for above in range(first_of_row[row - 1], first_of_row[row]) if row else ():
+            if starts[above] <= ends[run] and starts[run] <= ends[above]:  # touching, diagonally or not
+                parent[root(above)] = root(run)
+    labels = np.zeros(mask.shape, np.int64)
+    for run in range(len(rows)):
+        labels[rows[run], starts[run]:ends[run]] = root(run) + 1
+    return torch.from_numpy(labels)
 
 
 def find_digit(ink: torch.Tensor, notes: list[str]) -> tuple[slice, slice]:

@@ -4,7 +4,8 @@ Web) and the sliders redraw at display rate without asking the server.
 Three kinds of graph, each with its output post-processing inside, so the page only draws:
 - a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1];
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
-- a classifier (the CNN that reads digits): image in [0, 1] -> probabilities (n, 10).
+- a classifier (the CNN or the MLP: Classify's reading, and the CNN that reads the other models' digits):
+  image in [0, 1] -> probabilities (n, 10).
 
 `python -m genlab export [NAME ...] [--out DIR]` (genlab.commands.export) writes them as files; the app exports in memory
 (genlab.serve.web_models) for the committed checkpoints and for visitors' own models alike.
@@ -90,4 +91,4 @@ def to_onnx(checkpoint: Checkpoint) -> bytes:
 
 
 def exportable(checkpoint: Checkpoint) -> bool:
-    return checkpoint.meta["family"] in ("vae", "gan") or checkpoint.meta.get("arch") == "cnn"
+    return checkpoint.meta["family"] in ("vae", "gan", "classifier")

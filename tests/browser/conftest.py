@@ -86,7 +86,8 @@ def readme_screenshot(request, tmp_path):
     taken: dict[str, bytes] = {}
 
     def take(page: Page, name: str) -> None:
-        page.wait_for_function("() => [...document.images].every((image) => image.complete)")
+        page.wait_for_function(  # every picture on show has loaded (a hidden one may never load: lazily loaded)
+            "() => [...document.images].every((image) => image.complete || !image.checkVisibility())")
         taken[name] = page.screenshot(animations="disabled", caret="hide")
 
     yield take

@@ -1,8 +1,10 @@
 """The image models running in the visitor's browser (ONNX Runtime Web), told as visitors' stories in
-Chromium: dragging a VAE slider or walking a GAN sample redraws in the page without asking the server,
+Chromium: a drawing is read in the page while the pen moves, as the server would read it; dragging a VAE
+slider or walking a GAN sample redraws in the page without asking the server,
 and what the page draws is what the server's own endpoints draw for the same values (within 1/255 per
 pixel); hovering the 2-D map decodes the point under the pointer; a visitor's own VAE runs in the page
 too; and where the runtime cannot load, the tab says so once and the server draws instead."""
+import base64
 import io
 import re
 
@@ -14,9 +16,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from genlab.core.images import CAPTION_ROW
 from genlab.inference.explorer import Explorer
+from genlab.inference.classify import SHOWN
 from genlab.inference.latent import to_code
+from genlab.inference.preprocess import prepare_digit
 from genlab.models.loading import load_checkpoint
-from tests.browser.test_browser import block_labelled, eventually, image_in, open_tab, set_number, stroke
+from tests.browser.test_browser import (block_labelled, draw_a_seven, eventually, image_bytes, image_in, open_tab,
+                                       set_number, stroke)
 from tests.helpers import CHECKPOINTS
 
 SLIDERS = 16
@@ -74,6 +79,29 @@ def drag(page: Page, slider: Locator, to: float) -> None:
     box = slider.bounding_box()
     y = box["y"] + box["height"] / 2
     stroke(page, [(box["x"] + box["width"] / 2, y), (box["x"] + box["width"] * to, y)], steps=12)
+
+
+def test_a_drawing_is_read_in_the_page_while_the_pen_moves(page):
+    """Before the pen is lifted the page has read the drawing, asking the server nothing; when the stroke
+    ends the server reads it too and agrees, and the 28x28 input the page shows is the server's."""
+    panel = open_tab(page, "Classify")
+    drawn_in_page(page, "classify")
+    live = page.locator("#genlab-classify-live")
+    box = panel.get_by_label("Draw a digit", exact=True).bounding_box()
+    x, y, u = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["width"] / 3.6
+    calls = server_calls(page)
+    page.mouse.move(x - 0.8 * u, y - u)
+    page.mouse.down()
+    page.mouse.move(x + 0.8 * u, y - u)
+    page.mouse.move(x - 0.15 * u, y + 1.1 * u)
+    expect(live.locator(".genlab-reading")).to_have_text(re.compile(r"^Reads 7 \(\d+%\)"))
+    assert not calls, "the page asked the server while the pen was down"
+    page.mouse.up()
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    server_seen = page.locator("#genlab-classify-seen img")
+    expect(server_seen).to_be_hidden()  # the page's own picture stands in for it
+    eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(image_bytes(page, server_seen), SHOWN)),
+               "the page's 28x28 input is the server's")
 
 
 def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, readme_screenshot):
@@ -237,6 +265,7 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expect(notice).to_have_text("This browser could not run the model, so the server draws the pictures.")
     decoded = image_in(panel, "Decoded digit")
     expect(decoded).to_be_visible()
+    expect(page.locator("#genlab-vae-live canvas")).to_be_hidden()  # no empty picture of the page's beside it
     calls = server_calls(page)
     first = decoded.get_attribute("src")
     drag(page, page.locator("#genlab-z1 input[type=range]"), 0.8)
@@ -246,6 +275,14 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     eventually(page, lambda: same_picture(server_pixels(page.request.get(decoded.get_attribute("src")).body()),
                                           server_pixels(expected)), "the server's digit for the slider values")
     expect(notice).to_have_count(1)
+
+    panel = open_tab(page, "Classify")  # the drawing is read by the server, whose 28x28 input shows
+    expect(page.locator("#genlab-classify-live .genlab-notice")).to_have_text(
+        "This browser could not run the model, so the server reads the drawing.")
+    draw_a_seven(page, panel)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(image_in(panel, "What the model sees")).to_be_visible()
+    expect(page.locator("#genlab-classify-live canvas")).to_be_hidden()
 
 
 def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_test):
@@ -277,3 +314,66 @@ def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_tes
     expect(panel.get_by_text(f"Test digit 3: a {int(mnist_test.labels[3])}", exact=True)).to_be_visible()
     panel.get_by_role("radio", name="random", exact=True).first.check()  # a seed's code: decoded, and read
     expect(panel.get_by_text(re.compile(r"This end: \d \(\d+%\)"))).to_be_visible()
+
+
+PARITY_DIGITS = 1000
+STYLES = ("dark on light", "light on dark", "strokes in the alpha")  # a photo or scan either way, and the pad's own
+BUILD = """(k, top, left, style, digit) => { // the same picture as enlarged() below, built in the page
+  const rgba = new Uint8ClampedArray(280 * 280 * 4);
+  for (let y = 0; y < 280; y++) for (let x = 0; x < 280; x++) {
+    const inside = y >= top && y < top + 28 * k && x >= left && x < left + 28 * k;
+    const ink = inside ? digit[Math.floor((y - top) / k) * 28 + Math.floor((x - left) / k)] : 0;
+    const at = 4 * (y * 280 + x);
+    if (style === 2) rgba[at + 3] = ink;
+    else rgba[at] = rgba[at + 1] = rgba[at + 2] = style === 0 ? 255 - ink : ink, rgba[at + 3] = 255;
+  }
+  return rgba;
+}"""
+
+
+def enlarged(digit: np.ndarray, k: int, top: int, left: int, style: int) -> np.ndarray:
+    """An MNIST digit (uint8) drawn large (k times), off-centre on a 280x280 picture, in one of STYLES, as RGBA."""
+    ink = np.zeros((280, 280), np.uint8)
+    ink[top:top + 28 * k, left:left + 28 * k] = np.kron(digit, np.ones((k, k), np.uint8))
+    if style == 2:
+        return np.dstack([np.zeros((280, 280, 3), np.uint8), ink])
+    grey = 255 - ink if style == 0 else ink
+    return np.dstack([grey, grey, grey, np.full((280, 280), 255, np.uint8)])
+
+
+def test_the_page_turns_a_thousand_drawings_into_the_input_the_server_makes(page, mnist_test, cnn):
+    """Classify's preprocessing runs in the page (ui/web/preprocess.js): on a thousand MNIST test digits
+    drawn large, thick and off-centre, dark on light, light on dark or as the pad draws them, its 28x28
+    input is within one grey level of genlab.inference.preprocess's, says the same about the drawing, and
+    the CNN reads both the same."""
+    rng = np.random.default_rng(0)
+    digits = (mnist_test.images[:PARITY_DIGITS, 0].numpy() * 255).round().astype(np.uint8)
+    cases = []
+    for index, digit in enumerate(digits):
+        k = int(rng.integers(4, 11))
+        top, left = (int(v) for v in rng.integers(0, 281 - 28 * k, 2))
+        cases.append((k, top, left, index % len(STYLES)))
+    page_side = page.evaluate(f"""async ([cases, sent]) => {{  // pixels go both ways as base64: far quicker
+        const {{ prepareDigit }} = await import(new URL('genlab/web/preprocess.js', document.baseURI).href);
+        const build = {BUILD};
+        const digits = Uint8Array.from(atob(sent), (c) => c.charCodeAt(0));
+        const inputs = new Uint8Array(784 * cases.length), notes = [];
+        cases.forEach(([k, top, left, style], i) => {{
+          const prepared = prepareDigit(build(k, top, left, style, digits.subarray(784 * i, 784 * i + 784)), 280, 280);
+          inputs.set(prepared.digit.map((v) => Math.round(255 * v)), 784 * i);
+          notes.push(prepared.notes);
+        }});
+        let binary = '';
+        inputs.forEach((v) => {{ binary += String.fromCharCode(v); }});
+        return {{ inputs: btoa(binary), notes }};
+    }}""", [cases, base64.b64encode(digits.tobytes()).decode()])
+    page_inputs = np.frombuffer(base64.b64decode(page_side["inputs"]), np.uint8).reshape(-1, 28, 28).copy()
+    server_side = [prepare_digit(enlarged(digit, *case)) for digit, case in zip(digits, cases)]
+    server_inputs = np.array([s.digit for s in server_side])
+    worst = int(np.abs(page_inputs.astype(np.int16) - np.round(server_inputs * 255)).max())
+    assert worst <= 1, f"a page input differs from the server's by {worst} grey levels"
+    assert page_side["notes"] == [s.notes for s in server_side]
+    with torch.no_grad():
+        read_in_page = cnn(torch.from_numpy(page_inputs).float().unsqueeze(1) / 255).argmax(1)
+        read_on_server = cnn(torch.from_numpy(server_inputs).float().unsqueeze(1)).argmax(1)
+    assert torch.equal(read_in_page, read_on_server)

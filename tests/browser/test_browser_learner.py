@@ -143,7 +143,8 @@ def test_every_picture_is_shown_whole(page):
 
     panel = open_tab(page, "Classify")
     draw_a_seven(page, panel)
-    expect(image_in(panel, "What the model sees")).to_have_attribute("src", re.compile(r"\S"))
+    expect(panel.locator("#genlab-classify-live .genlab-reading")).to_have_text(re.compile(r"^Reads 7"))
+    expect(image_in(panel, "What drove the answer")).to_have_attribute("src", re.compile(r"\S"))
     cut["Classify"] = pictures_cut_off(panel)
 
     panel = open_tab(page, "VAE explorer")

@@ -13,6 +13,7 @@ from genlab.inference.preprocess import (
     BlankImageError,
     InputError,
     NotADigitError,
+    label_blobs,
     open_drawing,
     open_image,
     prepare_digit,
@@ -156,3 +157,14 @@ def test_a_drawing_from_the_pad_reads_as_the_picture_it_holds(mnist_test, cnn):
 def test_anything_else_sent_as_a_drawing_gets_a_message_saying_what_a_drawing_is(drawing, words):
     with pytest.raises(InputError, match=words):
         open_drawing(drawing)
+
+
+def test_pixels_touching_even_at_a_corner_are_one_blob():
+    mask = torch.tensor([[1, 0, 0, 1],
+                         [0, 1, 0, 0],
+                         [0, 0, 0, 1],
+                         [1, 1, 0, 1]], dtype=torch.bool)
+    labels = label_blobs(mask)
+    assert labels[0, 0] == labels[1, 1] and labels[2, 3] == labels[3, 3] and labels[3, 0] == labels[3, 1]
+    assert len({labels[0, 0].item(), labels[0, 3].item(), labels[2, 3].item(), labels[3, 0].item()}) == 4
+    assert (labels[~mask] == 0).all() and (labels[mask] > 0).all()

@@ -4,7 +4,9 @@
 //
 // Its value (props.value) is the drawing as a PNG data URL, black strokes on a transparent background,
 // or '' when nothing is drawn; after each stroke, undo or clear it sends it to the server with the
-// component's `input` event (genlab.inference.preprocess.open_drawing reads it).
+// component's `input` event (genlab.inference.preprocess.open_drawing reads it). The page hears of every
+// change, a stroke's moves too, as a bubbling 'genlab-drawing' event whose detail says whether the pad
+// is blank and gives its pixels (ImageData) when asked: Classify reads the digit in the page as it is drawn.
 
 export const SIDE = 280; // the drawing's pixels a side; the preprocessing crops to the ink, so any size reads alike
 const BRUSH = SIDE / 14; // stroke width: a digit's strokes about as thick, for its size, as MNIST's
@@ -35,7 +37,13 @@ export function start({ element, props, trigger }) {
     strokes.forEach(paint);
   }
 
+  function announce() {
+    const pixels = () => context.getImageData(0, 0, SIDE, SIDE);
+    element.dispatchEvent(new CustomEvent('genlab-drawing', { bubbles: true, detail: { blank: !strokes.length, pixels } }));
+  }
+
   function send() {
+    announce();
     props.value = strokes.length ? canvas.toDataURL('image/png') : '';
     trigger('input');
   }
@@ -46,11 +54,13 @@ export function start({ element, props, trigger }) {
     stroke = [at(event)];
     strokes.push(stroke);
     paint(stroke);
+    announce();
   });
   canvas.addEventListener('pointermove', (event) => {
     if (!stroke) return;
     for (const each of event.getCoalescedEvents?.() ?? [event]) stroke.push(at(each));
     paint(stroke.slice(-(event.getCoalescedEvents?.().length ?? 1) - 1));
+    announce();
   });
   const finish = () => {
     if (!stroke) return;

@@ -78,7 +78,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
 
 // The spec in a live component's value, as the page reads it: every field read is noted in
 // window.genlab.read[name], so a field that one side renames shows as read but never given.
-function given(name, value) {
+export function given(name, value) {
   const spec = JSON.parse(value);
   const read = (window.genlab.read[name] ??= new Set());
   window.genlab.specs[name] = spec;
@@ -101,7 +101,7 @@ export class Live {
   setMode(mode, why = '') {
     this.mode = mode;
     window.genlab.modes[this.name] = mode;
-    this.element.dataset.mode = mode;
+    (this.element.querySelector('.genlab-live') ?? this.element).dataset.mode = mode; // inside the component's own CSS scope
     for (const id of this.serverBlocks()) {
       const block = document.getElementById(id);
       if (block) block.style.display = mode === 'page' ? 'none' : '';
