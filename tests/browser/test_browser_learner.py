@@ -34,10 +34,11 @@ def context(browser: Browser, request) -> BrowserContext:
 
 
 CUT_OFF = """(panel) => {
-  // Every picture (an <img> or a <canvas>) on show in the panel whose drawn part reaches past a box that
-  // clips it (any overflow but visible), by more than a pixel: its label, and how far on each side.
+  // Every picture (an <img> or a <canvas>) or slider end label ("20" of 1 to 20) on show in the panel
+  // whose drawn part reaches past a box that clips it (any overflow but visible), by more than a pixel:
+  // its label, and how far on each side.
   const cut = [];
-  for (const picture of panel.querySelectorAll('img, canvas')) {
+  for (const picture of panel.querySelectorAll('img, canvas, [data-testid=min-value], [data-testid=max-value]')) {
     const box = picture.getBoundingClientRect();
     if (!box.width || !box.height || !picture.checkVisibility()) continue;
     let drawn = { left: box.left, top: box.top, right: box.right, bottom: box.bottom };
@@ -49,8 +50,8 @@ CUT_OFF = """(panel) => {
       drawn = { left: box.left + (box.width - w) / 2, top: box.top + (box.height - h) / 2 };
       Object.assign(drawn, { right: drawn.left + w, bottom: drawn.top + h });
     }
-    const label = picture.closest('.block')?.querySelector('[data-testid=block-label]')?.textContent?.trim()
-      || picture.closest('[id]')?.id || picture.tagName;
+    const label = picture.closest('.block')?.querySelector('[data-testid=block-label], [data-testid=block-info]')
+      ?.textContent?.trim() + (picture.matches('img, canvas') ? '' : ` (its end label '${picture.textContent}')`);
     if (picture.naturalWidth && fit === 'cover'
         && Math.abs(box.width / box.height - picture.naturalWidth / picture.naturalHeight) > 0.01) {
       cut.push(`${label}: cropped to fill its box (object-fit: cover)`);
@@ -138,7 +139,8 @@ def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page,
 def test_every_picture_is_shown_whole(page):
     """A learner goes through the tabs and makes every kind of picture: Classify's reading of a drawn
     7 (with what the model sees), the VAE's interpolation and its end pictures, the GAN grid and walk, a
-    short CNN run's live preview of its mistakes. Nothing drawn is cut off by the box it sits in."""
+    short CNN run's live preview of its mistakes. Nothing drawn is cut off by the box it sits in, nor is
+    any slider's end label (the Train knobs' "20" once showed as "2")."""
     cut: dict[str, list[str]] = {}
 
     panel = open_tab(page, "Classify")
