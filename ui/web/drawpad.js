@@ -1,6 +1,6 @@
 // A square to draw a digit in with a mouse, a pen or a finger: the Classify tab's and the VAE explorer's.
 // A plain 2-D canvas (no WebGL: Gradio's sketchpad ran a WebGL editor whose renders, in a browser
-// without a graphics card, took seconds of processor time at each tab switch), with Undo and Clear.
+// without a graphics card, took much of the processor at each tab switch), with Undo and Clear.
 //
 // Its value (props.value) is the drawing as a PNG data URL, black strokes on a transparent background,
 // or '' when nothing is drawn; after each stroke, undo or clear it sends it to the server with the
@@ -58,8 +58,9 @@ export function start({ element, props, trigger }) {
   });
   canvas.addEventListener('pointermove', (event) => {
     if (!stroke) return;
-    for (const each of event.getCoalescedEvents?.() ?? [event]) stroke.push(at(each));
-    paint(stroke.slice(-(event.getCoalescedEvents?.().length ?? 1) - 1));
+    const moves = event.getCoalescedEvents?.() ?? [event]; // every pointer position since the last event
+    for (const each of moves) stroke.push(at(each));
+    paint(stroke.slice(-moves.length - 1));
     announce();
   });
   const finish = () => {
