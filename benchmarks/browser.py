@@ -49,8 +49,11 @@ DRAGS = (  # what is dragged: the tab, the model to choose (None: the tab's firs
     ("VAE explorer, 2-D VAE", "VAE explorer", None, "genlab-z1", "explore"),
     ("VAE explorer, 16-D VAE", "VAE explorer", "VAE, 16-D latent", "genlab-z1", "explore"),
     ("GAN sampler, one sample walked toward another seed", "GAN sampler", None, "genlab-gan-walk", "gan"),
+    ("GAN sampler, the grid of 32 samples and their readings as its truncation moves", "GAN sampler", None,
+     "genlab-gan-truncation", "gan-grid"),
 )
-NOTICES = {"explore": "#genlab-vae-live .genlab-notice", "gan": "#genlab-gan-walk-live .genlab-notice"}
+NOTICES = {"explore": "#genlab-vae-live .genlab-notice", "gan": "#genlab-gan-walk-live .genlab-notice",
+           "gan-grid": "#genlab-gan-grid-live .genlab-notice"}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -1,6 +1,8 @@
 """GAN sampler tab: grids of samples by seed, truncation, seed-to-seed interpolation and, for the
 conditional GAN, a chosen digit or the same noise drawn as every digit; and one sample walked live
-toward another seed, drawn by the page itself (ui/web/gan_walk.js). genlab.inference.sampler does the work."""
+toward another seed. The page draws the grid and the walk itself (ui/web/gan_grid.js, ui/web/gan_walk.js)
+from the seeds' own noise, which it draws as the server does (genlab.core.seeds); the server draws them
+for API clients and for browsers that cannot run the models. genlab.inference.sampler does the work."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -10,30 +12,62 @@ from genlab.core.seeds import MAX_SEED, new_seed
 from genlab.inference import sampler
 from genlab.inference.objectives import gan_value, real_digits
 from genlab.models.gan import GAN
-from genlab.serve.lab import Lab
+from genlab.serve.export import JUDGE
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import SliderSpec, live_component, page_graphs
 from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
+# The blocks the page reads and moves, by id: the grid's controls, its buttons, the server's grid, the walk's.
+KNOBS = {knob: f"genlab-gan-{knob}" for knob in ("seed", "count", "truncation", "digit", "under", "rows")}
+BUTTONS = {button: f"genlab-gan-{button.replace('_', '-')}" for button in ("sample", "new_seed", "every_digit")}
+GRID_ID, GRID_PICTURE_ID, GRID_SUMMARY_ID = "genlab-gan-grid-live", "genlab-gan-grid", "genlab-gan-summary"
 WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
+WALK_SAMPLE_ID, WALK_SEED_B_ID = "genlab-gan-walk-sample", "genlab-gan-walk-seed-b"
 PICTURE_ID, READING_ID = "genlab-gan-walk-picture", "genlab-gan-walk-reading"
 INTRO = ("Samples from generative adversarial networks. The same seed always gives the same samples; truncation "
          "shrinks the noise towards its centre for cleaner, less varied digits. Under each sample: the CNN's "
          "reading and confidence, or the discriminator's chance that it is real.")
+MEASURE = "Measure the grid on screen"
 
 
 @dataclass(frozen=True, kw_only=True)
-class WalkSpec(SliderSpec):
-    """What ui/web/gan_walk.js walks, besides what every live picture reads: the generator's graph, the
-    sample's noise (a) and seed B's (b), which the server draws (torch's random numbers), and the digit
-    the conditional GAN draws (None for the others). Its sliders are the walk's and the truncation's."""
+class GanSpec(SliderSpec):
+    """What the grid and the walk both read: the generator's graph, its noise size, its digits (0 for an
+    unconditional GAN), and the limits the server holds the controls to."""
 
     generator: str | None
-    a: tuple[float, ...]
-    b: tuple[float, ...]
-    digit: int | None
+    noise: int
+    classes: int
+    any_digit: str = sampler.ANY_DIGIT
+    max_seed: int = MAX_SEED
+    max_samples: int = sampler.MAX_SAMPLES
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridSpec(GanSpec):
+    """The grid's (ui/web/gan_grid.js): the discriminator's graph (`judge`), the ids of its controls and
+    buttons, the walk's Sample box (a click on a sample sets it), and the choice under each sample that
+    means D's score. Its sliders are the samples', the truncation's and the rows'."""
+
+    judge: str | None
+    knobs: dict[str, str]
+    buttons: dict[str, str]
+    walk_sample: str
+    judged: str = sampler.D_SCORE
+    max_rows: int = sampler.MAX_ROWS
+
+
+@dataclass(frozen=True, kw_only=True)
+class WalkSpec(GanSpec):
+    """The walk's (ui/web/gan_walk.js): the ids of the controls that choose its two samples (the grid's seed,
+    samples, truncation and digit, the sample's number and seed B). Its sliders are the walk's and its
+    truncation's."""
+
+    ends: dict[str, str]
 
 
 def walk_reading(read: str) -> str:
@@ -73,25 +107,24 @@ class Handlers:
         """Frames from the first noise vector of seed A to seed B's: a strip and a looping GIF."""
         return sampler.walk(self.gan(model, request), self.reader, seed_a, seed_b, frames, path == "spherical", digit)
 
-    def live_spec(self, model: str, ends: sampler.WalkEnds, request: gr.Request | None) -> WalkSpec:
-        """What the page needs to walk this sample itself (ui/web/gan_walk.js)."""
-        generator, reader, why = page_graphs(self.lab, model, self.lab.checkpoint(model, "gan", user_of(request)))
-        return WalkSpec(reader=reader, why=why, sliders=(WALK_ID, WALK_TRUNCATION_ID),
-                        server_blocks=(PICTURE_ID, READING_ID), generator=generator, a=tuple(ends.a.tolist()),
-                        b=tuple(ends.b.tolist()), digit=ends.digit)
+    def specs(self, model: str, request: gr.Request | None) -> tuple[GridSpec, WalkSpec]:
+        """What the page needs to draw this GAN's grid and walk itself."""
+        checkpoint = self.lab.checkpoint(model, "gan", user_of(request))
+        generator, reader, why = page_graphs(self.lab, model, checkpoint)
+        judge, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=JUDGE)
+        gan = checkpoint.model
+        shared = dict(reader=reader, why=why, generator=generator, noise=gan.config.noise, classes=gan.classes or 0)
+        grid = GridSpec(**shared, judge=judge, sliders=(KNOBS["count"], KNOBS["truncation"], KNOBS["rows"]),
+                        server_blocks=(GRID_PICTURE_ID, GRID_SUMMARY_ID), knobs=KNOBS, buttons=BUTTONS,
+                        walk_sample=WALK_SAMPLE_ID)
+        ends = {knob: KNOBS[knob] for knob in ("seed", "count", "truncation", "digit")}
+        walk = WalkSpec(**shared, sliders=(WALK_ID, WALK_TRUNCATION_ID), server_blocks=(PICTURE_ID, READING_ID),
+                        ends={**ends, "sample": WALK_SAMPLE_ID, "seed_b": WALK_SEED_B_ID})
+        return grid, walk
 
-    def walk_from(self, model: str, seed: float, count: float, truncation: float, digit: str, sample: float,
-                  seed_b: float, request: gr.Request):
-        """Start the live walk at this sample of the grid: back at its start, with the grid's truncation."""
-        ends = sampler.walk_ends(self.gan(model, request), seed, count, sample, seed_b, digit)
-        picture, read = sampler.walk_point(self.gan(model, request), self.reader, ends, 0.0, truncation)
-        return self.live_spec(model, ends, request).to_json(), 0.0, truncation, picture, walk_reading(read)
-
-    def pick(self, model: str, seed: float, count: float, truncation: float, digit: str, seed_b: float,
-             event: gr.SelectData, request: gr.Request):
-        """A click on the grid picks the sample to walk."""
-        sample = sampler.picked(*event.index, count)
-        return sample, *self.walk_from(model, seed, count, truncation, digit, sample, seed_b, request)
+    def pick(self, count: float, event: gr.SelectData) -> int:
+        """A click on the server's grid picks the sample to walk (the page starts the walk there)."""
+        return sampler.picked(*event.index, count)
 
     def walk_sample(self, model: str, seed: float, count: float, digit: str, sample: float, seed_b: float,
                     walk: float, truncation: float, request: gr.Request):
@@ -111,12 +144,16 @@ class Handlers:
         return drawn(self.gan(model, request))
 
     def switch_model(self, model: str, request: gr.Request):
+        """The page's specs for the chosen GAN, and its digit controls, shown for the conditional one only."""
+        grid, walk = self.specs(model, request)
         conditional = bool(self.gan(model, request).classes)
-        return gr.Dropdown(visible=conditional), gr.Button(visible=conditional), gr.Slider(visible=conditional)
+        return (grid.to_json(), walk.to_json(), gr.Dropdown(visible=conditional), gr.Button(visible=conditional),
+                gr.Slider(visible=conditional))
 
 
 class Grid(NamedTuple):
-    """The knobs of a grid of samples (in the order Handlers.sample takes them) and the grid itself."""
+    """The knobs of a grid of samples (in the order Handlers.sample takes them), the grid the page draws
+    (in_page) and the server's."""
     model: gr.Radio
     seed: WholeNumber
     count: NumberSlider
@@ -127,6 +164,7 @@ class Grid(NamedTuple):
     rows: NumberSlider
     every_digit_button: gr.Button
     under: gr.Radio
+    in_page: gr.HTML
     grid: Picture
     reading: gr.Markdown
 
@@ -143,10 +181,6 @@ class Walk(NamedTuple):
     seed_b: WholeNumber
     walk: NumberSlider
     truncation: NumberSlider
-
-    def outputs(self) -> list[gr.components.Component]:
-        """What Handlers.walk_from redraws, in its order."""
-        return [self.in_page, self.walk, self.truncation, self.picture, self.reading]
 
 
 class Between(NamedTuple):
@@ -169,26 +203,33 @@ def grid_of_samples(handlers: Handlers, choices: list[tuple[str, str]], name: st
         with gr.Column(scale=1, min_width=280):
             model = gr.Radio(choices, value=name, label="Model")
             with gr.Row():
-                seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+                seed = WholeNumber(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed",
+                                   elem_id=KNOBS["seed"])
                 with gr.Column(min_width=120):  # the grid's two buttons, together
-                    new_seed_button = gr.Button("New seed", variant="primary")
-                    sample_button = gr.Button("Sample")
-            count = NumberSlider(1, sampler.MAX_SAMPLES, value=32, step=1, label="Samples")
-            truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)")
-            digit = gr.Dropdown(list(sampler.DIGITS), value=sampler.ANY_DIGIT, label="Digit", visible=conditional)
+                    new_seed_button = gr.Button("New seed", variant="primary", elem_id=BUTTONS["new_seed"])
+                    sample_button = gr.Button("Sample", elem_id=BUTTONS["sample"])
+            count = NumberSlider(1, sampler.MAX_SAMPLES, value=32, step=1, label="Samples", elem_id=KNOBS["count"])
+            truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.05, label="Truncation (1 = none)",
+                                      elem_id=KNOBS["truncation"])
+            digit = gr.Dropdown(list(sampler.DIGITS), value=sampler.ANY_DIGIT, label="Digit", visible=conditional,
+                                elem_id=KNOBS["digit"])
             # the conditional GAN's other grid: its knob, then its button
-            rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional)
-            every_digit_button = gr.Button("Same noise, every digit", visible=conditional)
+            rows = NumberSlider(1, sampler.MAX_ROWS, value=4, step=1, label="Rows of noise", visible=conditional,
+                                elem_id=KNOBS["rows"])
+            every_digit_button = gr.Button("Same noise, every digit", visible=conditional,
+                                           elem_id=BUTTONS["every_digit"])
             under = gr.Radio(list(sampler.UNDER), value=sampler.CNN_READING, label="Under each sample",
                              info="The discriminator's chance that a sample is real is what the generator learns "
-                                  "to raise.")
+                                  "to raise.", elem_id=KNOBS["under"])
         with gr.Column(scale=2, min_width=320):
+            grid_spec, _ = handlers.specs(name, None)
+            in_page = live_component("gan_grid.js", grid_spec, GRID_ID, side=None, title="Samples")
             start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
             grid = Picture(start.grid, label="Samples", interactive=False, format="png", buttons=[],
-                           elem_classes=["pixelated", "captioned"])
-            reading = gr.Markdown(start.summary)
+                           elem_classes=["pixelated", "captioned"], elem_id=GRID_PICTURE_ID)
+            reading = gr.Markdown(start.summary, elem_id=GRID_SUMMARY_ID)
     return Grid(model, seed, count, truncation, digit, new_seed_button, sample_button, rows, every_digit_button, under,
-                grid, reading)
+                in_page, grid, reading)
 
 
 def live_walk(handlers: Handlers, name: str) -> Walk:
@@ -198,9 +239,9 @@ def live_walk(handlers: Handlers, name: str) -> Walk:
                     "changes as fast as you move.")
         with gr.Row():
             with gr.Column(scale=1, min_width=240):
+                _, walk_spec = handlers.specs(name, None)
+                in_page = live_component("gan_walk.js", walk_spec, "genlab-gan-walk-live", 28 * sampler.SHOWN)
                 start_ends = sampler.walk_ends(first, 0, 32, 1, 1)
-                in_page = live_component("gan_walk.js", handlers.live_spec(name, start_ends, None),
-                                         "genlab-gan-walk-live", 28 * sampler.SHOWN)
                 start_picture, start_read = sampler.walk_point(first, handlers.reader, start_ends, 0.0, 1.0)
                 picture = Picture(start_picture, label="The walked sample", interactive=False, format="png",
                                   height=240, width=240, buttons=[], elem_classes=["pixelated", "captioned"],
@@ -209,9 +250,9 @@ def live_walk(handlers: Handlers, name: str) -> Walk:
             with gr.Column(scale=2, min_width=260):
                 with gr.Row():
                     sample = WholeNumber(value=1, precision=0, minimum=1, maximum=sampler.MAX_SAMPLES,
-                                         label="Sample (click one in the grid)")
+                                         label="Sample (click one in the grid)", elem_id=WALK_SAMPLE_ID)
                     seed_b = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED,
-                                         label="Toward the first sample of seed")
+                                         label="Toward the first sample of seed", elem_id=WALK_SEED_B_ID)
                 walk = NumberSlider(0.0, 1.0, value=0.0, step=0.01, label="Walk toward that seed", elem_id=WALK_ID)
                 truncation = NumberSlider(0.0, 1.0, value=1.0, step=0.01, label="Truncation of this sample",
                                           elem_id=WALK_TRUNCATION_ID)
@@ -233,36 +274,35 @@ def between() -> Between:
     return Between(seed_a, seed_b, frames, path, interpolate_button, strip, animation)
 
 
-def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between, explained: tuple[gr.HTML, gr.Markdown, None]) -> None:
+def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
+         explained: tuple[gr.HTML, gr.Markdown, gr.Button]) -> None:
     settings, shown = grid.settings(), [grid.grid, grid.reading]
-    diagram, live, _ = explained
-    grid.grid.change(runs_a_model(handlers.explain), settings, live, api_visibility="private",
-                     trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    grid.sample_button.click(runs_a_model(handlers.sample), [*settings, grid.under], shown, api_name="sample", **CHEAP)
-    chosen = choose_model(handlers.lab, "gan", grid.model).success
-    chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
-    for trigger in (chosen, grid.truncation.release, grid.count.release, grid.digit.change, grid.under.change):
-        trigger(runs_a_model(handlers.sample), [*settings, grid.under], shown, api_visibility="private", **CHEAP)
-    chosen(answers(handlers.switch_model), grid.model, [grid.digit, grid.every_digit_button, grid.rows],
-           api_visibility="private", queue=False)
-    grid.new_seed_button.click(runs_a_model(handlers.new_seed_sample),
-                               [grid.model, grid.count, grid.truncation, grid.digit, grid.under], [grid.seed, *shown],
-                               api_name="new_seed", **CHEAP)
-    grid.every_digit_button.click(runs_a_model(handlers.every_digit),
-                                  [grid.model, grid.seed, grid.rows, grid.truncation, grid.under], shown,
-                                  api_name="every_digit",
-                                  **CHEAP)
-    grid.grid.select(runs_a_model(handlers.pick), [*settings, walk.seed_b], [walk.sample, *walk.outputs()],
-                     api_visibility="private", **CHEAP)
-    for trigger in (walk.sample.submit, walk.seed_b.submit, chosen, grid.seed.change, grid.count.release,
-                    grid.truncation.release, grid.digit.change):  # the walk stays on its sample of the new grid
-        trigger(runs_a_model(handlers.walk_from), [*settings, walk.sample, walk.seed_b], walk.outputs(),
-                api_visibility="private", **CHEAP)
-    # Dragging is drawn by the page; it asks the server (in_page's input event) only where it cannot.
+    diagram, live, measure = explained
+    # The page draws the grid and the walk from the controls, and asks the server (in_page's events) only
+    # where it cannot: input for the controls' grid, submit for every digit. API clients call /sample,
+    # /every_digit and /new_seed (which the page never triggers: it picks a new seed itself), /walk_sample.
+    grid.in_page.input(runs_a_model(handlers.sample), [*settings, grid.under], shown, api_name="sample",
+                       trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    grid.in_page.submit(runs_a_model(handlers.every_digit), [grid.model, grid.seed, grid.rows, grid.truncation,
+                                                             grid.under], shown, api_name="every_digit",
+                        trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    grid.in_page.click(runs_a_model(handlers.new_seed_sample),
+                       [grid.model, grid.count, grid.truncation, grid.digit, grid.under], [grid.seed, *shown],
+                       api_name="new_seed", **CHEAP)
     walk.in_page.input(runs_a_model(handlers.walk_sample), [grid.model, grid.seed, grid.count, grid.digit, walk.sample,
                                                             walk.seed_b, walk.walk, walk.truncation],
                        [walk.picture, walk.reading], api_name="walk_sample", trigger_mode="always_last",
                        show_progress="hidden", **CHEAP)
+    grid.grid.select(answers(handlers.pick), grid.count, walk.sample, api_visibility="private", queue=False)
+    # What's happening follows the server's grid and the model, and the page's grid when asked (the button).
+    chosen = choose_model(handlers.lab, "gan", grid.model).success
+    for trigger in (grid.grid.change, measure.click, chosen):
+        trigger(runs_a_model(handlers.explain), settings, live, api_visibility="private",
+                trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
+    chosen(runs_a_model(handlers.switch_model), grid.model,
+           [grid.in_page, walk.in_page, grid.digit, grid.every_digit_button, grid.rows], api_visibility="private",
+           **CHEAP)
     seeds.interpolate_button.click(runs_a_model(handlers.interpolate),
                                    [grid.model, seeds.seed_a, seeds.seed_b, seeds.frames, seeds.path, grid.digit],
                                    [seeds.strip, seeds.animation], api_name="interpolate_seeds", **CHEAP)
@@ -280,5 +320,5 @@ def build(lab: Lab) -> None:
         walk = live_walk(handlers, loaded[0])
         first = lab.checkpoints[loaded[0]].model
         explained = panel(GAN_INTRO, first, gan_words(gan_value(first, *sampler.samples(first, 0, 32, 1.0, "any"),
-                                                                real_digits())))
+                                                                real_digits())), measure=MEASURE)
         wire(handlers, grid, walk, between(), explained)

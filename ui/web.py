@@ -110,18 +110,19 @@ def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:
                    elem_id=elem_id, apply_default_css=False)
 
 
-def live_component(module: str, spec: LiveSpec, elem_id: str, side: int, title: str = "") -> gr.HTML:
+def live_component(module: str, spec: LiveSpec, elem_id: str, side: int | None, title: str = "") -> gr.HTML:
     """A live picture: a gr.HTML whose value is `spec`'s JSON and whose page side is the ES module
     ui/web/`module`. Its start() gets the element (a 28x28 canvas shown `side` pixels wide under its
-    `title`, a line for the CNN's reading, a line for a notice), the props (props.value is the spec),
-    trigger (to ask the server instead) and watch (to hear of a new spec, which a handler returns as
-    `spec.to_json()`)."""
+    `title`, or a canvas the module sizes to the width when `side` is None; a line for the CNN's reading,
+    a line for a notice), the props (props.value is the spec), trigger (to ask the server instead) and
+    watch (to hear of a new spec, which a handler returns as `spec.to_json()`)."""
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
     heading, named = (f'<span class="genlab-live-title">{title}</span>', f' aria-label="{title}"') if title else ("", "")
-    template = (f'<div class="genlab-live">{heading}<canvas width="28" height="28"{named} '
-                f'style="width:{side}px;height:{side}px;image-rendering:pixelated"></canvas>'
+    canvas = (f'<canvas width="28" height="28"{named} style="width:{side}px;height:{side}px;image-rendering:pixelated">'
+              if side else f'<canvas{named} style="max-width:100%">')
+    template = (f'<div class="genlab-live">{heading}{canvas}</canvas>'
                 '<div class="genlab-reading"></div><div class="genlab-notice"></div></div>')
     return gr.HTML(spec.to_json(), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
                    elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)

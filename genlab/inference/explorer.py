@@ -14,7 +14,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.core.data import DataMissingError, ImageSplit, load_mnist
 from genlab.core.errors import RequestError
 from genlab.core.images import captioned_grid, ink
-from genlab.core.seeds import checked_seed
+from genlab.core.seeds import checked_seed, gaussian
 from genlab.inference.classify import captions
 from genlab.inference.latent import CLASS_COLOURS, draw_map, draw_path, draw_posterior, gif, grid_codes, path, to_code
 from genlab.inference.preprocess import open_image, prepare_digit
@@ -154,8 +154,7 @@ class Explorer:
 
     @staticmethod
     def prior_sample(vae: Checkpoint, seed: float) -> torch.Tensor:
-        generator = torch.Generator().manual_seed(checked_seed(seed))
-        return torch.randn(vae.meta["config"]["latent"], generator=generator)
+        return torch.from_numpy(gaussian(checked_seed(seed), 1, vae.meta["config"]["latent"])[0])
 
     def encode(self, vae: Checkpoint, picture: np.ndarray | Image.Image) -> torch.Tensor:
         """The mean code of a drawn or uploaded digit, after the classifier's preprocessing."""

@@ -10,6 +10,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from genlab.core.seeds import gaussian
+
 
 @dataclass
 class MLPGANConfig:
@@ -140,9 +142,8 @@ class GAN(nn.Module):
 
     def noise(self, count: int, seed: int, truncation: float = 1.0) -> torch.Tensor:
         """Reproducible noise: the same seed gives the same samples; truncation < 1 shrinks it
-        towards the mode (crisper, less varied digits)."""
-        generator = torch.Generator().manual_seed(seed)
-        return torch.randn(count, self.config.noise, generator=generator) * truncation
+        towards the mode (crisper, less varied digits). The page draws the same (genlab.core.seeds)."""
+        return torch.from_numpy(gaussian(seed, count, self.config.noise)) * truncation
 
     @torch.no_grad()
     def sample(self, noise: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:

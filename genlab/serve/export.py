@@ -5,7 +5,9 @@ Three kinds of graph, each with its output post-processing inside, so the page o
 - a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1];
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
 - a classifier (the CNN or the MLP: Classify's reading, and the CNN that reads the other models' digits):
-  image in [0, 1] -> probabilities (n, 10).
+  image in [0, 1] -> probabilities (n, 10);
+- and a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
+  image is real (the GAN sampler's "D's chance it is real").
 
 `python -m genlab export [NAME ...] [--out DIR]` (genlab.commands.export) writes them as files; the app exports in memory
 (genlab.serve.web_models) for the committed checkpoints and for visitors' own models alike.
@@ -16,12 +18,14 @@ import warnings
 
 import torch
 from torch import nn
+from torch.nn.utils import parametrize
 
 from genlab.core.checkpoint import Checkpoint
 from genlab.models.gan import GAN
 from genlab.models.vae import VAE
 
 OPSET = 18
+MODEL, JUDGE = "model", "judge"  # the parts of a checkpoint the page runs: the model itself, a GAN's discriminator
 MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
 
 
@@ -49,6 +53,23 @@ class Generator(nn.Module):
         return (self.generator(noise, digit) + 1) / 2
 
 
+class Judge(nn.Module):
+    """The discriminator on images in [0, 1], as genlab.inference.objectives.gan_value shows it."""
+
+    def __init__(self, gan: GAN):
+        super().__init__()
+        self.discriminator = gan.discriminator
+        # Spectral norm's weights divided once here (its vdot has no ONNX operator). Removing a parametrization
+        # edits the module's class, which a deep copy shares with the served model: each gets a class of its own.
+        for module in [m for m in self.discriminator.modules() if parametrize.is_parametrized(m)]:
+            module.__class__ = type(module.__class__.__name__, module.__class__.__bases__, dict(module.__class__.__dict__))
+            for name in list(module.parametrizations):
+                parametrize.remove_parametrizations(module, name, leave_parametrized=True)
+
+    def forward(self, image: torch.Tensor, digit: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.sigmoid(self.discriminator(image * 2 - 1, digit).float().flatten())
+
+
 class Reader(nn.Module):
     def __init__(self, classifier: nn.Module):
         super().__init__()
@@ -58,11 +79,18 @@ class Reader(nn.Module):
         return torch.softmax(self.classifier(image).float(), dim=1)
 
 
-def graph_of(checkpoint: Checkpoint) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], str]:
-    """What to export for a checkpoint: the wrapped module, example inputs, input names, output name.
-    The module is a CPU copy in eval mode, so the served model is not disturbed."""
+def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], str]:
+    """What to export for a checkpoint's `part` (MODEL or JUDGE): the wrapped module, example inputs, input
+    names, output name. The module is a CPU copy in eval mode, so the served model is not disturbed."""
     model = copy.deepcopy(checkpoint.model).cpu().eval()
     family = checkpoint.meta["family"]
+    if part == JUDGE:
+        if family != "gan":
+            raise ExportError(f"Only a GAN has a judge; a {family} model does not.")
+        image = torch.zeros(1, 1, 28, 28)
+        if model.classes:
+            return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], "real"
+        return Judge(model), (image,), ["image"], "real"
     if family == "vae":
         return Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], "image"
     if family == "gan":
@@ -75,9 +103,9 @@ def graph_of(checkpoint: Checkpoint) -> tuple[nn.Module, tuple[torch.Tensor, ...
     raise ExportError(f"Only image models run in the page; a {family} model does not.")
 
 
-def to_onnx(checkpoint: Checkpoint) -> bytes:
+def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
-    module, example, inputs, output = graph_of(checkpoint)
+    module, example, inputs, output = graph_of(checkpoint, part)
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice

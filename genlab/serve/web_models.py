@@ -8,7 +8,7 @@ import weakref
 from collections import OrderedDict
 
 from genlab.core.checkpoint import Checkpoint
-from genlab.serve.export import ExportError, to_onnx
+from genlab.serve.export import MODEL, ExportError, to_onnx
 
 MODELS_PATH = "genlab/models"  # where the page fetches a graph: MODELS_PATH/KEY.onnx, relative to the app
 VISITORS_BUDGET = 256 * 1024 * 1024  # bytes of visitors' graphs kept at once
@@ -18,24 +18,24 @@ class WebModels:
     def __init__(self, budget: int = VISITORS_BUDGET):
         self.budget = budget
         self._lock = threading.Lock()
-        self._keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> key
+        self._keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> {part: key}
         self._graphs: OrderedDict[str, bytes] = OrderedDict()  # key -> ONNX, visitors' least recently used first
         self._kept: dict[str, bytes] = {}  # key -> ONNX of models that are never let go
 
-    def url(self, checkpoint: Checkpoint, keep: bool = False) -> str:
-        """Where the page fetches this checkpoint's graph, exporting it first if needed. `keep`: a
-        committed model, held for the server's lifetime. Raises ExportError for a model the page
-        cannot run."""
+    def url(self, checkpoint: Checkpoint, keep: bool = False, part: str = MODEL) -> str:
+        """Where the page fetches this checkpoint's graph of `part` (genlab.serve.export), exporting it
+        first if needed. `keep`: a committed model, held for the server's lifetime. Raises ExportError
+        for a model the page cannot run."""
         with self._lock:
-            key = self._keys.get(checkpoint.model)
+            key = self._keys.get(checkpoint.model, {}).get(part)
             if key is not None and (key in self._kept or key in self._graphs):
                 if key in self._graphs:
                     self._graphs.move_to_end(key)
                 return f"{MODELS_PATH}/{key}.onnx"
-        graph = to_onnx(checkpoint)  # outside the lock: an export takes a moment
+        graph = to_onnx(checkpoint, part)  # outside the lock: an export takes a moment
         with self._lock:
-            key = self._keys.get(checkpoint.model) or secrets.token_urlsafe(18)
-            self._keys[checkpoint.model] = key
+            parts = self._keys.setdefault(checkpoint.model, {})
+            key = parts.setdefault(part, secrets.token_urlsafe(18))
             if keep:
                 self._kept[key] = graph
             else:
@@ -44,12 +44,12 @@ class WebModels:
                 self._trim()
         return f"{MODELS_PATH}/{key}.onnx"
 
-    def try_url(self, checkpoint: Checkpoint | None, keep: bool = False) -> tuple[str | None, str]:
+    def try_url(self, checkpoint: Checkpoint | None, keep: bool = False, part: str = MODEL) -> tuple[str | None, str]:
         """(url, '') or (None, why the page cannot run it)."""
         if checkpoint is None:
             return None, ""
         try:
-            return self.url(checkpoint, keep), ""
+            return self.url(checkpoint, keep, part), ""
         except ExportError as err:
             return None, str(err)
 

@@ -79,6 +79,27 @@ def draw_a_seven(page: Page, panel: Locator, stroke: Callable = stroke) -> None:
     stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])
 
 
+GAN_GRID = "#genlab-gan-grid-live"  # the GAN sampler's grid, drawn by the page (ui/web/gan_grid.js)
+
+
+def grid_drawn(page: Page, **values) -> dict:
+    """Wait until the page's GAN grid is drawn for these values of its controls (and mode, 'samples' or
+    'every digit'), and say what it shows: its values, captions, summary, columns, cell and samples' pixels."""
+    return page.wait_for_function("""(wanted) => {
+        const grid = window.genlab?.modes?.['gan-grid'] === 'page' && window.genlab.grids?.gan;
+        if (!grid) return null;
+        const shown = { ...grid.values, mode: grid.mode };
+        return Object.entries(wanted).every(([knob, value]) => shown[knob] === value) ? grid : null;
+    }""", arg=values, timeout=30_000).json_value()
+
+
+def grid_position(page: Page, sample: int) -> tuple[float, float]:
+    """Where the middle of sample number `sample` (from 1) of the page's GAN grid is on screen."""
+    grid, box = page.evaluate("() => window.genlab.grids.gan"), page.locator(f"{GAN_GRID} canvas").bounding_box()
+    row, column = divmod(sample - 1, grid["columns"])
+    return box["x"] + (column + 0.5) * grid["cell"], box["y"] + row * (grid["cell"] + 20) + grid["cell"] / 2
+
+
 def test_readme_screenshots_are_written_to_docs_only_with_the_option(tmp_path):
     class Config:  # just the part of pytest's config the fixture reads
         def __init__(self, screenshots: bool):
@@ -117,8 +138,8 @@ def test_every_tab_opens_and_shows_its_main_widgets(page):
     expect(sampler.get_by_label("Seed", exact=True)).to_have_value("0")
     expect(sampler.get_by_role("button", name="New seed", exact=True)).to_be_visible()
     expect(sampler.get_by_role("button", name="Sample", exact=True)).to_be_visible()
-    expect(image_in(sampler, "Samples")).to_be_visible()
-    expect(sampler.get_by_text(re.compile(r"^The CNN reads these 32 samples as"))).to_be_visible()
+    expect(sampler.locator(f"{GAN_GRID} canvas")).to_be_visible()  # drawn by the page (tests/browser/test_browser_inference.py)
+    expect(sampler.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"^The CNN reads these 32 samples as"))
 
 
 
@@ -221,53 +242,51 @@ def test_the_model_card_reads_as_plain_words(page):
 
 def test_gan_change_the_model_then_new_seed(page, readme_screenshot):
     panel = open_tab(page, "GAN sampler")
-    grid, seed = image_in(panel, "Samples"), panel.get_by_label("Seed", exact=True)
+    grid, seed = panel.locator(f"{GAN_GRID} canvas"), panel.get_by_label("Seed", exact=True)
     digit = panel.get_by_label("Digit", exact=True)
     every_digit = panel.get_by_role("button", name="Same noise, every digit", exact=True)
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
     expect(panel.get_by_role("radio", name="Conditional DCGAN", exact=True)).to_be_checked()  # the best opens
-    grid_box, label_box = grid.bounding_box(), block_labelled(panel, "Samples").get_by_test_id("block-label").bounding_box()
-    assert label_box["y"] + label_box["height"] <= grid_box["y"] + 1, "the title sits above the samples, not on them"
-    # No icons over the top row (the clickable grid is a button too). The boxes are read in one go: the
-    # panel's buttons come and go as it renders, so one looked up by its place in a list may be gone.
+    conditional = grid_drawn(page, seed=0, count=32, mode="samples")
+    grid_box, title_box = grid.bounding_box(), panel.locator(f"{GAN_GRID} .genlab-live-title").bounding_box()
+    assert title_box["y"] + title_box["height"] <= grid_box["y"] + 1, "the title sits above the samples, not on them"
+    # No button over the grid. The boxes are read in one go: the panel's buttons come and go as it renders,
+    # so one looked up by its place in a list may be gone.
     boxes = panel.get_by_role("button").evaluate_all(
         "buttons => buttons.map((b) => b.getBoundingClientRect().toJSON())")
     assert boxes
     for box in boxes:
-        assert box["width"] > 100 or box["height"] == 0 or not (
+        assert box["height"] == 0 or not (
             box["x"] < grid_box["x"] + grid_box["width"] and grid_box["x"] < box["x"] + box["width"]
             and box["y"] < grid_box["y"] + grid_box["height"] and grid_box["y"] < box["y"] + box["height"])
 
     # An unconditional model: new samples for the same seed, and the digit controls go.
-    conditional_src = grid.get_attribute("src")
     panel.get_by_role("radio", name="MLP GAN", exact=True).check()
-    expect(grid).not_to_have_attribute("src", conditional_src)
     expect(digit).to_be_hidden()  # the MLP GAN takes no digit
     expect(every_digit).to_be_hidden()
+    page.wait_for_function("(before) => window.genlab.grids.gan.images.some((x, i) => x !== before[i])",
+                           arg=conditional["images"])
 
-    # The conditional model again: the digit controls come back.
+    # The conditional model again: the digit controls come back, and the same seed draws the same grid.
     panel.get_by_role("radio", name="Conditional DCGAN", exact=True).check()
-    expect(grid).to_have_attribute("src", conditional_src)
     expect(digit).to_be_visible()
     expect(every_digit).to_be_visible()
-    expect(panel.get_by_text(re.compile(r"as the digit asked for\.$"))).to_be_visible()
+    page.wait_for_function("(before) => window.genlab.grids.gan.images.every((x, i) => x === before[i])",
+                           arg=conditional["images"])
+    expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"as the digit asked for\.$"))
 
-    # The same noise drawn as every digit: ten columns, one per digit.
-    mixed_src = grid.get_attribute("src")
+    # The same noise drawn as every digit: one column per digit.
     every_digit.click()
-    expect(grid).not_to_have_attribute("src", mixed_src)
-    expect(panel.get_by_text(re.compile(r"^The CNN reads these 40 samples as"))).to_be_visible()
+    assert grid_drawn(page, mode="every digit")["columns"] == 10
+    expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"^The CNN reads these 40 samples as"))
     expect(seed).to_have_value("0")
     readme_screenshot(page, "gan_sampler")  # seed 0: the same picture on every run
 
-    # New seed: a new number in the seed box and a new grid.
-    before_src, before_png = grid.get_attribute("src"), image_bytes(page, grid)
+    # New seed: a new number in the seed box and a new grid of the controls' samples.
     panel.get_by_role("button", name="New seed", exact=True).click()
     expect(seed).not_to_have_value("0")
     assert 0 < int(seed.input_value()) < 2**32
-    expect(grid).not_to_have_attribute("src", before_src)
-    assert image_bytes(page, grid) != before_png
-    expect(panel.get_by_text(re.compile(r"^The CNN reads these 32 samples as"))).to_be_visible()
+    assert grid_drawn(page, seed=int(seed.input_value()), mode="samples")["images"] != conditional["images"]
+    expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"^The CNN reads these 32 samples as"))
 
     # Back to an unconditional model: the digit controls go away again.
     panel.get_by_role("radio", name="DCGAN", exact=True).check()

@@ -15,13 +15,14 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from genlab.core.images import CAPTION_ROW
+from genlab.core.seeds import MAX_SEED, gaussian
 from genlab.inference.explorer import Explorer
 from genlab.inference.classify import SHOWN
 from genlab.inference.latent import to_code
 from genlab.inference.preprocess import prepare_digit
 from genlab.models.loading import load_checkpoint
-from tests.browser.test_browser import (block_labelled, draw_a_seven, eventually, image_bytes, image_in, open_tab,
-                                       set_number, stroke)
+from tests.browser.test_browser import (GAN_GRID, block_labelled, draw_a_seven, eventually, grid_drawn,
+                                       grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
 
 SLIDERS = 16
@@ -185,23 +186,93 @@ def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_ap
     eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)), "the pinned digit")
 
 
-def grid_position(image: Locator, sample: int, columns: int = 8, cell: int = 84, caption: int = CAPTION_ROW) -> tuple[float, float]:
-    """Where sample number `sample` (from 1) of a sample grid is on screen."""
-    box = content_box(image)
-    row, column = divmod(sample - 1, columns)
-    return box["x"] + (column + 0.5) * cell * box["scale"], box["y"] + (row * (cell + caption) + cell / 2) * box["scale"]
+def grid_pixels(grid: dict) -> np.ndarray:
+    """The page's grid samples at 28x28 grey levels, as it paints them (ui/web/digit.js): 255 - round(255 x)."""
+    digits = 255 - np.round(255 * np.clip(np.array(grid["images"], dtype=np.float64), 0, 1)).reshape(-1, 28, 28)
+    return digits.astype(np.int16)
+
+
+def server_grid(picture: str, n: int, columns: int) -> np.ndarray:
+    """The n digits of a /sample picture at 28x28 grey levels (each tile is 84 px with a caption band below)."""
+    sheet = np.asarray(Image.open(picture).convert("L"), dtype=np.int16)
+    tile = 28 * 3
+    return np.stack([sheet[(i // columns) * (tile + CAPTION_ROW):][:tile:3, (i % columns) * tile:][:, :tile:3]
+                     for i in range(n)])
+
+
+def test_a_seed_names_the_same_noise_in_the_page_as_on_the_server(page):
+    """ui/web/noise.js against genlab.core.seeds: the numbers of five seeds (the largest among them), whole
+    grids and rows taken alone, within float32's rounding."""
+    open_tab(page, "GAN sampler")
+    for seed, count, size, first in ((0, 64, 100, 0), (1, 3, 101, 0), (7, 2, 100, 30), (MAX_SEED, 4, 16, 0),
+                                     (123456789, 1, 100, 63)):
+        got = page.evaluate("""async ([seed, count, size, first]) => {
+            const noise = await import(new URL('genlab/web/noise.js', document.baseURI).href);
+            return Array.from(noise.gaussian(seed, count, size, first)); }""", [seed, count, size, first])
+        expected = gaussian(seed, first + count, size)[first:].ravel()
+        assert np.abs(np.array(got, dtype=np.float32) - expected).max() <= 1e-6, (seed, count, size, first)
+
+
+def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_app):
+    """Every control of the GAN grid redraws it in the page, asking the server nothing: the samples are
+    /sample's (within one grey level), the captions and the summary under the grid are its words, for the
+    CNN's reading and for D's score, for a digit asked for and for every digit."""
+    panel = open_tab(page, "GAN sampler")
+    grid_drawn(page, seed=0)
+    calls = server_calls(page)
+
+    def matches_the_server(model: str, *, every_digit: bool = False, **values) -> None:
+        shown = grid_drawn(page, **values, mode="every digit" if every_digit else "samples")
+        knobs = shown["values"]
+        if every_digit:
+            picture, summary = running_app.predict(model, knobs["seed"], knobs["rows"], knobs["truncation"],
+                                                   knobs["under"], api_name="/every_digit")
+        else:
+            picture, summary = running_app.predict(model, knobs["seed"], knobs["count"], knobs["truncation"],
+                                                   knobs["digit"] if knobs["digit"] else "any", knobs["under"],
+                                                   api_name="/sample")
+        n, columns = len(shown["captions"]), 10 if every_digit else 8
+        assert int(np.abs(grid_pixels(shown) - server_grid(picture, n, columns)).max()) <= 1, f"{model} {knobs}: the samples"
+        assert shown["summary"] == summary, f"{model} {knobs}: the words under the grid"
+        expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(summary)
+
+    matches_the_server("cdcgan", seed=0, count=32)
+    set_number(panel, "Truncation (1 = none)", 0.6)
+    panel.get_by_label("Digit", exact=True).click()
+    page.get_by_role("option", name="7", exact=True).click()
+    matches_the_server("cdcgan", truncation=0.6, digit="7")
+    panel.get_by_role("radio", name="D's chance it is real", exact=True).check()
+    matches_the_server("cdcgan", under="D's chance it is real", digit="7")
+    assert all(re.fullmatch(r"D \d\.\d\d", caption) for caption in page.evaluate("window.genlab.grids.gan.captions"))
+    panel.get_by_role("button", name="Same noise, every digit", exact=True).click()
+    matches_the_server("cdcgan", every_digit=True, rows=4)
+    set_number(panel, "Samples", 13)
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    seed = int(panel.get_by_label("Seed", exact=True).input_value())
+    matches_the_server("cdcgan", seed=seed, count=13)
+    assert calls == [], "the grid asks the server nothing"
+
+    panel.get_by_role("radio", name="DCGAN", exact=True).check()  # the one call: the new model's graphs
+    expect(panel.get_by_label("Digit", exact=True)).to_be_hidden()
+    page.wait_for_function("() => window.genlab.specs['gan-grid'].classes === 0")
+    calls.clear()
+    panel.get_by_role("radio", name="the CNN's reading", exact=True).check()
+    matches_the_server("dcgan", seed=seed, count=13, under="the CNN's reading", digit="")
+    assert calls == []
 
 
 def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot):
     panel = open_tab(page, "GAN sampler")
     drawn_in_page(page, "gan")
-    live, grid = page.locator("#genlab-gan-walk-live"), image_in(panel, "Samples")
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    live = page.locator("#genlab-gan-walk-live")
     expect(panel.get_by_role("radio", name="Conditional DCGAN", exact=True)).to_be_checked()
+    grid_drawn(page, seed=0, count=32)
     model = "cdcgan"
+    calls = server_calls(page)
 
     # Click the third sample of the grid: the walk starts from it.
-    page.mouse.click(*grid_position(grid, 3))
+    page.locator(f"{GAN_GRID} canvas").scroll_into_view_if_needed()
+    page.mouse.click(*grid_position(page, 3))
     expect(panel.get_by_label("Sample (click one in the grid)")).to_have_value("3")
     drawn_in_page(page, "gan")
     walk = page.locator("#genlab-gan-walk input[type=range]")
@@ -215,14 +286,13 @@ def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot
                    f"the walked sample at {t}, truncation {truncation}, equals /walk_sample's")
 
     matches_the_server()
-    calls = server_calls(page)
     drag(page, walk, 0.8)
     assert 0.5 < float(walk.input_value()) <= 1.0
     matches_the_server()
     readme_screenshot(page, "gan_walk")
     drag(page, page.locator("#genlab-gan-walk-truncation input[type=range]"), 0.1)
     matches_the_server()
-    assert calls == [], "walking a sample asks the server nothing"
+    assert calls == [], "picking and walking a sample asks the server nothing"
 
 
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
@@ -275,6 +345,24 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     eventually(page, lambda: same_picture(server_pixels(page.request.get(decoded.get_attribute("src")).body()),
                                           server_pixels(expected)), "the server's digit for the slider values")
     expect(notice).to_have_count(1)
+
+    panel = open_tab(page, "GAN sampler")  # the server draws the grid, for every control and button
+    expect(page.locator(f"{GAN_GRID} .genlab-notice")).to_have_text(
+        "This browser could not run the model, so the server draws the pictures.")
+    grid, summary = image_in(panel, "Samples"), panel.locator("#genlab-gan-summary")
+    expect(grid).to_be_visible()
+    expect(page.locator(f"{GAN_GRID} canvas")).to_be_hidden()
+    set_number(panel, "Samples", 12)
+    expect(summary).to_contain_text("The CNN reads these 12 samples as")
+    panel.get_by_role("button", name="Same noise, every digit", exact=True).click()
+    expect(summary).to_contain_text("The CNN reads these 40 samples as")
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    seed = panel.get_by_label("Seed", exact=True)
+    expect(seed).not_to_have_value("0")
+    expect(summary).to_contain_text("The CNN reads these 12 samples as")
+    expected, _ = running_app.predict("cdcgan", int(seed.input_value()), 12, 1.0, "any", "the CNN's reading",
+                                      api_name="/sample")
+    eventually(page, lambda: image_bytes(page, grid) == open(expected, "rb").read(), "the server's grid of the new seed")
 
     panel = open_tab(page, "Classify")  # the drawing is read by the server, whose 28x28 input shows
     expect(page.locator("#genlab-classify-live .genlab-notice")).to_have_text(

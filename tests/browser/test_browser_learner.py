@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from genlab.families.generated import budget_steps
 from tests.helpers import CHECKPOINTS
-from tests.browser.test_browser import draw_a_seven, eventually, image_bytes, image_in, open_tab, set_number
-from tests.browser.test_browser_inference import grid_position
+from tests.browser.test_browser import (GAN_GRID, draw_a_seven, eventually, grid_drawn, grid_position, image_bytes,
+                                       image_in, open_tab, set_number)
 from tests.browser.test_browser_phone import PHONE, TABS
 from ui.glossary import GLOSSARY, SPELLINGS
 
@@ -109,27 +109,23 @@ def type_and_press_enter(page: Page, box, value: str) -> None:
 @pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # typing is a keyboard's story
 def test_a_typed_truncation_applies_on_enter_and_the_walk_keeps_its_sample(page, running_app):
     """Type 0.3 into the GAN grid's Truncation box and press Enter: the grid is redrawn at 0.3 at once
-    (it used to wait for the box to lose focus, and the next click on a sample then redrew the grid
-    under the pointer). A sample clicked next starts the walk at 0.3; typing another truncation keeps
-    the walk on that sample, at the new truncation."""
+    (it once waited for the box to lose focus, and the next click on a sample then redrew the grid under
+    the pointer). A sample clicked next starts the walk at 0.3; typing another truncation keeps the walk
+    on that sample, at the new truncation."""
     panel = open_tab(page, "GAN sampler")
-    grid = image_in(panel, "Samples")
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
-    at_one = grid.get_attribute("src")
+    at_one = grid_drawn(page, seed=0, truncation=1)
     truncation = panel.get_by_role("spinbutton", name="Truncation (1 = none)")
 
     type_and_press_enter(page, truncation, "0.3")
-    expect(grid).not_to_have_attribute("src", at_one)
-    expected, _ = running_app.predict("cdcgan", 0, 32, 0.3, "any", api_name="/sample")
-    eventually(page, lambda: np.array_equal(pixels(image_bytes(page, grid)), pixels(expected)),
-               "the grid shows /sample's samples at truncation 0.3")
+    at_point_three = grid_drawn(page, truncation=0.3)
+    assert at_point_three["images"] != at_one["images"]
 
-    at_point_three = grid.get_attribute("src")
-    grid.scroll_into_view_if_needed()  # a click lands only on what is on screen
-    page.mouse.click(*grid_position(grid, 5))
+    page.locator(f"{GAN_GRID} canvas").scroll_into_view_if_needed()  # a click lands only on what is on screen
+    page.mouse.click(*grid_position(page, 5))
     expect(panel.get_by_label(WALK_SAMPLE)).to_have_value("5")
     expect(page.locator(WALK_TRUNCATION)).to_have_value("0.3")
-    expect(grid).to_have_attribute("src", at_point_three)  # the click picked a sample; it redrew nothing
+    assert page.evaluate("window.genlab.grids.gan.images") == at_point_three["images"], \
+        "the click picked a sample; it redrew nothing"
 
     type_and_press_enter(page, truncation, "0.6")
     expect(page.locator(WALK_TRUNCATION)).to_have_value("0.6")
@@ -156,7 +152,7 @@ def test_every_picture_is_shown_whole(page):
     cut["VAE explorer"] = pictures_cut_off(panel)
 
     panel = open_tab(page, "GAN sampler")
-    expect(image_in(panel, "Samples")).to_have_attribute("src", re.compile(r"\S"))
+    grid_drawn(page, seed=0)
     cut["GAN sampler"] = pictures_cut_off(panel)
 
     panel = open_tab(page, "Train")  # the CNN, whose preview is its mistakes, each captioned, in rows
@@ -256,9 +252,8 @@ def test_on_a_laptop_the_gan_grid_is_on_the_first_screen_and_a_16d_code_uses_the
     in a column beside it. On the 16-D VAE, whose map cannot be drawn, the sliders fill the room the map
     had: every dimension is on show, and the right half of the page is not left empty."""
     panel = open_tab(page, "GAN sampler")
-    grid = image_in(panel, "Samples")
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
-    box = grid.bounding_box()
+    assert grid_drawn(page, count=32)["columns"] == 8
+    box = panel.locator(f"{GAN_GRID} canvas").bounding_box()
     assert box["y"] + box["height"] <= LAPTOP["viewport"]["height"], box
 
     panel = open_tab(page, "VAE explorer")
@@ -273,23 +268,21 @@ def test_on_a_laptop_the_gan_grid_is_on_the_first_screen_and_a_16d_code_uses_the
 def test_under_each_gan_sample_the_discriminator_says_how_real_it_finds_it(page):
     """A learner reads in What's happening that the generator learns to make D say "real", and asks to see
     D's score under each sample instead of the CNN's reading: the same samples, captioned "D 0.xx", with
-    their mean in words, the same mean What's happening gives for the grid on screen."""
+    their mean in words, the same mean What's happening gives for the grid on screen when measured."""
     panel = open_tab(page, "GAN sampler")
-    grid = image_in(panel, "Samples")
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
+    read = grid_drawn(page, seed=0)
     explained = opened_whats_happening(panel)
-    read_src, read_png = grid.get_attribute("src"), image_bytes(page, grid)
     panel.get_by_role("radio", name="D's chance it is real", exact=True).check()
-    expect(grid).not_to_have_attribute("src", read_src)
-    assert image_bytes(page, grid) != read_png
-    summary = panel.get_by_text(re.compile(r"^Under each sample: D's chance that it is real \(their mean: 0\.\d\d\)"))
-    expect(summary).to_be_visible()
+    judged = grid_drawn(page, under="D's chance it is real")
+    assert judged["images"] == read["images"] and all(caption.startswith("D 0.") for caption in judged["captions"])
+    summary = panel.locator(f"{GAN_GRID} .genlab-reading")
+    expect(summary).to_have_text(re.compile(r"^Under each sample: D's chance that it is real \(their mean: 0\.\d\d\)"))
     mean = re.search(r"their mean: (0\.\d\d)", summary.inner_text()).group(1)
+    explained.get_by_role("button", name="Measure the grid on screen").click()
     expect(live_words(explained)).to_contain_text(f"Its mean: {mean} for the samples")
-    judged_src = grid.get_attribute("src")
     panel.get_by_role("button", name="New seed", exact=True).click()  # a new grid keeps what it shows under each
-    expect(grid).not_to_have_attribute("src", judged_src)
-    expect(summary).to_be_visible()
+    assert grid_drawn(page, mode="samples", under="D's chance it is real")["values"]["seed"] != 0
+    expect(summary).to_have_text(re.compile(r"^Under each sample: D's chance that it is real"))
 
 
 @pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)  # the words are the same on a phone
@@ -317,10 +310,11 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     expect(live_words(explained)).not_to_have_text(before)
     expect(live_words(explained)).to_contain_text(re.compile(r"Its code is 2\.50 from the centre"))
 
-    panel = open_tab(page, "GAN sampler")
+    panel = open_tab(page, "GAN sampler")  # the page draws a new grid; the learner asks for its figures
     explained = opened_whats_happening(panel)
     before = live_words(explained).inner_text()
     panel.get_by_role("button", name="New seed", exact=True).click()
+    explained.get_by_role("button", name="Measure the grid on screen").click()
     expect(live_words(explained)).not_to_have_text(before)
     expect(live_words(explained)).to_contain_text(re.compile(r"so V = \*?-?\d\.\d{3}"))
 

@@ -7,10 +7,9 @@ import pytest
 import torch
 from playwright.sync_api import Page
 
-from genlab.inference import sampler
 from genlab.serve.lab import Lab
 from genlab.serve.web_models import MODELS_PATH
-from tests.browser.test_browser import draw_a_seven, open_tab
+from tests.browser.test_browser import draw_a_seven, grid_drawn, grid_position, open_tab
 from tests.helpers import CHECKPOINTS
 from ui import classify, explore, sample
 from ui.web import LiveSpec
@@ -27,21 +26,26 @@ def as_compared(spec: dict) -> dict:
 
 def specs_on_opening() -> dict[str, LiveSpec]:
     """Each live picture's spec when its tab opens, as the tab's Python builds it for the committed models:
-    Classify's reading with the CNN; the explorer on the 2-D VAE; the GAN walk from sample 1 of seed 0's
-    grid of 32 toward seed 1."""
+    Classify's reading with the CNN; the explorer on the 2-D VAE; the conditional GAN's grid and walk."""
     lab = Lab.load(CHECKPOINTS, torch.device("cpu"))
-    cdcgan = lab.checkpoints["cdcgan"].model
+    grid, walk = sample.Handlers(lab).specs("cdcgan", None)
     return {"classify": classify.Handlers(lab).live_spec("cnn", None),
             "explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
-            "gan": sample.Handlers(lab).live_spec("cdcgan", sampler.walk_ends(cdcgan, 0, 32, 1, 1), None)}
+            "gan-grid": grid, "gan": walk}
+
+
+TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler"}
 
 
 def test_the_page_reads_the_live_spec_python_gives(page: Page):
-    for (name, spec), tab in zip(specs_on_opening().items(), ("Classify", "VAE explorer", "GAN sampler")):
-        panel = open_tab(page, tab)
+    for name, spec in specs_on_opening().items():
+        panel = open_tab(page, TABS[name])
         if name == "classify":  # it reads drawings
             page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)
             draw_a_seven(page, panel)
+        if name == "gan-grid":  # a click on a sample starts the walk there
+            grid_drawn(page, seed=0)
+            page.mouse.click(*grid_position(page, 2))
         page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
                                arg=name, timeout=30_000)
         given = page.evaluate("(name) => window.genlab.specs[name]", name)

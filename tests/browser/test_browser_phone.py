@@ -6,6 +6,7 @@ Uses the browser, page and screenshot fixtures of tests/browser/conftest.py; `co
 Its README screenshot (docs/screenshots/phone_classify.png) is written only with --screenshots:
 
     python -m pytest tests/browser/test_browser_phone.py --screenshots"""
+import base64
 import io
 import re
 
@@ -14,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.browser.test_browser import draw_a_seven, image_bytes, image_in, open_tab
+from tests.browser.test_browser import GAN_GRID, draw_a_seven, grid_drawn, open_tab
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 FINGER = 44  # CSS pixels: the smallest comfortable touch target
@@ -134,13 +135,18 @@ def test_phone_text_gan_shows_lines_at_once_and_its_tables_fit(page):
 
 
 def test_phone_gan_sample_captions_are_readable(page):
+    """On a phone the page draws the GAN grid in as many columns as fit its width (eight made each caption
+    about 7 px tall), so each caption stays as readable as on a laptop, and the grid stays on the screen."""
     panel = open_tab(page, "GAN sampler")
-    grid = image_in(panel, "Samples")
-    expect(grid).to_have_attribute("src", re.compile(r"\S"))
-    expect(panel.get_by_text(re.compile(r"^The CNN reads these 32 samples as"))).to_be_visible()
-    picture = Image.open(io.BytesIO(image_bytes(page, grid))).convert("L")
-    height = caption_height(np.asarray(picture), samples=32) * grid.bounding_box()["width"] / picture.width
-    assert height >= 7, f"the captions are {height:.1f} CSS px tall on the phone"
+    shown = grid_drawn(page, seed=0, count=32)
+    expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"^The CNN reads these 32 samples as"))
+    canvas = panel.locator(f"{GAN_GRID} canvas")
+    png = base64.b64decode(canvas.evaluate("(canvas) => canvas.toDataURL('image/png')").split(",", 1)[1])
+    picture = Image.open(io.BytesIO(png)).convert("L")
+    box = canvas.bounding_box()
+    height = caption_height(np.asarray(picture), samples=32) * box["width"] / picture.width
+    assert shown["columns"] < 8 and height >= 9, f"{shown['columns']} columns: the captions are {height:.1f} CSS px tall"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
 
 
 def caption_height(grid: np.ndarray, samples: int) -> int:

@@ -11,7 +11,8 @@ import torch
 
 from genlab.core.checkpoint import Checkpoint
 from genlab.models.loading import load_all
-from genlab.serve.export import ExportError, exportable, to_onnx
+from genlab.inference.objectives import gan_value
+from genlab.serve.export import JUDGE, ExportError, exportable, to_onnx
 from genlab.serve.web_models import WebModels
 from tests.helpers import CHECKPOINTS, ROOT
 
@@ -61,6 +62,29 @@ def test_the_graph_draws_what_torch_draws(name):
         assert np.abs(np.round(255 * got) - np.round(255 * expected.numpy())).max() <= 1
 
 
+GANS = [name for name in IMAGE_MODELS if CHECKPOINTS_LOADED[name].meta["family"] == "gan"]
+
+
+@pytest.mark.parametrize("name", GANS)
+def test_a_gans_judge_gives_what_the_sampler_shows(name):
+    """D's chance that each of 64 samples is real, from the judge's graph, within 1e-5 of what the GAN
+    sampler's captions and What's happening show (genlab.inference.objectives.gan_value)."""
+    gan = CHECKPOINTS_LOADED[name].model
+    digits = torch.arange(64) % 10 if gan.classes else None
+    samples = gan.sample(gan.noise(64, 3), digits)
+    feeds = {"image": samples.numpy(), **({"digit": digits.numpy()} if digits is not None else {})}
+    got = onnx_session(to_onnx(CHECKPOINTS_LOADED[name], JUDGE)).run(None, feeds)[0]
+    with torch.no_grad():
+        expected = torch.sigmoid(gan.discriminator(samples * 2 - 1, digits).flatten()).numpy()
+    assert got.shape == (64,) and np.abs(got - expected).max() < 1e-5
+    assert np.abs(got.round(3) - gan_value(gan, samples, digits, None).d_each_fake).max() <= 1e-3
+
+
+def test_only_a_gan_has_a_judge():
+    with pytest.raises(ExportError, match="Only a GAN has a judge"):
+        to_onnx(CHECKPOINTS_LOADED["vae2d"], JUDGE)
+
+
 def test_a_language_model_is_not_exported():
     with pytest.raises(ExportError, match="Only image models run in the page"):
         to_onnx(CHECKPOINTS_LOADED["lstm"])
@@ -83,6 +107,8 @@ def test_a_visitors_graphs_stay_within_the_budget_and_go_with_their_model():
     visitors = [Checkpoint(copy.deepcopy(vae.model), vae.meta, vae.path) for _ in range(4)]
     urls = [graphs.url(visitor) for visitor in visitors]
     assert len(set(urls)) == 4 and graphs.url(visitors[3]) == urls[3], "one key per model, the same when asked again"
+    assert graphs.url(CHECKPOINTS_LOADED["dcgan"], part=JUDGE) != graphs.url(CHECKPOINTS_LOADED["dcgan"]), \
+        "a GAN's judge has a key of its own"
     assert graphs.visitors_bytes() <= 2.5 * size
     assert graphs.graph(key_of(urls[0])) is None, "the least recently used went first"
     assert graphs.graph(key_of(urls[3])) is not None

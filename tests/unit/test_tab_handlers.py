@@ -7,6 +7,8 @@ import pytest
 import torch
 
 from genlab.core.checkpoint import checkpoint_dir
+from genlab.core.images import ink
+from genlab.inference import sampler
 from genlab.inference.explorer import SLIDERS
 from genlab.serve.lab import Lab
 from ui import explore, sample
@@ -50,12 +52,19 @@ def test_the_same_seed_draws_the_same_grid_and_the_cnn_says_what_it_read(lab):
     assert summary.startswith("The CNN reads these 8 samples as") and "as the digit asked for" in summary
 
 
-def test_picking_a_sample_starts_the_walk_there_and_hands_the_page_its_noise(lab):
+def test_choosing_a_gan_hands_the_page_its_graphs_and_the_controls_to_follow(lab):
+    grid, walk, digit, every_digit, rows = sample.Handlers(lab).switch_model("dcgan", None)
+    grid, walk = json.loads(grid), json.loads(walk)
+    assert grid["generator"] and grid["judge"] and grid["judge"] != grid["generator"], "the generator and D, apart"
+    assert grid["noise"] == walk["noise"] == lab.checkpoints["dcgan"].model.config.noise and grid["classes"] == 0
+    assert not (digit.visible or every_digit.visible or rows.visible), "the DCGAN takes no digit"
+    assert grid["knobs"]["seed"] == walk["ends"]["seed"] == sample.KNOBS["seed"], "the walk starts in the grid's noise"
+    assert grid["walk_sample"] == walk["ends"]["sample"], "a click on the grid sets the walk's sample"
+
+
+def test_the_walk_starts_at_the_grids_sample(lab):
     gans = sample.Handlers(lab)
-    spec, walk, truncation, picture, reading = gans.walk_from("cdcgan", 0, 32, 0.5, "any", 3, 1, None)
-    assert (walk, truncation) == (0.0, 0.5), "back at the start, with the grid's truncation"
-    at_start, read_at_start = gans.walk_sample("cdcgan", 0, 32, "any", 3, 1, 0.0, 0.5, None)
-    assert np.array_equal(at_start, picture) and read_at_start == reading
-    told = json.loads(spec)
-    assert told["a"] == lab.checkpoints["cdcgan"].model.noise(32, 0)[2].tolist(), "the third sample's noise"
-    assert told["digit"] == 2, "the grid of 'any' draws 0, 1, 2, ...: the third is a 2"
+    at_start, reading = gans.walk_sample("cdcgan", 0, 32, "any", 3, 1, 0.0, 0.5, None)
+    third = sampler.samples(lab.checkpoints["cdcgan"].model, 0, 32, 0.5)[0][2]
+    assert np.array_equal(at_start, ink(third, sampler.SHOWN)), "the walk's start is the grid's third sample"
+    assert reading.startswith("The CNN reads this as **2"), "the grid of 'any' draws 0, 1, 2, ...: the third is a 2"

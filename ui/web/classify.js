@@ -41,11 +41,11 @@ export function start({ element, props, watch }) {
     context.putImageData(pixels, 0, 0);
   }
 
-  async function read() {
+  async function read() { // true: something was shown (Live records it)
     if (!drawing || drawing.blank) {
       show(new Float32Array(SIDE * SIDE));
       reading.textContent = '';
-      return;
+      return true;
     }
     const { data, width, height } = drawing.pixels();
     let prepared;
@@ -55,12 +55,13 @@ export function start({ element, props, watch }) {
       if (!(error instanceof InputError)) throw error;
       show(new Float32Array(SIDE * SIDE));
       reading.textContent = `⚠ ${error.message}`;
-      return;
+      return true;
     }
     show(prepared.digit);
     const probabilities = await run(classifier, { image: { data: prepared.digit, dims: [1, 1, SIDE, SIDE] } },
                                     'probabilities');
     reading.textContent = `Reads ${likeliest(probabilities)}`;
+    return true;
   }
 
   async function load() {

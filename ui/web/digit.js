@@ -15,13 +15,39 @@ export function drawDigit(canvas, image, offset = 0) {
   context.putImageData(pixels, 0, 0);
 }
 
+// Draws digit `index` of a batch of images, side x side at (x, y) of a 2-D context, pixel by pixel.
+export function paintDigit(context, images, index, x, y, side) {
+  const cell = document.createElement('canvas');
+  cell.width = cell.height = SIDE;
+  drawDigit(cell, images, index * SIDE * SIDE);
+  context.imageSmoothingEnabled = false;
+  context.drawImage(cell, x, y, side, side);
+}
+
 // "7 (98%)": the label the reader is surest of and how sure (genlab.inference.classify.caption), or '' without a reader.
 export async function caption(reader, image) {
-  if (!reader) return '';
-  const probabilities = await run(reader, { image: { data: image, dims: [1, 1, SIDE, SIDE] } }, 'probabilities');
-  let best = 0;
-  for (let digit = 1; digit < probabilities.length; digit++) {
-    if (probabilities[digit] > probabilities[best]) best = digit;
-  }
-  return `${best} (${Math.round(100 * probabilities[best])}%)`;
+  return reader ? (await readings(reader, image, 1))[0].caption : '';
+}
+
+// The reader's label and confidence for each of n images in one run, with their caption.
+export async function readings(reader, images, n) {
+  const probabilities = await run(reader, { image: { data: images, dims: [n, 1, SIDE, SIDE] } }, 'probabilities');
+  return Array.from({ length: n }, (_, i) => {
+    const row = probabilities.subarray(10 * i, 10 * i + 10);
+    let label = 0;
+    for (let digit = 1; digit < 10; digit++) if (row[digit] > row[label]) label = digit;
+    return { label, confidence: row[label], caption: `${label} (${percent(row[label])})` };
+  });
+}
+
+// A fraction as Python's f"{x:.0%}" writes it: an exact half rounds to the even neighbour.
+export function percent(x) {
+  return `${fixed(100 * x, 0)}%`;
+}
+
+// x with `digits` decimals as Python's format does: exact halves round to even (toFixed rounds them up).
+export function fixed(x, digits) {
+  const scaled = x * 10 ** digits;
+  if (scaled - Math.floor(scaled) === 0.5 && Math.floor(scaled) % 2 === 0) return (Math.floor(scaled) / 10 ** digits).toFixed(digits);
+  return x.toFixed(digits);
 }

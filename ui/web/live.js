@@ -22,33 +22,44 @@ const SERVER_TIMEOUT_MS = 3000; // a server answer that never shows (an error to
 // picture blocks (spec.server_blocks) and, in spec.why, why the page cannot run the model, if it cannot.
 //   values(spec): the numbers the picture depends on now;
 //   draw(sessions, spec, values): draws them in the page (async);
-//   onFrame(spec, values): anything else a tab redraws every frame (the explorer's map marker).
+//   onFrame(spec, values): anything else a tab redraws every frame (the explorer's map marker);
+//   askServer(): triggers the server's drawing (the component's input event unless said);
+//   drawnWithSpec: whether a new spec comes with the server's picture of it (else the server is asked);
+//   serverMovesNothing: no server answer moves the controls, so any change of values is the person's
+//     and is drawn by the server too where the page cannot draw (else only slider inputs are).
 // Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map); live.spec()
 // is the spec now.
-export function startLive({ name, element, props, trigger, watch, graphs, values, draw, onFrame = () => {} }) {
+export function startLive({ name, element, props, trigger, watch, graphs, values, draw, onFrame = () => {},
+                            askServer = () => trigger('input'), drawnWithSpec = true, serverMovesNothing = false }) {
   let spec = given(name, props.value);
   let sessions = null;
   let shown = ''; // the values last drawn, to notice the server moving the sliders
   const live = new Live({
-    name, element, askServer: () => trigger('input'),
+    name, element, askServer,
     serverBlocks: () => spec.server_blocks, valuesNow: () => values(spec).join(),
     async drawInPage() {
+      if (!sessions) return false; // loading: load() asks again once it can draw
       const now = values(spec);
       shown = now.join();
       await draw(sessions, spec, now);
+      return true;
     },
   });
 
-  async function load() {
-    sessions = null;
-    live.setMode('server');
-    live.asked = values(spec).join(); // the server sent its picture of these with the spec
+  async function load(first) {
+    sessions = null; // nothing is drawn in the page until the new graphs are loaded
+    const serverDrew = first || drawnWithSpec; // the server sent its picture of the spec's values
+    if (serverDrew) live.setMode('server'); // else the page's last picture stays until the new one
+    live.asked = serverDrew ? values(spec).join() : null;
     if (!spec[graphs[0]]) { // the model itself; the others (the CNN that reads) may be missing
       live.setMode('server', spec.why);
+      live.changed();
       return;
     }
     try {
+      const loading = spec;
       const made = await Promise.all(graphs.map((graph) => spec[graph] && session(spec[graph])));
+      if (spec !== loading) return; // another model was chosen meanwhile: its own load goes on
       sessions = Object.fromEntries(graphs.map((graph, i) => [graph, made[i]]));
       window.genlab.graphs[name] = spec[graphs[0]];
       performance.mark(`genlab:${name}:sessions`);
@@ -57,6 +68,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
     } catch (error) {
       console.error(`genlab: the ${name} model did not load in the page`, error);
       live.setMode('server', 'This browser could not run the model, so the server draws the pictures.');
+      live.changed();
     }
   }
 
@@ -64,15 +76,16 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
   live.spec = () => spec;
   (function follow() { // the server moves the sliders too (a random sample, a reset, a click): follow it
     const now = values(spec);
-    if (live.mode === 'page' && !live.busy && now.join() !== shown) live.changed();
+    if (live.mode === 'page' && sessions && !live.busy && now.join() !== shown) live.changed();
+    if (live.mode === 'server' && serverMovesNothing && !live.busy && live.asked !== null && now.join() !== live.asked) live.changed();
     onFrame(spec, now);
     requestAnimationFrame(follow);
   })();
   watch('value', () => {
     spec = given(name, props.value);
-    load();
+    load(false);
   });
-  load();
+  load(true);
   return live;
 }
 
@@ -122,8 +135,7 @@ export class Live {
       this.wanted = null;
       try {
         if (this.mode === 'page') {
-          await this.drawInPage();
-          this.record(inputAt, 'page');
+          if (await this.drawInPage()) this.record(inputAt, 'page');
         } else {
           await this.fromServer(inputAt);
         }

@@ -1,0 +1,148 @@
+// The GAN sampler's grid drawn in the page: the seed's noise (noise.js, the server's own numbers), the
+// generator, and under each sample the CNN's reading or the discriminator's chance that it is real, all
+// run by ONNX Runtime Web; as many columns as the width holds, so a phone's captions stay readable.
+// Every control redraws it at once: seed, samples, truncation, digit, what goes under each sample, and
+// the buttons (Sample, New seed, Same noise, every digit). A click on a sample starts the live walk there.
+// Until the graphs are loaded, or where they cannot run, the server draws the grid (see live.js): the
+// component's input event draws the grid of the controls, its submit event the every-digit grid.
+//
+// The spec (the component's value) is ui/sample.py's GridSpec record, its fields named as read here.
+// window.genlab.grids.gan is what the grid shows now (its values, captions, summary, columns and the
+// samples' pixels), for the browser tests to hold to the server's.
+
+import { fixed, paintDigit, readings, SIDE } from './digit.js';
+import { choiceIn, numberIn, onClick, setNumber } from './knobs.js';
+import { startLive } from './live.js';
+import { gaussian } from './noise.js';
+import { run } from './runtime.js';
+
+const MIN_CELL = 64; // CSS pixels a sample needs at least, its caption included: fewer columns below that
+const MAX_CELL = 96; // and at most, so that four rows of eight fit a laptop's first screen
+const CAPTION = 20; // the caption's row under each sample
+const FONT = '13px system-ui, sans-serif';
+const SAMPLES = 'samples', EVERY_DIGIT = 'every digit'; // what the grid shows: the controls' samples, or the same noise as every digit
+
+window.genlab.grids ??= {};
+
+export function start({ element, props, trigger, watch }) {
+  const canvas = element.querySelector('canvas');
+  const summary = element.querySelector('.genlab-reading');
+  const notice = element.querySelector('.genlab-notice');
+  let mode = SAMPLES;
+  let shown = null; // what is drawn: { images, captions, n, columns }
+  const live = startLive({
+    name: 'gan-grid', element, props, trigger, watch, graphs: ['generator', 'reader', 'judge'],
+    drawnWithSpec: false, serverMovesNothing: true,
+    askServer: () => trigger(mode === EVERY_DIGIT ? 'submit' : 'input'),
+    values: (spec) => [...Object.values(spec.knobs).map((id) => (id === spec.knobs.digit || id === spec.knobs.under
+      ? choiceIn(id) : numberIn(id))), mode],
+    async draw(sessions, spec, values) {
+      const knobs = Object.fromEntries(Object.keys(spec.knobs).map((knob, i) => [knob, values[i]]));
+      const everyDigit = mode === EVERY_DIGIT && spec.classes > 0;
+      const wrong = invalid(spec, knobs, everyDigit);
+      notice.textContent = wrong;
+      if (wrong) return;
+      shown = await samples(sessions, spec, knobs, everyDigit);
+      summary.textContent = shown.summary;
+      paint();
+      window.genlab.grids.gan = { values: knobs, mode, captions: shown.captions, summary: shown.summary,
+                                  columns: shown.columns, cell: shown.cell, images: Array.from(shown.images) };
+    },
+  });
+
+  // The grid laid out for the width it has now: cells of MIN_CELL to MAX_CELL pixels; the every-digit
+  // grid keeps one column per digit, or puts each noise's digits on two rows where ten do not fit.
+  function paint() {
+    if (!shown) return;
+    const width = canvas.parentElement.clientWidth;
+    const fits = Math.max(1, Math.floor(width / MIN_CELL));
+    const columns = shown.rowLength === SAMPLES_ROW ? Math.min(fits, SAMPLES_ROW, shown.n)
+      : fits >= shown.rowLength ? shown.rowLength : Math.min(fits, Math.ceil(shown.rowLength / 2));
+    const cell = Math.min(MAX_CELL, Math.floor(width / columns));
+    const rows = Math.ceil(shown.n / columns);
+    const scale = window.devicePixelRatio || 1;
+    canvas.width = Math.round(columns * cell * scale);
+    canvas.height = Math.round(rows * (cell + CAPTION) * scale);
+    canvas.style.width = `${columns * cell}px`;
+    canvas.style.height = `${rows * (cell + CAPTION)}px`;
+    const context = canvas.getContext('2d');
+    context.setTransform(scale, 0, 0, scale, 0, 0);
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, columns * cell, rows * (cell + CAPTION));
+    context.font = FONT;
+    context.textAlign = 'center';
+    context.textBaseline = 'middle';
+    context.fillStyle = '#141414';
+    for (let i = 0; i < shown.n; i++) {
+      const x = (i % columns) * cell, y = Math.floor(i / columns) * (cell + CAPTION);
+      paintDigit(context, shown.images, i, x + 3, y + 3, cell - 6);
+      context.fillText(shown.captions[i], x + cell / 2, y + cell + CAPTION / 2 - 2);
+    }
+    shown.columns = columns;
+    shown.cell = cell;
+    if (window.genlab.grids.gan) Object.assign(window.genlab.grids.gan, { columns, cell });
+  }
+  new ResizeObserver(paint).observe(canvas.parentElement);
+
+  // A click on a sample of the controls' grid walks that one (the walk's Sample box; gan_walk.js follows).
+  canvas.addEventListener('click', (event) => {
+    if (!shown || shown.rowLength !== SAMPLES_ROW) return;
+    const box = canvas.getBoundingClientRect();
+    const column = Math.floor((event.clientX - box.left) / shown.cell);
+    const index = Math.floor((event.clientY - box.top) / (shown.cell + CAPTION)) * shown.columns + column;
+    if (column < shown.columns && index < shown.n) setNumber(live.spec().walk_sample, index + 1);
+  });
+  const buttons = () => live.spec().buttons;
+  onClick(buttons().sample, () => { mode = SAMPLES; live.changed(); });
+  onClick(buttons().every_digit, () => { mode = EVERY_DIGIT; live.changed(); });
+  onClick(buttons().new_seed, () => { // the page picks the seed: the grid follows the seed box
+    mode = SAMPLES;
+    setNumber(live.spec().knobs.seed, crypto.getRandomValues(new Uint32Array(1))[0]);
+    live.changed();
+  });
+}
+
+const SAMPLES_ROW = 8; // the controls' grid: eight samples a row where they fit (genlab.inference.sampler.GRID_COLUMNS)
+
+// The message the server would give for these controls, or '' (genlab.inference.sampler's checks).
+function invalid({ max_seed: maxSeed, max_samples: maxSamples, max_rows: maxRows }, { seed, count, truncation, rows }, everyDigit) {
+  if (!Number.isInteger(seed) || seed < 0 || seed > maxSeed) return `The seed is a whole number from 0 to ${maxSeed}.`;
+  if (!everyDigit && !(count >= 1 && count <= maxSamples)) return `The number of samples must be a number from 1 to ${maxSamples}.`;
+  if (!(truncation >= 0 && truncation <= 1)) return 'Truncation must be a number from 0 to 1.';
+  if (everyDigit && !(rows >= 1 && rows <= maxRows)) return `Rows must be a number from 1 to ${maxRows}.`;
+  return '';
+}
+
+// The samples of these controls (genlab.inference.sampler.sample, or every_digit) with their captions
+// and the summary the server writes under its grid (genlab.inference.sampler.read).
+async function samples({ generator, reader, judge }, spec, knobs, everyDigit) {
+  const count = Math.floor(knobs.count), rows = Math.floor(knobs.rows);
+  const n = everyDigit ? rows * spec.classes : count;
+  const noise = new Float32Array(n * spec.noise);
+  const drawn = gaussian(knobs.seed, everyDigit ? rows : count, spec.noise);
+  for (let i = 0; i < n; i++) {
+    const row = everyDigit ? Math.floor(i / spec.classes) : i; // every digit: each noise vector once per digit
+    for (let j = 0; j < spec.noise; j++) noise[i * spec.noise + j] = drawn[row * spec.noise + j] * knobs.truncation;
+  }
+  const asked = spec.classes ? Array.from({ length: n }, (_, i) => (
+    everyDigit || knobs.digit === spec.any_digit ? i % spec.classes : Number(knobs.digit))) : null;
+  const digit = asked && { data: BigInt64Array.from(asked, BigInt), dims: [n] };
+  const images = await run(generator, { noise: { data: noise, dims: [n, spec.noise] }, ...(digit && { digit }) }, 'image');
+  const judged = knobs.under === spec.judged && judge;
+  const real = judged ? Array.from(await run(judge, { image: { data: images, dims: [n, 1, SIDE, SIDE] },
+                                                      ...(digit && { digit }) }, 'real'), (p) => Math.round(1000 * p) / 1000) : null;
+  const read = reader ? await readings(reader, images, n) : null;
+  const captions = real ? real.map((p) => `D ${fixed(p, 2)}`) : read ? read.map((r) => r.caption) : Array(n).fill('');
+  let summary = real ? `Under each sample: D's chance that it is real (their mean: ${fixed(real.reduce((a, b) => a + b) / n, 2)}). ` : '';
+  if (read) {
+    const counts = Array(10).fill(0);
+    for (const { label } of read) counts[label]++;
+    const histogram = counts.map((c, d) => (c ? `${d}: ${c}` : '')).filter(Boolean).join(', ');
+    summary += `The CNN reads these ${n} samples as ${histogram}.`;
+    if (asked) {
+      const right = read.filter(({ label }, i) => label === asked[i]).length;
+      summary += ` It reads ${fixed(100 * Math.fround(right / n), 0)}% of them as the digit asked for.`;
+    }
+  }
+  return { images, captions, summary, n, rowLength: everyDigit ? spec.classes : SAMPLES_ROW };
+}
