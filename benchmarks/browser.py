@@ -130,6 +130,56 @@ def first_picture(context: BrowserContext, url: str, idle_s: float) -> dict:
     return times
 
 
+WRITE_LENGTH = 2000
+TEXT_ON_SERVER = """async (total) => {
+  // Write pressed with the runtime blocked: the server streams into its own box. When the first
+  // character shows after the prompt, and when the last does (polled every frame).
+  const box = document.querySelector('#genlab-text-output textarea');
+  const prompt = document.querySelector('#genlab-text-prompt textarea').value.length;
+  const pressed = performance.now();
+  document.querySelector('#genlab-text-write').click();
+  let firstAt = null;
+  await new Promise((done) => (function poll() {
+    const length = box.value.length;
+    if (length > prompt && firstAt === null) firstAt = performance.now();
+    if (length >= prompt + total) return done();
+    requestAnimationFrame(poll);
+  })());
+  return { first: firstAt - pressed, perSecond: (total - 1) / ((performance.now() - firstAt) / 1000) };
+}"""
+
+
+def text_written(context: BrowserContext, url: str, blocked: bool) -> dict:
+    """Write WRITE_LENGTH characters after the Text tab's prompt (seed 0, temperature 0.8): milliseconds from
+    the press to the first character, and characters a second after it; in the page, or by the server."""
+    page = context.new_page()
+    if blocked:
+        page.route(RUNTIME, lambda route: route.abort())
+    page.goto(url)
+    page.get_by_role("tab", name="Text", exact=True).click()
+    mode = "document.querySelector('#genlab-text-live .genlab-notice')?.textContent" if blocked else \
+        "window.genlab?.modes?.text === 'page'"
+    page.wait_for_function(f"() => {mode}", timeout=60_000)
+    length = page.get_by_role("spinbutton", name="Characters to write")
+    length.fill(str(WRITE_LENGTH))
+    length.press("Enter")
+    page.wait_for_timeout(500)
+    trials = []
+    for _ in range(TRIALS):
+        if blocked:
+            trials.append(page.evaluate(TEXT_ON_SERVER, WRITE_LENGTH))
+        else:
+            page.evaluate("() => { window.genlab.texts.write = null; }")
+            page.get_by_role("button", name="Write", exact=True).click()
+            record = page.wait_for_function("() => window.genlab.texts.write?.done && window.genlab.texts.write",
+                                            timeout=60_000).json_value()
+            trials.append({"first": record["firstAt"] - record["pressed"],
+                           "perSecond": (WRITE_LENGTH - 1) / ((record["lastAt"] - record["firstAt"]) / 1000)})
+        page.wait_for_timeout(500)
+    page.close()
+    return {key: float(np.median([trial[key] for trial in trials])) for key in trials[0]}
+
+
 def bench_browser(device: torch.device) -> Iterator[Row]:
     running = RunningApp()
     with running as client, sync_playwright() as playwright:
@@ -157,4 +207,9 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                    f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the pictures")
             yield (f"{what}: the server's CPU time during that drag", f"{in_page['cpu']:.2f} s drawn in the page",
                    f"{on_server['cpu']:.2f} s drawn by the server; {idle_cpu:.2f} s with nobody dragging", "")
+        in_page, on_server = text_written(context, client.src, False), text_written(context, client.src, True)
+        yield (f"Text: {WRITE_LENGTH:,} characters written after Write (median of {TRIALS}), in the page",
+               f"first character {in_page['first']:.1f} ms after Write, then {in_page['perSecond']:,.0f} characters/s",
+               f"the server writes: first character {on_server['first']:.0f} ms, then "
+               f"{on_server['perSecond']:,.0f} characters/s", f"{in_page['perSecond'] / on_server['perSecond']:.1f}x the characters a second")
         browser.close()

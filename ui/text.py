@@ -1,18 +1,24 @@
 """Text tab: type a prompt and watch a character LSTM continue it, with the sampling knobs, a stop
-button, and a look inside: how surprising each prompt character was, and what it expects next."""
+button, and a look inside: how surprising each prompt character was, and what it expects next. The page
+writes and looks inside itself (ui/web/text_write.js, ui/web/text_inside.js, the LSTM's step graph in ONNX
+Runtime Web); the server does for API clients and where the page cannot run the model."""
 import html
 import math
 import time
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import gradio as gr
 import torch
 
+from genlab.core.seeds import MAX_SEED
 from genlab.inference.objectives import next_chances
 from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write_steps
-from genlab.serve.lab import Lab
-from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
+from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
+from ui.web import PageSpec, page_component
 from ui.whats_happening import TEXT_INTRO, drawn, panel, shown_char, text_words
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
@@ -21,6 +27,60 @@ SURPRISE_SCALE = 6.0  # nats at which a character is coloured fully red
 FAST, WATCH = "fast", "watch"
 PACES = {"As fast as it can": FAST, "Slowly, showing each choice": WATCH}
 WATCH_SECONDS = 0.25  # between characters at the watching pace: time to read the chances
+TOP = 8  # next characters shown by the look inside
+# The blocks the page reads and stands in for, by id.
+KNOBS = {knob: f"genlab-text-{knob.replace('_', '-')}"
+         for knob in ("prompt", "temperature", "top_k", "top_p", "length", "seed", "greedy", "pace")}
+BUTTONS = {"write": "genlab-text-write", "stop": "genlab-text-stop"}
+WRITER_ID, INSIDE_ID = "genlab-text-live", "genlab-text-inside"
+OUTPUT_ID, NOTE_ID, CHOICE_ID = "genlab-text-output", "genlab-text-note", "text-choice"
+CANDIDATES_ID, SURPRISE_ID = "genlab-text-candidates", "genlab-text-surprise"
+MEASURE = "Measure the prompt on screen"
+TEXT_CSS = """
+[data-mode=server] .genlab-in-page { display: none; }
+.genlab-text textarea { width: 100%; box-sizing: border-box; font: inherit; font-family: var(--font-mono); padding: 8px;
+  border: 1px solid var(--border-color-primary); border-radius: var(--radius-lg); background: var(--input-background-fill);
+  color: var(--body-text-color); resize: vertical; }
+.genlab-text .genlab-live-title { display: block; margin-bottom: 4px; font-size: var(--block-label-text-size);
+  color: var(--block-label-text-color); }
+.genlab-candidate { display: grid; grid-template-columns: 6em 1fr 3.5em; align-items: center; gap: 6px; }
+.genlab-candidate meter { width: 100%; }
+.genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }
+"""  # the page's own text and look inside show once the page runs the model; until then the server's do
+
+
+@dataclass(frozen=True, kw_only=True)
+class LstmSpec(PageSpec):
+    """What both of the tab's page modules read: the LSTM's step graph (genlab.serve.export), its
+    characters in id order and its size (the state's shape)."""
+
+    lstm: str | None
+    vocab: str
+    layers: int
+    hidden: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class WriterSpec(LstmSpec):
+    """ui/web/text_write.js's: the ids of the knobs and buttons, the pace that shows each choice and its
+    time a character, and the limits the server holds the knobs to."""
+
+    knobs: dict[str, str]
+    buttons: dict[str, str]
+    watch: str = WATCH
+    watch_ms: int = round(1000 * WATCH_SECONDS)
+    max_length: int = MAX_LENGTH
+    max_seed: int = MAX_SEED
+
+
+@dataclass(frozen=True, kw_only=True)
+class InsideSpec(LstmSpec):
+    """ui/web/text_inside.js's: the prompt's id, how many next characters to show, and the surprisal at
+    which a character is fully red."""
+
+    prompt: str
+    top: int = TOP
+    surprise_scale: float = SURPRISE_SCALE
 
 
 def surprisal_html(pairs: list[tuple[str, float]]) -> str:
@@ -82,6 +142,18 @@ class Handlers:
         if pace != WATCH:
             yield text, notice(read), ""
 
+    def specs(self, model: str, request: gr.Request | None) -> tuple[WriterSpec, InsideSpec]:
+        """What the page needs to write and look inside with this LSTM itself."""
+        checkpoint = self.lab.checkpoint(model, "lstm", user_of(request))
+        lstm, why = WEB_MODELS.try_url(checkpoint, keep=model != MINE)
+        config = checkpoint.model.config
+        shared = dict(lstm=lstm, why=why, vocab=config.vocab, layers=config.layers, hidden=config.hidden)
+        return (WriterSpec(**shared, server_blocks=(OUTPUT_ID, NOTE_ID, CHOICE_ID), knobs=KNOBS, buttons=BUTTONS),
+                InsideSpec(**shared, server_blocks=(CANDIDATES_ID, SURPRISE_ID), prompt=KNOBS["prompt"]))
+
+    def switch_model(self, model: str, request: gr.Request) -> tuple[str, str]:
+        return tuple(spec.to_json() for spec in self.specs(model, request))
+
     def look_inside(self, prompt: str, model: str, request: gr.Request):
         """Each prompt character's surprisal, and the likeliest next characters after the prompt."""
         seen = insight(self.lstm_named(model, request), prompt or "", self.lab.device)
@@ -108,10 +180,11 @@ def explained(lstm, prompt: str, temperature: float, device) -> str:
 
 class Page(NamedTuple):
     """The prompt and what is written after it, the sampling knobs (in the order Handlers.generate takes
-    them) and the look inside."""
+    them), the look inside, and the page's own writer and look inside (in_page, inside)."""
     prompt: gr.Textbox
     write_button: gr.Button
     stop_button: gr.Button
+    in_page: gr.HTML
     output: gr.Textbox
     prompt_note: gr.Markdown
     choice: gr.HTML
@@ -123,10 +196,21 @@ class Page(NamedTuple):
     seed: WholeNumber
     greedy: gr.Checkbox
     pace: gr.Radio
+    inside: gr.HTML
     candidates: gr.Label
     surprise: gr.HTML
     diagram: gr.HTML | None
     explained: gr.Markdown | None
+    measure: gr.Button | None
+
+
+WRITER_BODY = ('<div class="genlab-text genlab-live"><div class="genlab-in-page"><span class="genlab-live-title">Text</span>'
+               '<textarea readonly rows="14" aria-label="Text written in the page"></textarea>'
+               '<div class="genlab-note"></div><div class="genlab-choices"></div></div>'
+               '<div class="genlab-notice"></div></div>')
+INSIDE_BODY = ('<div class="genlab-text genlab-live"><div class="genlab-in-page"><span class="genlab-live-title">'
+               'Likeliest next characters after the prompt</span><div class="genlab-candidates"></div>'
+               '<div class="genlab-surprise prose"></div></div><div class="genlab-notice"></div></div>')
 
 
 def layout(handlers: Handlers) -> Page:
@@ -135,55 +219,61 @@ def layout(handlers: Handlers) -> Page:
         gr.Markdown("No pretrained character LSTM is loaded: train one of your own in the Train tab.")
     gr.Markdown("A character-level LSTM writes one character at a time, carrying its memory forward. "
                 "Type a prompt (or leave it empty) and press Write.")
+    choices = model_choices(lab, TITLES)
+    first = handlers.lstm_named(choices[0][1], None) if lab.names("lstm") else None
+    writer_spec, inside_spec = handlers.specs(choices[0][1], None) if first else (None, None)
     with gr.Row():
         with gr.Column(scale=3):
-            prompt = gr.Textbox("ROMEO:\n", lines=4, max_length=MAX_PROMPT, label="Prompt")
+            prompt = gr.Textbox("ROMEO:\n", lines=4, max_length=MAX_PROMPT, label="Prompt", elem_id=KNOBS["prompt"])
             with gr.Row():
-                write_button = gr.Button("Write", variant="primary")
-                stop_button = gr.Button("Stop", variant="stop")
-            output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True)
-            prompt_note = gr.Markdown()
-            choice = gr.HTML(elem_id="text-choice")
+                write_button = gr.Button("Write", variant="primary", elem_id=BUTTONS["write"])
+                stop_button = gr.Button("Stop", variant="stop", elem_id=BUTTONS["stop"])
+            in_page = (page_component("text_write.js", writer_spec, WRITER_ID, WRITER_BODY, TEXT_CSS) if first
+                       else gr.HTML(visible=False))
+            output = gr.Textbox(lines=14, label="Text", interactive=False, autoscroll=True, elem_id=OUTPUT_ID)
+            prompt_note = gr.Markdown(elem_id=NOTE_ID)
+            choice = gr.HTML(elem_id=CHOICE_ID)
         with gr.Column(scale=2):
-            choices = model_choices(lab, TITLES)
             model = gr.Radio(choices, value=choices[0][1], label="Model")
-            temperature = NumberSlider(0.05, 2.0, value=0.8, step=0.05, label="Temperature")
-            top_k = NumberSlider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)")
-            top_p = NumberSlider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)")
-            length = NumberSlider(1, MAX_LENGTH, value=400, step=1, label="Characters to write")
+            temperature = NumberSlider(0.05, 2.0, value=0.8, step=0.05, label="Temperature", elem_id=KNOBS["temperature"])
+            top_k = NumberSlider(0, 100, value=0, step=1, label="Top-k (0: off; 1: greedy)", elem_id=KNOBS["top_k"])
+            top_p = NumberSlider(0.05, 1.0, value=1.0, step=0.01, label="Top-p (nucleus)", elem_id=KNOBS["top_p"])
+            length = NumberSlider(1, MAX_LENGTH, value=400, step=1, label="Characters to write", elem_id=KNOBS["length"])
             with gr.Row():
-                seed = WholeNumber(0, precision=0, minimum=0, label="Seed")
-                greedy = gr.Checkbox(False, label="Greedy (always the likeliest)")
-            pace = gr.Radio(list(PACES.items()), value=FAST, label="Pace")
-    first = handlers.lstm_named(choices[0][1], None) if lab.names("lstm") else None
-    inside = handlers.look_inside(prompt.value, choices[0][1], None) if first else ({}, surprisal_html([]))
+                seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed", elem_id=KNOBS["seed"])
+                greedy = gr.Checkbox(False, label="Greedy (always the likeliest)", elem_id=KNOBS["greedy"])
+            pace = gr.Radio(list(PACES.items()), value=FAST, label="Pace", elem_id=KNOBS["pace"])
+    inside_now = handlers.look_inside(prompt.value, choices[0][1], None) if first else ({}, surprisal_html([]))
     with gr.Accordion("Look inside: surprise and next-character guesses", open=True):
+        inside = (page_component("text_inside.js", inside_spec, INSIDE_ID, INSIDE_BODY, TEXT_CSS) if first
+                  else gr.HTML(visible=False))
         with gr.Row():  # filled for the prompt already there: it is open
-            candidates = gr.Label(inside[0], num_top_classes=8, label="Likeliest next characters after the prompt")
-            surprise = gr.HTML(inside[1])
-    diagram, explained_text, _ = (panel(TEXT_INTRO, first, explained(first, prompt.value, temperature.value,
-                                                                      lab.device)) if first else (None, None, None))
-    return Page(prompt, write_button, stop_button, output, prompt_note, choice, model, temperature, top_k, top_p, length,
-                seed, greedy, pace, candidates, surprise, diagram, explained_text)
+            candidates = gr.Label(inside_now[0], num_top_classes=TOP, label="Likeliest next characters after the prompt",
+                                  elem_id=CANDIDATES_ID)
+            surprise = gr.HTML(inside_now[1], elem_id=SURPRISE_ID)
+    diagram, explained_text, measure = (panel(TEXT_INTRO, first, explained(first, prompt.value, temperature.value,
+                                                                            lab.device), measure=MEASURE)
+                                        if first else (None, None, None))
+    return Page(prompt, write_button, stop_button, in_page, output, prompt_note, choice, model, temperature, top_k,
+                top_p, length, seed, greedy, pace, inside, candidates, surprise, diagram, explained_text, measure)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
     knobs = [page.prompt, page.model, page.temperature, page.top_k, page.top_p, page.length, page.seed, page.greedy,
              page.pace]
-    writing = page.write_button.click(runs_a_model(handlers.generate), knobs, [page.output, page.prompt_note, page.choice],
-                                      api_name="generate", concurrency_limit=4, concurrency_id="writing")
+    # The page writes and looks inside itself, and asks the server (its components' input events) only
+    # where it cannot; API clients call /generate and /look_inside.
+    writing = page.in_page.input(runs_a_model(handlers.generate), knobs, [page.output, page.prompt_note, page.choice],
+                                 api_name="generate", concurrency_limit=4, concurrency_id="writing")
     page.stop_button.click(None, None, None, cancels=[writing], queue=False)
-    inside = [page.candidates, page.surprise]
-    page.write_button.click(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside,
-                            api_name="look_inside", **CHEAP)
+    page.inside.input(runs_a_model(handlers.look_inside), [page.prompt, page.model], [page.candidates, page.surprise],
+                      api_name="look_inside", trigger_mode="always_last", show_progress="hidden", **CHEAP)
     chosen = choose_model(handlers.lab, "lstm", page.model).success
-    for trigger in (page.prompt.change, chosen):
-        trigger(runs_a_model(handlers.look_inside), [page.prompt, page.model], inside, api_visibility="private",
-                trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    chosen(answers(handlers.switch_model), page.model, [page.in_page, page.inside], api_visibility="private", **CHEAP)
     if page.explained is None:
         return
     chosen(runs_a_model(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
-    for trigger in (page.prompt.change, page.temperature.release, chosen):
+    for trigger in (page.measure.click, chosen):  # the figures of the prompt on screen, when asked
         trigger(runs_a_model(handlers.explain), [page.prompt, page.model, page.temperature], page.explained,
                 api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
 

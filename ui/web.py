@@ -64,19 +64,24 @@ def routes() -> list[BaseRoute]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LiveSpec:
-    """What every live picture's page module reads (ui/web/live.js), fields named as the page reads them:
-    the graph of the CNN that reads the digit, why the page cannot run the model (if it cannot) and the
-    server's picture blocks it stands in for. A tab's record adds what drawing needs (ui/explore.py,
-    ui/sample.py, ui/classify.py)."""
+class PageSpec:
+    """What every page module that stands in for the server reads (ui/web/live.js's Live), fields named as
+    the page reads them: why the page cannot run the model (if it cannot) and the server's blocks it stands
+    in for. A tab's record adds what its module needs (ui/explore.py, ui/sample.py, ui/classify.py, ui/text.py)."""
 
-    reader: str | None
     why: str
     server_blocks: tuple[str, ...]
 
     def to_json(self) -> str:
-        """The live component's value: the one text the page's modules parse."""
+        """The component's value: the one text the page's modules parse."""
         return json.dumps(asdict(self))
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveSpec(PageSpec):
+    """A live picture of a digit: also the graph of the CNN that reads it."""
+
+    reader: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,19 +115,24 @@ def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:
                    elem_id=elem_id, apply_default_css=False)
 
 
-def live_component(module: str, spec: LiveSpec, elem_id: str, side: int | None, title: str = "") -> gr.HTML:
-    """A live picture: a gr.HTML whose value is `spec`'s JSON and whose page side is the ES module
-    ui/web/`module`. Its start() gets the element (a 28x28 canvas shown `side` pixels wide under its
-    `title`, or a canvas the module sizes to the width when `side` is None; a line for the CNN's reading,
-    a line for a notice), the props (props.value is the spec), trigger (to ask the server instead) and
-    watch (to hear of a new spec, which a handler returns as `spec.to_json()`)."""
+def page_component(module: str, spec: PageSpec, elem_id: str, body: str, css: str, **html) -> gr.HTML:
+    """A gr.HTML whose value is `spec`'s JSON and whose page side is the ES module ui/web/`module`: its
+    start() gets the element (`body`, styled by `css`), the props (props.value is the spec), trigger (to
+    ask the server instead) and watch (to hear of a new spec, which a handler returns as `spec.to_json()`)."""
     loader = (f"import(new URL('{WEB_PATH}/{module}', document.baseURI).href)"
               ".then((m) => m.start({ element, props, trigger, watch }))"
               ".catch((error) => console.error('genlab: the page module did not load', error));")
+    return gr.HTML(spec.to_json(), html_template=body, css_template=css, js_on_load=loader, elem_id=elem_id,
+                   apply_default_css=False, **html)
+
+
+def live_component(module: str, spec: LiveSpec, elem_id: str, side: int | None, title: str = "") -> gr.HTML:
+    """A live picture (page_component): a 28x28 canvas shown `side` pixels wide under its `title`, or a
+    canvas the module sizes to the width when `side` is None; a line for the CNN's reading, a line for a
+    notice."""
     heading, named = (f'<span class="genlab-live-title">{title}</span>', f' aria-label="{title}"') if title else ("", "")
     canvas = (f'<canvas width="28" height="28"{named} style="width:{side}px;height:{side}px;image-rendering:pixelated">'
               if side else f'<canvas{named} style="max-width:100%">')
-    template = (f'<div class="genlab-live">{heading}{canvas}</canvas>'
-                '<div class="genlab-reading"></div><div class="genlab-notice"></div></div>')
-    return gr.HTML(spec.to_json(), html_template=template, css_template=LIVE_CSS, js_on_load=loader,
-                   elem_id=elem_id, elem_classes=["genlab-live-picture"], apply_default_css=False)
+    body = (f'<div class="genlab-live">{heading}{canvas}</canvas>'
+            '<div class="genlab-reading"></div><div class="genlab-notice"></div></div>')
+    return page_component(module, spec, elem_id, body, LIVE_CSS, elem_classes=["genlab-live-picture"])

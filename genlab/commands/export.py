@@ -1,5 +1,5 @@
-"""`python -m genlab export [NAME ...] [--out DIR]`: the image models' ONNX graphs as files, exactly as
-the page runs them (genlab.serve.export)."""
+"""`python -m genlab export [NAME ...] [--out DIR]`: the ONNX graphs the page runs (the image models and the
+character LSTM) as files (genlab.serve.export)."""
 import argparse
 from pathlib import Path
 
@@ -12,8 +12,8 @@ from genlab.serve.export import exportable, to_onnx
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m genlab export",
-                                     description="ONNX graphs of the image models, as the browser runs them.")
-    parser.add_argument("names", nargs="*", help="checkpoint names (default: every image model)")
+                                     description="ONNX graphs of the models the browser runs (the image models, the character LSTM).")
+    parser.add_argument("names", nargs="*", help="checkpoint names (default: every model the page runs)")
     parser.add_argument("--checkpoints", type=Path, default=checkpoint_dir())
     parser.add_argument("--out", type=Path, default=Path("onnx"))
     args = parser.parse_args(argv)

@@ -1,9 +1,10 @@
 """Seeds: every random draw a person can repeat is named by a whole number from 0 to MAX_SEED.
 
-`gaussian` is the noise a seed names for the image models (a GAN's samples, a VAE's random code). It is
-ours, not torch's generator, so that the page draws the very same numbers (ui/web/noise.js, held to this
-by a browser test): number k of a seed comes from hashes of the seed and of k (Box-Muller), so
-sample i of a grid is the same whatever the grid's size."""
+`gaussian` is the noise a seed names for the image models (a GAN's samples, a VAE's random code), and
+`uniform` the draws that pick a character when the LSTM writes. They are ours, not torch's generator, so
+that the page draws the very same numbers (ui/web/seeds.js, held to this by a browser test): number k of
+a seed comes from hashes of the seed and of k, so sample i of a grid is the same whatever the grid's
+size, and character i of a text whatever its length."""
 import math
 import secrets
 
@@ -44,3 +45,9 @@ def gaussian(seed: int, count: int, size: int) -> np.ndarray:
     radius, angle = np.sqrt(-2.0 * np.log(u1)), 2.0 * math.pi * u2
     numbers = np.where(k % np.uint64(2) == 0, radius * np.cos(angle), radius * np.sin(angle))
     return numbers.astype(np.float32).reshape(count, size)
+
+
+def uniform(seed: int, count: int, first: int = 0) -> np.ndarray:
+    """Numbers first .. first + count - 1 of the seed's uniform draws in [0, 1), as float64."""
+    k = np.arange(first, first + count, dtype=np.uint64)
+    return hash32(hash32(k) ^ hash32(np.array([seed], dtype=np.uint64))).astype(np.float64) / 2.0**32

@@ -8,9 +8,11 @@ import math
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import torch
 
 from genlab.core.corpus import TextError, decode, encode
+from genlab.core.seeds import MAX_SEED, uniform
 
 MAX_PROMPT = 4000  # characters
 MAX_LENGTH = 2000  # characters generated per request
@@ -39,8 +41,8 @@ class Sampling:
             raise bad("top_k", self.top_k, "a whole number from 0 (off) to 1000")
         if not (isinstance(self.length, int) and 1 <= self.length <= MAX_LENGTH):
             raise bad("length", self.length, f"a whole number from 1 to {MAX_LENGTH}")
-        if not (isinstance(self.seed, int) and 0 <= self.seed < 2**63):
-            raise bad("seed", self.seed, "a whole number from 0 to 2^63 - 1")
+        if not (isinstance(self.seed, int) and 0 <= self.seed <= MAX_SEED):
+            raise bad("seed", self.seed, f"a whole number from 0 to {MAX_SEED}")
 
 
 def sampling_from(temperature: float, top_k: float, top_p: float, length: float, seed: float,
@@ -104,13 +106,15 @@ def chances(logits: torch.Tensor, sampling: Sampling) -> torch.Tensor:
     return logits.softmax(0)
 
 
-def pick(logits: torch.Tensor, sampling: Sampling, generator: torch.Generator) -> tuple[int, torch.Tensor]:
+def pick(logits: torch.Tensor, sampling: Sampling, draw: float) -> tuple[int, torch.Tensor]:
     """One character id from next-character logits (V,) under the sampling settings, and the chances
-    it was drawn from (computed once: a step of writing needs both)."""
+    it was drawn from (computed once: a step of writing needs both). `draw`, in [0, 1), picks where the
+    chances' running sum (in id order) passes draw x their sum, as the page does (ui/web/lstm.js)."""
     drawn_from = chances(logits, sampling)
     if sampling.greedy or sampling.top_k == 1:
         return int(logits.argmax()), drawn_from
-    return int(torch.multinomial(drawn_from, 1, generator=generator)), drawn_from
+    running = np.cumsum(drawn_from.numpy().astype(np.float64))
+    return min(int(np.searchsorted(running, draw * running[-1], side="right")), len(running) - 1), drawn_from
 
 
 @torch.no_grad()
@@ -121,11 +125,11 @@ def write_steps(model: torch.nn.Module, prompt: str, sampling: Sampling,
     sampling.check()
     vocab = model.config.vocab
     ids = read_prompt(prompt, vocab).ids.to(device)
-    generator = torch.Generator().manual_seed(sampling.seed)
+    draws = uniform(sampling.seed, sampling.length)  # the seed's own draws, one a character (genlab.core.seeds)
     logits, state = model(ids[None])  # the prompt in one call
     logits, step = logits[:, -1], model.stepper()  # (1, V): the next character's, as each step gives
-    for _ in range(sampling.length):
-        next_id, drawn_from = pick(logits[0], sampling, generator)
+    for draw in draws:
+        next_id, drawn_from = pick(logits[0], sampling, float(draw))
         yield vocab[next_id], drawn_from
         logits, state = step(torch.tensor([next_id], device=device), state)
 

@@ -6,8 +6,11 @@ Three kinds of graph, each with its output post-processing inside, so the page o
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
 - a classifier (the CNN or the MLP: Classify's reading, and the CNN that reads the other models' digits):
   image in [0, 1] -> probabilities (n, 10);
-- and a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
-  image is real (the GAN sampler's "D's chance it is real").
+- a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
+  image is real (the GAN sampler's "D's chance it is real");
+- and a character LSTM as one graph that carries its state: ids (n, t) with h and c (layers, n, hidden)
+  -> logits (n, t, V) and the state after the last id, h_out and c_out. The page reads a prompt in one
+  run (t its length) and then writes one character a run (t = 1) on the carried state.
 
 `python -m genlab export [NAME ...] [--out DIR]` (genlab.commands.export) writes them as files; the app exports in memory
 (genlab.serve.web_models) for the committed checkpoints and for visitors' own models alike.
@@ -22,6 +25,7 @@ from torch.nn.utils import parametrize
 
 from genlab.core.checkpoint import Checkpoint
 from genlab.models.gan import GAN
+from genlab.models.lstm import CharLSTM
 from genlab.models.vae import VAE
 
 OPSET = 18
@@ -70,6 +74,18 @@ class Judge(nn.Module):
         return torch.sigmoid(self.discriminator(image * 2 - 1, digit).float().flatten())
 
 
+class Stepper(nn.Module):
+    """CharLSTM.forward with the state as two plain inputs and outputs, as ONNX wants it."""
+
+    def __init__(self, lstm: CharLSTM):
+        super().__init__()
+        self.lstm = lstm
+
+    def forward(self, ids: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        logits, (h, c) = self.lstm(ids, (h, c))
+        return logits, h, c
+
+
 class Reader(nn.Module):
     def __init__(self, classifier: nn.Module):
         super().__init__()
@@ -100,17 +116,25 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
         return Generator(model), (noise,), ["noise"], "image"
     if family == "classifier":
         return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], "probabilities"
-    raise ExportError(f"Only image models run in the page; a {family} model does not.")
+    if family == "lstm":
+        state = torch.zeros(model.config.layers, 1, model.config.hidden)
+        return Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"], "logits"
+    raise ExportError(f"Only the image models and the character LSTM run in the page; a {family} model does not.")
 
 
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
     module, example, inputs, output = graph_of(checkpoint, part)
+    outputs, dynamic = [output], {name: {0: "n"} for name in [*inputs, output]}
+    if isinstance(module, Stepper):  # its state is batched on axis 1, and the ids have a length
+        outputs = [output, "h_out", "c_out"]
+        dynamic = {"ids": {0: "n", 1: "t"}, "logits": {0: "n", 1: "t"},
+                   **{name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}}
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(module, example, buffer, dynamo=False, opset_version=OPSET, input_names=inputs,
-                          output_names=[output], dynamic_axes={name: {0: "n"} for name in [*inputs, output]})
+                          output_names=outputs, dynamic_axes=dynamic)
     onnx = buffer.getvalue()
     if len(onnx) > MAX_ONNX_BYTES:
         raise ExportError(f"This model's graph is {len(onnx) / 2**20:.1f} MB; the page runs models up to "
@@ -119,4 +143,4 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
 
 
 def exportable(checkpoint: Checkpoint) -> bool:
-    return checkpoint.meta["family"] in ("vae", "gan", "classifier")
+    return checkpoint.meta["family"] in ("vae", "gan", "classifier", "lstm")

@@ -20,8 +20,9 @@ from genlab.inference.explorer import Explorer
 from genlab.inference.classify import SHOWN
 from genlab.inference.latent import to_code
 from genlab.inference.preprocess import prepare_digit
+from genlab.inference.writer import insight
 from genlab.models.loading import load_checkpoint
-from tests.browser.test_browser import (GAN_GRID, block_labelled, draw_a_seven, eventually, grid_drawn,
+from tests.browser.test_browser import (GAN_GRID, TEXT_WRITER, block_labelled, draw_a_seven, eventually, grid_drawn,
                                        grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
 
@@ -201,13 +202,13 @@ def server_grid(picture: str, n: int, columns: int) -> np.ndarray:
 
 
 def test_a_seed_names_the_same_noise_in_the_page_as_on_the_server(page):
-    """ui/web/noise.js against genlab.core.seeds: the numbers of five seeds (the largest among them), whole
+    """ui/web/seeds.js against genlab.core.seeds: the numbers of five seeds (the largest among them), whole
     grids and rows taken alone, within float32's rounding."""
     open_tab(page, "GAN sampler")
     for seed, count, size, first in ((0, 64, 100, 0), (1, 3, 101, 0), (7, 2, 100, 30), (MAX_SEED, 4, 16, 0),
                                      (123456789, 1, 100, 63)):
         got = page.evaluate("""async ([seed, count, size, first]) => {
-            const noise = await import(new URL('genlab/web/noise.js', document.baseURI).href);
+            const noise = await import(new URL('genlab/web/seeds.js', document.baseURI).href);
             return Array.from(noise.gaussian(seed, count, size, first)); }""", [seed, count, size, first])
         expected = gaussian(seed, first + count, size)[first:].ravel()
         assert np.abs(np.array(got, dtype=np.float32) - expected).max() <= 1e-6, (seed, count, size, first)
@@ -295,6 +296,56 @@ def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot
     assert calls == [], "picking and walking a sample asks the server nothing"
 
 
+PROMPTS = ("ROMEO:\n", "To be, or not to be", "", "KING HENRY VI:\n", "O", "What light through yonder window",
+           "First Citizen:\nBefore we proceed", "zzz", "Good morrow, cousin.", "Thou art é")  # é: a character it lacks
+
+
+def written_in_page(page: Page, panel: Locator) -> dict:
+    """Press Write and wait until the page has written it all: its record (ui/web/text_write.js)."""
+    page.evaluate("() => { if (window.genlab.texts) window.genlab.texts.write = null; }")
+    panel.get_by_role("button", name="Write", exact=True).click()
+    return page.wait_for_function("() => window.genlab.texts.write?.done && window.genlab.texts.write",
+                                  timeout=30_000).json_value()
+
+
+def test_text_is_written_in_the_page_as_the_server_writes_it(page, running_app):
+    """The character LSTM runs in the page: after ten prompts its greedy text is /generate's to the letter,
+    and its sampled text too (the seed's own draws); the look inside's chances of the next character are
+    torch's within 1e-4 and each prompt character's surprisal too; the notice about characters the model
+    lacks is the server's; and none of it asks the server."""
+    panel = open_tab(page, "Text")
+    page.wait_for_function("() => window.genlab?.modes?.text === 'page' && window.genlab.modes['text-inside'] === 'page'",
+                           timeout=30_000)
+    lstm = load_checkpoint(CHECKPOINTS / "lstm").model
+    calls = server_calls(page)
+    prompt = panel.get_by_label("Prompt", exact=True)
+    set_number(panel, "Characters to write", 300)
+    panel.get_by_label("Greedy (always the likeliest)", exact=True).check()
+    for typed in PROMPTS:
+        prompt.fill(typed)
+        inside = page.wait_for_function("(typed) => window.genlab.texts.inside?.prompt === typed && window.genlab.texts.inside",
+                                        arg=typed).json_value()
+        seen = insight(lstm, typed, torch.device("cpu"))
+        assert np.abs(np.array(inside["next"]) - seen.next_log_probs.exp().numpy()).max() <= 1e-4, typed
+        assert [char for char, _ in inside["surprisal"]] == [char for char, _ in seen.surprisal], typed
+        assert np.allclose([n for _, n in inside["surprisal"]], [n for _, n in seen.surprisal], atol=1e-3), typed
+        written = written_in_page(page, panel)
+        text, note, _ = running_app.predict(typed, "lstm", 0.8, 0, 1.0, 300, 0, True, "fast", api_name="/generate")
+        assert written["text"] == text, f"greedy after {typed!r}"
+        expect(page.locator(f"{TEXT_WRITER} .genlab-note")).to_have_text(note)
+    panel.get_by_label("Greedy (always the likeliest)", exact=True).uncheck()
+    for seed, top_k, top_p in ((3, 0, 1), (7, 20, 0.9)):
+        prompt.fill("ROMEO:\n")
+        set_number(panel, "Top-k (0: off; 1: greedy)", top_k)
+        set_number(panel, "Top-p (nucleus)", top_p)
+        panel.get_by_label("Seed", exact=True).fill(str(seed))
+        written = written_in_page(page, panel)
+        text, _, _ = running_app.predict("ROMEO:\n", "lstm", 0.8, top_k, top_p, 300, seed, False, "fast",
+                                         api_name="/generate")
+        assert written["text"] == text, f"seed {seed}, top-k {top_k}, top-p {top_p}"
+    assert calls == [], "writing and looking inside ask the server nothing"
+
+
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
     panel = open_tab(page, "Train")
     panel.get_by_role("radio", name="VAE", exact=True).check()
@@ -363,6 +414,15 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expected, _ = running_app.predict("cdcgan", int(seed.input_value()), 12, 1.0, "any", "the CNN's reading",
                                       api_name="/sample")
     eventually(page, lambda: image_bytes(page, grid) == open(expected, "rb").read(), "the server's grid of the new seed")
+
+    panel = open_tab(page, "Text")  # the server writes, and looks inside
+    expect(page.locator(f"{TEXT_WRITER} .genlab-notice")).to_have_text(
+        "This browser could not run the model, so the server writes.")
+    expect(page.locator(f"{TEXT_WRITER} textarea")).to_be_hidden()
+    panel.get_by_role("button", name="Write", exact=True).click()
+    expect(panel.get_by_label("Text", exact=True)).to_have_value(re.compile(r"^ROMEO:\n.{20}", re.S))
+    panel.get_by_label("Prompt", exact=True).fill("To be")
+    expect(page.locator("#genlab-text-surprise span[title$=' nats']")).to_have_count(5)
 
     panel = open_tab(page, "Classify")  # the drawing is read by the server, whose 28x28 input shows
     expect(page.locator("#genlab-classify-live .genlab-notice")).to_have_text(

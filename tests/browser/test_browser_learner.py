@@ -12,8 +12,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from genlab.families.generated import budget_steps
 from tests.helpers import CHECKPOINTS
-from tests.browser.test_browser import (GAN_GRID, draw_a_seven, eventually, grid_drawn, grid_position, image_bytes,
-                                       image_in, open_tab, set_number)
+from tests.browser.test_browser import (GAN_GRID, TEXT_INSIDE, TEXT_WRITER, draw_a_seven, eventually, grid_drawn,
+                                       grid_position, image_bytes, image_in, open_tab, set_number)
 from tests.browser.test_browser_phone import PHONE, TABS
 from ui.glossary import GLOSSARY, SPELLINGS
 
@@ -323,6 +323,7 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     expect(live_words(explained)).to_contain_text("nats a character")
     before = live_words(explained).inner_text()
     panel.get_by_label("Prompt", exact=True).fill("Qxzv")
+    explained.get_by_role("button", name="Measure the prompt on screen").click()
     expect(live_words(explained)).not_to_have_text(before)
 
     panel = open_tab(page, "Sentences")
@@ -353,10 +354,10 @@ def test_look_inside_is_filled_for_the_prompt_already_there(page):
     """The Text tab opens with a prompt and its Look inside open: the next-character guesses and the
     prompt's surprise are there before anything is typed (they used to wait for an edit)."""
     panel = open_tab(page, "Text")
-    guesses = panel.locator(".block").filter(has_text="Likeliest next characters after the prompt")
-    expect(guesses.get_by_test_id("label-output-value")).to_have_text(re.compile(r"\S"))
-    expect(panel.locator(".surprisal span").first).to_be_visible()
-    expect(panel.get_by_text(re.compile(r"^Mean surprisal \d+\.\d\d nats"))).to_be_visible()
+    inside = panel.locator(TEXT_INSIDE)
+    expect(inside.locator(".genlab-candidate")).to_have_count(8)
+    expect(inside.locator(".surprisal span").first).to_be_visible()
+    expect(inside.get_by_text(re.compile(r"^Mean surprisal \d+\.\d\d nats"))).to_be_visible()
 
 
 @pytest.mark.parametrize("context", [LAPTOP], ids=["laptop"], indirect=True)
@@ -366,12 +367,12 @@ def test_text_written_slowly_shows_the_chances_each_character_was_drawn_from(pag
     panel = open_tab(page, "Text")
     panel.get_by_role("radio", name="Slowly, showing each choice", exact=True).check()
     panel.get_by_role("button", name="Write", exact=True).click()
-    choice = page.locator("#text-choice")
+    choice = page.locator(f"{TEXT_WRITER} .genlab-choices")
     expect(choice).to_contain_text(re.compile(r"Character [3-9]: drew"))
     expect(choice.locator(".genlab-choice.chosen")).to_have_count(1)
     expect(choice.locator(".genlab-choice")).to_have_count(6)
     panel.get_by_role("button", name="Stop", exact=True).click()
-    text = panel.get_by_label("Text", exact=True)
+    text = page.locator(f"{TEXT_WRITER} textarea")
     seen = [text.input_value()]  # a character already on its way may still land: wait until none comes
 
     def unchanged() -> bool:  # over more than one character's interval at the slow pace

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.browser.test_browser import GAN_GRID, draw_a_seven, grid_drawn, open_tab
+from tests.browser.test_browser import GAN_GRID, TEXT_INSIDE, draw_a_seven, grid_drawn, open_tab
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
 FINGER = 44  # CSS pixels: the smallest comfortable touch target
@@ -91,7 +91,7 @@ def test_phone_a_swipe_on_a_slider_scrolls_and_a_tap_shows_a_characters_surprise
     panel.get_by_label("Prompt", exact=True).fill("To be")
 
     # A tap on a character of the prompt shows how surprising it was, as hovering does with a mouse.
-    character = panel.locator(".surprisal span").nth(3)
+    character = panel.locator(f"{TEXT_INSIDE} .surprisal span").nth(3)
     character.scroll_into_view_if_needed()
     touch(page, [centre(character)], steps=1)
     expect(character).to_be_focused()

@@ -1,10 +1,10 @@
 """A seed's noise: the numbers the GAN sampler and the VAE's random sample draw, the same on every
-machine and in the page (ui/web/noise.js; tests/browser/test_browser_inference.py holds the two together)."""
+machine and in the page (ui/web/seeds.js; tests/browser/test_browser_inference.py holds the two together)."""
 import math
 
 import numpy as np
 
-from genlab.core.seeds import MAX_SEED, gaussian
+from genlab.core.seeds import MAX_SEED, gaussian, uniform
 
 
 def test_a_seed_names_the_same_numbers_and_another_seed_others():
@@ -24,3 +24,11 @@ def test_the_numbers_are_standard_normal_and_seeds_do_not_echo_each_other():
         assert abs(share - 0.5 * (1 + math.erf(x / math.sqrt(2)))) < 1.63 / math.sqrt(len(numbers))
     neighbours = np.corrcoef(gaussian(1, 1, 50_000)[0], gaussian(2, 1, 50_000)[0])[0, 1]
     assert abs(neighbours) < 0.02, "seed 2's numbers are not seed 1's, shifted or scaled"
+
+
+def test_a_seeds_uniform_draws_are_its_own_and_even():
+    draws = uniform(5, 100_000)
+    assert np.array_equal(uniform(5, 10, first=40), draws[40:50]), "draw i is the same whatever the count"
+    assert 0 <= draws.min() and draws.max() < 1 and not np.allclose(uniform(6, 100), draws[:100])
+    counts, _ = np.histogram(draws, bins=10, range=(0, 1))
+    assert np.abs(counts - 10_000).max() < 500, counts

@@ -1,4 +1,4 @@
-// The GAN sampler's grid drawn in the page: the seed's noise (noise.js, the server's own numbers), the
+// The GAN sampler's grid drawn in the page: the seed's noise (seeds.js, the server's own numbers), the
 // generator, and under each sample the CNN's reading or the discriminator's chance that it is real, all
 // run by ONNX Runtime Web; as many columns as the width holds, so a phone's captions stay readable.
 // Every control redraws it at once: seed, samples, truncation, digit, what goes under each sample, and
@@ -13,7 +13,7 @@
 import { fixed, paintDigit, readings, SIDE } from './digit.js';
 import { choiceIn, numberIn, onClick, setNumber } from './knobs.js';
 import { startLive } from './live.js';
-import { gaussian } from './noise.js';
+import { gaussian } from './seeds.js';
 import { run } from './runtime.js';
 
 const MIN_CELL = 64; // CSS pixels a sample needs at least, its caption included: fewer columns below that

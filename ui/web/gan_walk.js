@@ -1,7 +1,7 @@
 // One GAN sample walked live in the page: the walk slider moves its noise along the great circle
 // toward the first sample of seed B, the truncation slider shrinks it, and the generator (run by ONNX
 // Runtime Web) redraws it on every input, with the CNN's reading. The sample is number `sample` of the
-// grid the controls draw (gan_grid.js), its noise the seed's own (noise.js); a new sample, seed B or
+// grid the controls draw (gan_grid.js), its noise the seed's own (seeds.js); a new sample, seed B or
 // grid starts the walk again at the sample, with the grid's truncation. Until the generator is loaded,
 // or where it cannot run, the tab's server path draws (see live.js).
 //
@@ -11,7 +11,7 @@
 import { caption, drawDigit } from './digit.js';
 import { choiceIn, numberIn, setNumber } from './knobs.js';
 import { sliderValues, startLive } from './live.js';
-import { between, gaussian } from './noise.js';
+import { between, gaussian } from './seeds.js';
 import { run } from './runtime.js';
 
 export function start({ element, props, trigger, watch }) {

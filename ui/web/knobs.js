@@ -15,6 +15,15 @@ export function choiceIn(id) {
   return radio ? radio.value : block?.querySelector('input')?.value ?? '';
 }
 
+// A text box's text, and whether a checkbox is ticked.
+export function textIn(id) {
+  return document.querySelector(`#${id} textarea, #${id} input`)?.value ?? '';
+}
+
+export function checkedIn(id) {
+  return Boolean(document.querySelector(`#${id} input[type=checkbox]`)?.checked);
+}
+
 // Sets a number box or slider (and a slider's number box) as a person typing or dragging would: Gradio
 // hears an input event, and so do the page's live pictures.
 export function setNumber(id, value) {

@@ -31,7 +31,8 @@ export async function session(url) {
   return sessions.get(absolute);
 }
 
-// Runs a graph on float32 inputs (and int64 ones given as BigInt64Array); returns the named output's data.
+// Runs a graph on float32 inputs (and int64 ones given as BigInt64Array); returns the named output's data
+// (or, given a list of names, each one's).
 export async function run(graph, feeds, output) {
   const ort = await loadRuntime();
   const tensors = {};
@@ -39,5 +40,5 @@ export async function run(graph, feeds, output) {
     tensors[name] = new ort.Tensor(data instanceof BigInt64Array ? 'int64' : 'float32', data, dims);
   }
   const results = await graph.run(tensors);
-  return results[output].data;
+  return Array.isArray(output) ? output.map((name) => results[name].data) : results[output].data;
 }

@@ -1,5 +1,6 @@
-// The noise a seed names for the image models, and walks through it: the page's twin of
-// genlab.core.seeds.gaussian and genlab.inference.latent.between, held to them by a browser test.
+// What a seed names, and walks through noise: the page's twin of genlab.core.seeds (gaussian, the image
+// models' noise; uniform, the draws that pick the LSTM's characters) and genlab.inference.latent.between,
+// held to them by browser tests.
 
 // PCG's output hash of a 32-bit value, in 32-bit integer arithmetic (genlab.core.seeds.hash32).
 function hash32(value) {
@@ -22,6 +23,12 @@ export function gaussian(seed, count, size, first = 0) {
     numbers[i] = Math.sqrt(-2 * Math.log(u1)) * (k % 2 === 0 ? Math.cos(angle) : Math.sin(angle));
   }
   return numbers;
+}
+
+// Numbers first .. first + count - 1 of the seed's uniform draws in [0, 1) (genlab.core.seeds.uniform).
+export function uniform(seed, count, first = 0) {
+  const mixed = hash32(seed >>> 0);
+  return Float64Array.from({ length: count }, (_, i) => hash32(hash32(first + i) ^ mixed) / 2 ** 32);
 }
 
 // The point a fraction t of the way from a to b along the great circle, as genlab.inference.latent.between.
