@@ -49,7 +49,7 @@ DRAGS = (  # what is dragged: the tab, the model to choose (None: the tab's firs
     ("VAE explorer, 2-D VAE", "VAE explorer", None, "genlab-z1", "explore"),
     ("VAE explorer, 16-D VAE", "VAE explorer", "VAE, 16-D latent", "genlab-z1", "explore"),
     ("GAN sampler, one sample walked toward another seed", "GAN sampler", None, "genlab-gan-walk", "gan"),
-    ("GAN sampler, the grid of 32 samples and their readings as its truncation moves", "GAN sampler", None,
+    ("GAN sampler, the grid of 32 samples as its truncation moves (the CNN's readings once it rests)", "GAN sampler", None,
      "genlab-gan-truncation", "gan-grid"),
 )
 NOTICES = {"explore": "#genlab-vae-live .genlab-notice", "gan": "#genlab-gan-walk-live .genlab-notice",
@@ -136,13 +136,14 @@ TEXT_ON_SERVER = """async (total) => {
   // character shows after the prompt, and when the last does (polled every frame).
   const box = document.querySelector('#genlab-text-output textarea');
   const prompt = document.querySelector('#genlab-text-prompt textarea').value.length;
+  const before = box.value; // the last trial's text, until the server's first piece replaces it
   const pressed = performance.now();
   document.querySelector('#genlab-text-write').click();
   let firstAt = null;
   await new Promise((done) => (function poll() {
     const length = box.value.length;
-    if (length > prompt && firstAt === null) firstAt = performance.now();
-    if (length >= prompt + total) return done();
+    if (firstAt === null && box.value !== before && length > prompt) firstAt = performance.now();
+    if (firstAt !== null && length >= prompt + total) return done();
     requestAnimationFrame(poll);
   })());
   return { first: firstAt - pressed, perSecond: (total - 1) / ((performance.now() - firstAt) / 1000) };

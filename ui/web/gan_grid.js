@@ -2,7 +2,8 @@
 // generator, and under each sample the CNN's reading or the discriminator's chance that it is real, all
 // run by ONNX Runtime Web; as many columns as the width holds, so a phone's captions stay readable.
 // Every control redraws it at once: seed, samples, truncation, digit, what goes under each sample, and
-// the buttons (Sample, New seed, Same noise, every digit). A click on a sample starts the live walk there.
+// the buttons (Sample, New seed, Same noise, every digit); while a slider is dragged the samples follow
+// it and what is read under them comes once it rests. A click on a sample starts the live walk there.
 // Until the graphs are loaded, or where they cannot run, the server draws the grid (see live.js): the
 // component's input event draws the grid of the controls, its submit event the every-digit grid.
 //
@@ -18,6 +19,7 @@ import { run } from './runtime.js';
 
 const MIN_CELL = 64; // CSS pixels a sample needs at least, its caption included: fewer columns below that
 const MAX_CELL = 96; // and at most, so that four rows of eight fit a laptop's first screen
+const REST_MS = 150; // a slider still this long has come to rest: the CNN reads what it shows
 const CAPTION = 20; // the caption's row under each sample
 const FONT = '13px system-ui, sans-serif';
 const SAMPLES = 'samples', EVERY_DIGIT = 'every digit'; // what the grid shows: the controls' samples, or the same noise as every digit
@@ -30,6 +32,7 @@ export function start({ element, props, trigger, watch }) {
   const notice = element.querySelector('.genlab-notice');
   let mode = SAMPLES;
   let shown = null; // what is drawn: { images, captions, n, columns }
+  let lastDrawAt = -Infinity, resting = null; // a drawing soon after another is a drag's: read once it rests
   const live = startLive({
     name: 'gan-grid', element, props, trigger, watch, graphs: ['generator', 'reader', 'judge'],
     drawnWithSpec: false, serverMovesNothing: true,
@@ -42,8 +45,19 @@ export function start({ element, props, trigger, watch }) {
       const wrong = invalid(spec, knobs, everyDigit);
       notice.textContent = wrong;
       if (wrong) return;
-      shown = await samples(sessions, spec, knobs, everyDigit);
+      shown = await generated(sessions, spec, knobs, everyDigit);
+      paint(); // the samples at once; what is read under them follows, at once or, in a drag, once it rests
+      const dragged = performance.now() - lastDrawAt < REST_MS;
+      lastDrawAt = performance.now();
+      clearTimeout(resting);
+      if (dragged) {
+        summary.style.opacity = 0.5; // the words of the samples before, until these are read
+        resting = setTimeout(() => live.changed(), REST_MS);
+        return;
+      }
+      Object.assign(shown, await readUnder(sessions, spec, knobs, shown));
       summary.textContent = shown.summary;
+      summary.style.opacity = 1;
       paint();
       window.genlab.grids.gan = { values: knobs, mode, captions: shown.captions, summary: shown.summary,
                                   columns: shown.columns, cell: shown.cell, images: Array.from(shown.images) };
@@ -113,9 +127,8 @@ function invalid({ max_seed: maxSeed, max_samples: maxSamples, max_rows: maxRows
   return '';
 }
 
-// The samples of these controls (genlab.inference.sampler.sample, or every_digit) with their captions
-// and the summary the server writes under its grid (genlab.inference.sampler.read).
-async function samples({ generator, reader, judge }, spec, knobs, everyDigit) {
+// The samples of these controls (genlab.inference.sampler.sample, or every_digit), still uncaptioned.
+async function generated({ generator }, spec, knobs, everyDigit) {
   const count = Math.floor(knobs.count), rows = Math.floor(knobs.rows);
   const n = everyDigit ? rows * spec.classes : count;
   const noise = new Float32Array(n * spec.noise);
@@ -128,6 +141,12 @@ async function samples({ generator, reader, judge }, spec, knobs, everyDigit) {
     everyDigit || knobs.digit === spec.any_digit ? i % spec.classes : Number(knobs.digit))) : null;
   const digit = asked && { data: BigInt64Array.from(asked, BigInt), dims: [n] };
   const images = await run(generator, { noise: { data: noise, dims: [n, spec.noise] }, ...(digit && { digit }) }, 'image');
+  return { images, asked, digit, n, captions: Array(n).fill(''), rowLength: everyDigit ? spec.classes : SAMPLES_ROW };
+}
+
+// What goes under each sample (the CNN's reading or D's score) and the summary the server writes under
+// its grid (genlab.inference.sampler.read).
+async function readUnder({ reader, judge }, spec, knobs, { images, asked, digit, n }) {
   const judged = knobs.under === spec.judged && judge;
   const real = judged ? Array.from(await run(judge, { image: { data: images, dims: [n, 1, SIDE, SIDE] },
                                                       ...(digit && { digit }) }, 'real'), (p) => Math.round(1000 * p) / 1000) : null;
@@ -144,5 +163,5 @@ async function samples({ generator, reader, judge }, spec, knobs, everyDigit) {
       summary += ` It reads ${fixed(100 * Math.fround(right / n), 0)}% of them as the digit asked for.`;
     }
   }
-  return { images, captions, summary, n, rowLength: everyDigit ? spec.classes : SAMPLES_ROW };
+  return { captions, summary };
 }

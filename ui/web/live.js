@@ -188,3 +188,14 @@ function onSliderInput(ids, callback) {
     if (ids().some((id) => event.target.closest?.(`#${id}`))) callback(event);
   }, true);
 }
+
+// Lets the browser paint and handle what waits (input, a click on Stop), then goes on: ONNX Runtime
+// answers in microtasks, so a page module that runs one graph after another must yield to be seen and
+// heard. A message is a task behind those (scheduler.yield would go before them; a timer waits 4 ms).
+export function nextTask() {
+  return new Promise((done) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => done();
+    channel.port2.postMessage(null);
+  });
+}

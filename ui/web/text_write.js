@@ -10,7 +10,7 @@
 // tests and benchmarks.
 
 import { checkedIn, choiceIn, numberIn, onClick, textIn } from './knobs.js';
-import { given, Live } from './live.js';
+import { given, Live, nextTask } from './live.js';
 import { notice, readPrompt, write } from './lstm.js';
 import { session } from './runtime.js';
 
@@ -87,16 +87,6 @@ export function start({ element, props, trigger, watch }) {
     load();
   });
   load();
-}
-
-// Lets the browser paint and handle what waits (input, Stop), then goes on: a message, a task behind
-// those (scheduler.yield would go before them; a timer would wait at least 4 ms).
-function nextTask() {
-  return new Promise((done) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => done();
-    channel.port2.postMessage(null);
-  });
 }
 
 // Resolves once the element is shown (its tab opened), scrolled to or not: the graph is fetched only for
