@@ -35,6 +35,7 @@ MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", wher
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
 LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values (Explorer.order)
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
+SEED_ID, RANDOM_ID, RESET_ID = "genlab-vae-seed", "genlab-vae-random", "genlab-vae-reset"
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
 INTRO = ("Drag a slider: the decoder turns the latent code into a digit as you move, right here in your browser. "
          "The CNN's reading under it says how legible the digit is; the bar under each slider, how much of the "
@@ -44,13 +45,17 @@ INTRO = ("Drag a slider: the decoder turns the latent code into a digit as you m
 @dataclass(frozen=True, kw_only=True)
 class ExplorerSpec(SliderSpec):
     """What ui/web/explore.js decodes with, besides what every live picture reads: the decoder's graph,
-    the code's size, the dimension each slider moves (most used first), the sliders' range, the map's block."""
+    the code's size, the dimension each slider moves (most used first), the sliders' range, the map's block,
+    and the seed box and buttons it acts on."""
 
     decoder: str | None
     latent: int
     order: tuple[int, ...]
     extent: float
     map: str
+    seed: str  # the seed box's id: Random sample draws that seed's code in the page, as random_code does
+    buttons: dict[str, str]  # the ids of Random sample and Reset, which the page does itself
+    max_seed: int = MAX_SEED
 
 
 def reading_text(decoded: Decoded) -> str:
@@ -104,7 +109,8 @@ class Handlers:
         decoder, reader, why = page_graphs(self.lab, name, vae)
         return ExplorerSpec(reader=reader, why=why, sliders=tuple(SLIDER_IDS), server_blocks=(PICTURE_ID, READING_ID),
                             decoder=decoder, latent=vae.meta["config"]["latent"],
-                            order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT, map=MAP_ID)
+                            order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT, map=MAP_ID, seed=SEED_ID,
+                            buttons={"random": RANDOM_ID, "reset": RESET_ID})
 
     def decode(self, model: str, request: gr.Request, **z: float):
         """Decode the latent code the sliders give (z1: the most-used dimension) and read it with the CNN."""
@@ -242,9 +248,9 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
                               width=240, buttons=[], elem_classes=["pixelated", "captioned"], elem_id=PICTURE_ID)
             reading = gr.Markdown(reading_text(start), elem_id=READING_ID)
             with gr.Row():
-                seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED)
-                random_button = gr.Button("Random sample")
-                reset_button = gr.Button("Reset")
+                seed = WholeNumber(value=0, precision=0, label="Seed", minimum=0, maximum=MAX_SEED, elem_id=SEED_ID)
+                random_button = gr.Button("Random sample", elem_id=RANDOM_ID)
+                reset_button = gr.Button("Reset", elem_id=RESET_ID)
         with gr.Column(scale=1, min_width=260):
             props = handlers.slider_props(vae, origin)
             sliders = [NumberSlider(-EXTENT, EXTENT, step=0.01, elem_id=SLIDER_IDS[i], **props[i])
@@ -326,9 +332,11 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     chosen.success(runs_a_model(handlers.switch_model), model,
                    [*shown, view.more, view.map_column, view.no_map, view.in_page], api_visibility="private", **CHEAP)
     view.latent_map.select(runs_a_model(handlers.click_map), model, shown, api_visibility="private", **CHEAP)
-    view.random_button.click(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
-                             api_name="random_code", **CHEAP)
-    view.reset_button.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
+    # Random sample and Reset are done by the page, which asks the server (in_page's submit and click
+    # events) only where it cannot decode; API clients call /random_code.
+    view.in_page.submit(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
+                        api_name="random_code", **CHEAP)
+    view.in_page.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
     own.encode_button.click(runs_a_model(handlers.encode), [model, own.pad, own.upload],
                             [*shown, own.reconstruction], api_name="encode", **CHEAP)
     for source, number, preview in walk.ends:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import gradio as gr
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -53,7 +54,7 @@ idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m)
 
 
 async def model_graph(request: Request) -> Response:
-    graph = WEB_MODELS.graph(request.path_params["key"])
+    graph = await run_in_threadpool(WEB_MODELS.graph, request.path_params["key"])  # a first fetch exports it
     if graph is None:
         return Response("No such model: it may have been replaced; choose the model again.", status_code=404)
     return Response(graph, media_type="application/octet-stream", headers={"Cache-Control": "private, max-age=3600"})

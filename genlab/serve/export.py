@@ -17,6 +17,7 @@ Three kinds of graph, each with its output post-processing inside, so the page o
 """
 import copy
 import io
+import threading
 import warnings
 
 import torch
@@ -30,6 +31,7 @@ from genlab.models.vae import VAE
 
 OPSET = 18
 MODEL, JUDGE = "model", "judge"  # the parts of a checkpoint the page runs: the model itself, a GAN's discriminator
+EXPORTING = threading.Lock()  # torch's exporter keeps global state: one export at a time in a process
 MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
 
 
@@ -131,7 +133,7 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
         dynamic = {"ids": {0: "n", 1: "t"}, "logits": {0: "n", 1: "t"},
                    **{name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}}
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
+    with EXPORTING, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(module, example, buffer, dynamo=False, opset_version=OPSET, input_names=inputs,
                           output_names=outputs, dynamic_axes=dynamic)

@@ -117,7 +117,7 @@ def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, re
         expected, reading = running_app.predict("vae2d", *slider_values(page), api_name="/decode")
         eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)),
                    f"the page's digit equals /decode's for {slider_values(page)}")
-        expect(live.locator(".genlab-reading")).to_have_text(reading.replace("**", ""))
+        expect(live.locator(".genlab-reading")).to_contain_text(reading.replace("**", ""))  # after a note, if any
 
     before = canvas_pixels(live)
     drag(page, page.locator("#genlab-z1 input[type=range]"), 0.85)
@@ -135,11 +135,20 @@ def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, re
     matches_the_server()
     assert calls == []
 
-    # A random sample: the server moves the sliders, and the page draws their code.
-    dragged = slider_values(page)
+    # A random sample: the page draws the seed's code from the prior, as /random_code does, and Reset
+    # goes back to the origin; neither asks the server.
+    panel.get_by_label("Seed", exact=True).fill("5")
     page.get_by_role("button", name="Random sample", exact=True).click()
-    eventually(page, lambda: slider_values(page) != dragged, "the sliders moved to the sample's code")
+    *code, _, reading, _, next_seed = running_app.predict("vae2d", 5, api_name="/random_code")
+    eventually(page, lambda: slider_values(page)[:2] == [round(value, 2) for value in code[:2]],
+               "the sliders moved to seed 5's code")
     matches_the_server()
+    expect(live.locator(".genlab-reading")).to_contain_text(reading.split(" The CNN")[0])  # "A sample from the prior..."
+    expect(panel.get_by_label("Seed", exact=True)).to_have_value(str(next_seed))
+    page.get_by_role("button", name="Reset", exact=True).click()
+    eventually(page, lambda: slider_values(page)[:2] == [0.0, 0.0], "the sliders back at the origin")
+    matches_the_server()
+    assert calls == []
 
     # The 16-D model: its sliders, its decoder, in the page as well.
     panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()

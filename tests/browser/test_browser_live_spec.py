@@ -43,6 +43,9 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name == "classify":  # it reads drawings
             page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)
             draw_a_seven(page, panel)
+        if name == "explore":  # Random sample draws the seed's code
+            page.wait_for_function("() => window.genlab?.modes?.explore === 'page'", timeout=30_000)
+            page.get_by_role("button", name="Random sample", exact=True).click()
         if name == "gan-grid":  # a click on a sample starts the walk there
             grid_drawn(page, seed=0)
             page.mouse.click(*grid_position(page, 2))

@@ -1,20 +1,26 @@
 // The VAE explorer in the page: every slider input decodes the code in the browser and draws the
 // digit with the CNN's reading; on a 2-D model the map shows where the code is, and hovering the map
 // decodes the point under the pointer (a click still pins it: the server moves the sliders there).
+// Random sample (the seed's code from the prior, seeds.js) and Reset move the sliders in the page too.
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
 // The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
 // the page's parts, its fields named as read here.
 
 import { caption, drawDigit } from './digit.js';
+import { numberIn, onClick, setNumber } from './knobs.js';
 import { sliderValues, startLive } from './live.js';
 import { run } from './runtime.js';
+import { gaussian } from './seeds.js';
 
 export function start({ element, props, trigger, watch }) {
   let hovered = null; // the code under the pointer on the map, or null
   const canvas = element.querySelector('canvas');
   const reading = element.querySelector('.genlab-reading');
+  const notice = element.querySelector('.genlab-notice');
   let map = null;
+  let note = ''; // what the page did to the sliders (a random sample, a reset), said before the reading
+  let moving = false; // the page itself is moving the sliders: their input events are not a person's
   const live = startLive({
     name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
@@ -22,9 +28,40 @@ export function start({ element, props, trigger, watch }) {
       const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
       drawDigit(canvas, image);
       const read = await caption(reader, image);
-      reading.innerHTML = read ? `The CNN reads this as <strong>${read}</strong>.` : '';
+      reading.innerHTML = [note, read ? `The CNN reads this as <strong>${read}</strong>.` : ''].filter(Boolean).join(' ');
     },
     onFrame: (spec, z) => map?.mark(z), // where the code is on the map: the pointer's point, else the sliders'
+  });
+  document.addEventListener('input', (event) => { // a person moving a slider: what the page did is past
+    if (!moving && live.spec().sliders.some((id) => event.target.closest?.(`#${id}`))) note = '';
+  }, true);
+
+  // The sliders to this code (its dimensions in the sliders' order, clamped to their range, to their step).
+  function moveTo(spec, z, said) {
+    moving = true;
+    spec.order.forEach((dim, slot) => {
+      if (slot < spec.sliders.length) setNumber(spec.sliders[slot], Math.round(100 * Math.max(-spec.extent, Math.min(spec.extent, z[dim]))) / 100);
+    });
+    moving = false;
+    note = said;
+    live.changed();
+  }
+  const buttons = live.spec().buttons;
+  onClick(buttons.random, () => { // as genlab.inference.explorer's prior_sample and ui/explore.py's random_code
+    const spec = live.spec();
+    if (live.mode !== 'page') return trigger('submit');
+    const seed = numberIn(spec.seed);
+    notice.textContent = Number.isInteger(seed) && seed >= 0 && seed <= spec.max_seed ? ''
+      : `A seed is a whole number from 0 to ${spec.max_seed}.`;
+    if (notice.textContent) return;
+    const z = gaussian(seed, 1, spec.latent);
+    const clamped = z.some((value) => Math.abs(value) > spec.extent) ? ' (values beyond ±3 clamped to the sliders)' : '';
+    moveTo(spec, z, `A sample from the prior with seed ${seed}${clamped}.`);
+    setNumber(spec.seed, seed + 1); // the seed box moves on to the next seed
+  });
+  onClick(buttons.reset, () => {
+    if (live.mode !== 'page') return trigger('click');
+    moveTo(live.spec(), new Float32Array(live.spec().latent), 'Back to the origin.');
   });
   map = new MapOverlay(live.spec);
   map.onHover((z, event) => {
