@@ -136,7 +136,8 @@ def test_phone_text_gan_shows_lines_at_once_and_its_tables_fit(page):
 
 def test_phone_gan_sample_captions_are_readable(page):
     """On a phone the page draws the GAN grid in as many columns as fit its width (eight made each caption
-    about 7 px tall), so each caption stays as readable as on a laptop, and the grid stays on the screen."""
+    about 7 px tall), so each caption stays as readable as on a laptop, and the grid stays on the screen;
+    the every-digit grid keeps each noise's digits together, five a row."""
     panel = open_tab(page, "GAN sampler")
     shown = grid_drawn(page, seed=0, count=32)
     expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(re.compile(r"^The CNN reads these 32 samples as"))
@@ -147,6 +148,9 @@ def test_phone_gan_sample_captions_are_readable(page):
     height = caption_height(np.asarray(picture), samples=32) * box["width"] / picture.width
     assert shown["columns"] < 8 and height >= 9, f"{shown['columns']} columns: the captions are {height:.1f} CSS px tall"
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["viewport"]["width"], box
+    # The same noise as every digit: each noise's ten digits over two rows of five, never split unevenly.
+    panel.get_by_role("button", name="Same noise, every digit", exact=True).click()
+    assert grid_drawn(page, mode="every digit")["columns"] == 5
 
 
 def caption_height(grid: np.ndarray, samples: int) -> int:

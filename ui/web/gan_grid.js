@@ -65,13 +65,14 @@ export function start({ element, props, trigger, watch }) {
   });
 
   // The grid laid out for the width it has now: cells of MIN_CELL to MAX_CELL pixels; the every-digit
-  // grid keeps one column per digit, or puts each noise's digits on two rows where ten do not fit.
+  // grid keeps one column per digit, or splits each noise's digits over two rows or more where ten do
+  // not fit, so every row still holds one noise's digits.
   function paint() {
     if (!shown) return;
     const width = canvas.parentElement.clientWidth;
     const fits = Math.max(1, Math.floor(width / MIN_CELL));
     const columns = shown.rowLength === SAMPLES_ROW ? Math.min(fits, SAMPLES_ROW, shown.n)
-      : fits >= shown.rowLength ? shown.rowLength : Math.min(fits, Math.ceil(shown.rowLength / 2));
+      : everyDigitColumns(shown.rowLength, width);
     const cell = Math.min(MAX_CELL, Math.floor(width / columns));
     const rows = Math.ceil(shown.n / columns);
     const scale = window.devicePixelRatio || 1;
@@ -114,6 +115,15 @@ export function start({ element, props, trigger, watch }) {
     setNumber(live.spec().knobs.seed, crypto.getRandomValues(new Uint32Array(1))[0]);
     live.changed();
   });
+}
+
+// The columns of the every-digit grid: the most that divide its row of digits and fit, its cells a
+// little narrower than MIN_CELL if that keeps five of them (a phone).
+function everyDigitColumns(digits, width) {
+  for (let columns = digits; columns > 1; columns--) {
+    if (digits % columns === 0 && width / columns >= 0.85 * MIN_CELL) return columns;
+  }
+  return 1;
 }
 
 const SAMPLES_ROW = 8; // the controls' grid: eight samples a row where they fit (genlab.inference.sampler.GRID_COLUMNS)
