@@ -187,7 +187,7 @@ def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_ap
     assert slider_values(page) == values_before, "pointing moves no slider"
     assert calls == [], "pointing asks the server nothing"
 
-    # A click pins the point: the server moves the sliders there, and the digit stays when the pointer leaves.
+    # A click pins the point: the page moves the sliders there, and the digit stays when the pointer leaves.
     page.mouse.down()
     page.mouse.up()
     eventually(page, lambda: np.allclose(slider_values(page)[:2], values[:2], atol=0.03),
@@ -195,6 +195,8 @@ def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_ap
     page.mouse.move(5, 5)
     expected, _ = running_app.predict("vae2d", *slider_values(page), api_name="/decode")
     eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(expected)), "the pinned digit")
+    expect(live.locator(".genlab-reading")).to_contain_text("Decoded the point (")
+    assert calls == [], "a click on the map asks the server nothing either"
 
 
 def grid_pixels(grid: dict) -> np.ndarray:

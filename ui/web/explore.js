@@ -1,13 +1,13 @@
 // The VAE explorer in the page: every slider input decodes the code in the browser and draws the
 // digit with the CNN's reading; on a 2-D model the map shows where the code is, and hovering the map
-// decodes the point under the pointer (a click still pins it: the server moves the sliders there).
-// Random sample (the seed's code from the prior, seeds.js) and Reset move the sliders in the page too.
+// decodes the point under the pointer; a click pins it, the sliders moved there. Random sample (the
+// seed's code from the prior, seeds.js) and Reset move the sliders in the page too.
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
 // The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
 // the page's parts, its fields named as read here.
 
-import { caption, drawDigit } from './digit.js';
+import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
 import { sliderValues, startLive } from './live.js';
 import { run } from './runtime.js';
@@ -69,6 +69,11 @@ export function start({ element, props, trigger, watch }) {
     hovered = z;
     live.changed(event.timeStamp);
   });
+  map.onClick((z, event) => { // pins the point: the sliders move there (the server's click_map, in the page)
+    if (live.mode !== 'page') return; // the server's select event moves them
+    event.stopPropagation();
+    moveTo(live.spec(), z, `Decoded the point (${fixed(z[0], 2)}, ${fixed(z[1], 2)}).`);
+  });
 }
 
 // The latent code of the sliders' values (most-used dimension first), as genlab.inference.explorer.code makes it.
@@ -104,16 +109,28 @@ class MapOverlay {
     return { left: (image.clientWidth - width) / 2, top: (image.clientHeight - height) / 2, width, height };
   }
 
+  // The code at the pointer of a pointer event on the map's picture, or null off the picture.
+  codeAt(event) {
+    const image = this.image();
+    if (!image || event.target !== image || !image.naturalWidth) return null;
+    const extent = this.getSpec().extent, box = this.box(image);
+    const x = (event.offsetX - box.left) / box.width, y = (event.offsetY - box.top) / box.height;
+    if (x < 0 || x > 1 || y < 0 || y > 1) return null;
+    return new Float32Array([x * 2 * extent - extent, extent - y * 2 * extent]);
+  }
+
+  onClick(callback) { // before Gradio's own listeners hear it (the capture phase): the page may take it
+    document.addEventListener('click', (event) => {
+      const z = this.codeAt(event);
+      if (z) callback(z, event);
+    }, true);
+  }
+
   onHover(callback) {
     this.listeners.push(callback);
     document.addEventListener('pointermove', (event) => {
-      const image = this.image();
-      if (!image || event.target !== image || !image.naturalWidth) return;
-      const extent = this.getSpec().extent, box = this.box(image);
-      const x = (event.offsetX - box.left) / box.width, y = (event.offsetY - box.top) / box.height;
-      if (x < 0 || x > 1 || y < 0 || y > 1) return;
-      const z = new Float32Array([x * 2 * extent - extent, extent - y * 2 * extent]);
-      this.listeners.forEach((listener) => listener(z, event));
+      const z = this.codeAt(event);
+      if (z) this.listeners.forEach((listener) => listener(z, event));
     });
     document.addEventListener('pointerout', (event) => {
       if (event.target === this.image()) this.listeners.forEach((listener) => listener(null, event));
