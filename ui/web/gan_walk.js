@@ -38,7 +38,7 @@ export function start({ element, props, trigger, watch }) {
       const read = await caption(reader, image);
       reading.innerHTML = read ? `The CNN reads this as <strong>${read}</strong>.` : '';
     },
-    onFrame(spec) { // a new start: back at the sample, with the grid's truncation (as the server's walk_from)
+    onFrame(spec) { // a new start: back at the sample, with the grid's truncation (as the server's walk did)
       const now = ends(spec).join();
       if (started !== null && now !== started) {
         setNumber(spec.sliders[0], 0);
