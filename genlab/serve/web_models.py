@@ -1,9 +1,8 @@
 """The ONNX graphs the page fetches to run models itself, each under an unguessable key, so a visitor's
 own model is fetched by nobody but the page it was made for. The committed models are exported when a
-page first fetches their graph and kept (a tab never opened costs no export: the LSTM's takes a second
-or two); visitors' models are exported when first asked for, so that one too large for the page is
-known at once, and kept while the model lives, within a byte budget (least recently used out,
-exported again if asked for again)."""
+page first fetches their graph and kept (a tab never opened costs no export); visitors' models are
+exported when first asked for, so that one too large for the page is known at once, and kept while
+the model lives, within a byte budget (least recently used out, exported again if asked for again)."""
 import secrets
 import threading
 import weakref

@@ -17,7 +17,7 @@ def mnist_train():
 
 @pytest.mark.parametrize("name, fid_ceiling, rarest_digit", [("mlpgan", 5.5, 0.07), ("dcgan", 5.0, 0.07),
                                                             ("cdcgan", 5.0, 0.08)])  # the MLP GAN's FID sits
-# just under 5.0: a ceiling there would test the draw of its noise, not the model (docs/gan-tuning.md)
+# close to the others' ceiling: a ceiling there would test the draw of its noise, not the model (docs/gan-tuning.md)
 def test_committed_gan_quality_measured_afresh(mnist_train, mnist_test, cnn, name, fid_ceiling, rarest_digit):
     checkpoint = load_checkpoint(CHECKPOINTS / name)
     measured = gan_metrics(checkpoint.model, cnn, mnist_train, mnist_test)

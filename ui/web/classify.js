@@ -9,6 +9,7 @@
 // is read by the server, whose picture then shows until the next stroke), the server's picture it stands
 // in for (spec.server_blocks) and, in spec.why, why the page cannot run the model, if it cannot.
 
+import { percent } from './digit.js';
 import { given, Live } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
@@ -19,7 +20,7 @@ const SIDE = 28;
 // "7 (96%) · 4 (1%) · 5 (0%)": the three likeliest digits, as the server captions one (genlab.inference.classify.caption).
 export function likeliest(probabilities, count = 3) {
   return [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]).slice(0, count)
-    .map((digit) => `${digit} (${Math.round(100 * probabilities[digit])}%)`).join(' · ');
+    .map((digit) => `${digit} (${percent(probabilities[digit])})`).join(' · ');
 }
 
 export function start({ element, props, watch }) {

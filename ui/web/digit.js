@@ -15,10 +15,11 @@ export function drawDigit(canvas, image, offset = 0) {
   context.putImageData(pixels, 0, 0);
 }
 
+let cell = null; // the one 28x28 canvas each digit is drawn on before it is enlarged onto a grid
+
 // Draws digit `index` of a batch of images, side x side at (x, y) of a 2-D context, pixel by pixel.
 export function paintDigit(context, images, index, x, y, side) {
-  const cell = document.createElement('canvas');
-  cell.width = cell.height = SIDE;
+  cell ??= Object.assign(document.createElement('canvas'), { width: SIDE, height: SIDE });
   drawDigit(cell, images, index * SIDE * SIDE);
   context.imageSmoothingEnabled = false;
   context.drawImage(cell, x, y, side, side);

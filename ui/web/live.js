@@ -199,3 +199,12 @@ export function nextTask() {
     channel.port2.postMessage(null);
   });
 }
+
+// Resolves once the element is shown (its tab opened), scrolled to or not: a graph is fetched only for a
+// tab a visitor opens.
+export function shown(element) {
+  return new Promise((resolve) => (function check() {
+    if (element.checkVisibility()) resolve();
+    else requestAnimationFrame(check);
+  })());
+}

@@ -3,10 +3,32 @@
 // does on the server (the prompt read after the start character, the same chances, the same pick from
 // the seed's own draws): browser tests hold the two together.
 
-import { run } from './runtime.js';
+import { shown } from './live.js';
+import { run, session } from './runtime.js';
 import { uniform } from './seeds.js';
 
 const CHECKPOINT_EVERY = 64; // characters between the states a reader keeps, to read an edited text again from near the edit
+
+// The tab's LSTM for one of its page modules, once the module's element is shown (its tab opened): the
+// graph's session with `live` in the page's mode, or null (the server's mode, the reason said) where the
+// page cannot run it; the server then `serverDoes` the work.
+export async function lstmWhenShown(element, live, spec, serverDoes) {
+  live.setMode('server');
+  if (!spec.lstm) {
+    live.setMode('server', spec.why);
+    return null;
+  }
+  await shown(element);
+  try {
+    const made = await session(spec.lstm);
+    live.setMode('page');
+    return made;
+  } catch (error) {
+    console.error('genlab: the character LSTM did not load in the page', error);
+    live.setMode('server', `This browser could not run the model, so the server ${serverDoes}.`);
+    return null;
+  }
+}
 
 // The prompt as the model reads it (genlab.inference.writer.read_prompt): the start character and the
 // known characters' ids, the text they spell, and the unknown characters (sorted, each once).

@@ -9,9 +9,8 @@
 import { fixed } from './digit.js';
 import { textIn } from './knobs.js';
 import { given, Live } from './live.js';
-import { logSoftmax, pythonRepr, readerFor, readPrompt } from './lstm.js';
-import { session } from './runtime.js';
-import { escape, shown } from './text_write.js';
+import { logSoftmax, lstmWhenShown, pythonRepr, readerFor, readPrompt } from './lstm.js';
+import { escape } from './text_write.js';
 
 const NAME = 'text-inside';
 window.genlab.texts ??= {};
@@ -29,21 +28,10 @@ export function start({ element, props, trigger, watch }) {
   async function load() {
     reader = null;
     cannot = false;
-    live.setMode('server');
-    if (!spec.lstm) {
-      cannot = true;
-      return live.setMode('server', spec.why);
-    }
-    await shown(element);
-    try {
-      reader = readerFor(await session(spec.lstm), spec);
-      live.setMode('page');
-      asked = null;
-    } catch (error) {
-      console.error('genlab: the character LSTM did not load in the page', error);
-      cannot = true;
-      live.setMode('server', 'This browser could not run the model, so the server looks inside.');
-    }
+    const lstm = await lstmWhenShown(element, live, spec, 'looks inside');
+    cannot = lstm === null;
+    reader = lstm && readerFor(lstm, spec);
+    if (reader) asked = null; // read the prompt on screen with this model
   }
 
   async function show(prompt) {

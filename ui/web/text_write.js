@@ -11,8 +11,7 @@
 
 import { checkedIn, choiceIn, numberIn, onClick, textIn } from './knobs.js';
 import { given, Live, nextTask } from './live.js';
-import { notice, readPrompt, write } from './lstm.js';
-import { session } from './runtime.js';
+import { lstmWhenShown, notice, readPrompt, write } from './lstm.js';
 
 const NAME = 'text';
 const YIELD_MS = 12; // the longest the writing keeps the page busy between paints
@@ -28,18 +27,8 @@ export function start({ element, props, trigger, watch }) {
   const live = new Live({ name: NAME, element, serverBlocks: () => spec.server_blocks, valuesNow: () => '',
                           askServer: () => trigger('input'), drawInPage: async () => false });
 
-  async function load() {
-    lstm = null;
-    live.setMode('server');
-    if (!spec.lstm) return live.setMode('server', spec.why);
-    await shown(element);
-    try {
-      lstm = await session(spec.lstm);
-      live.setMode('page');
-    } catch (error) {
-      console.error('genlab: the character LSTM did not load in the page', error);
-      live.setMode('server', 'This browser could not run the model, so the server writes.');
-    }
+  async function load() { // until it resolves the page is in the server's mode: Write asks the server
+    lstm = await lstmWhenShown(element, live, spec, 'writes');
   }
 
   async function writeInPage() {
@@ -87,15 +76,6 @@ export function start({ element, props, trigger, watch }) {
     load();
   });
   load();
-}
-
-// Resolves once the element is shown (its tab opened), scrolled to or not: the graph is fetched only for
-// a tab a visitor opens.
-export function shown(element) {
-  return new Promise((resolve) => (function check() {
-    if (element.checkVisibility()) resolve();
-    else requestAnimationFrame(check);
-  })());
 }
 
 // The sampling settings of the tab's controls (genlab.inference.writer.sampling_from), with `wrong` set
