@@ -2,10 +2,12 @@
 moves a slider at 60 input events a second for 5 s (each event a new value, three slider steps on);
 the page's own record (window.genlab.stats, ui/web/live.js) says when each picture was drawn and for
 which input. The same drag with the runtime blocked, so the server draws (the fallback path), is the
-reference. Also: how soon the page draws after the tab opens, and the server's CPU time per drag."""
+reference. Classify is drawn with the mouse instead: a 7 stroke by stroke, each undone, at the same
+rate. Also: how soon the page draws after the tab opens, and the server's CPU time per drag."""
 import json
 import os
 import re
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -53,7 +55,9 @@ DRAGS = (  # what is dragged: the tab, the model to choose (None: the tab's firs
      "genlab-gan-truncation", "gan-grid"),
 )
 NOTICES = {"explore": "#genlab-vae-live .genlab-notice", "gan": "#genlab-gan-walk-live .genlab-notice",
-           "gan-grid": "#genlab-gan-grid-live .genlab-notice"}
+           "gan-grid": "#genlab-gan-grid-live .genlab-notice", "classify": "#genlab-classify-live .genlab-notice"}
+SEVEN = ((-0.8, -1.0), (0.8, -1.0), (-0.15, 1.1))  # a 7's corners, in thirds of the pad's half side
+STROKE_MOVES = 24  # pointer moves a stroke
 
 
 def cpu_seconds(pid: int) -> float:
@@ -92,6 +96,38 @@ def drag(page: Page, slider: str, live: str, pid: int) -> dict:
     window = page.evaluate(DRIVE, {"id": slider, "seconds": SECONDS, "rate": RATE})
     page.wait_for_timeout(1000 * AFTER_S)  # the last answers arrive
     stats = page.evaluate(f"() => window.genlab.stats['{live}']")
+    drawn = [s for s in stats if window["start"] <= s["inputAt"] <= window["end"]]
+    latency = np.array([s["drawnAt"] - s["inputAt"] for s in drawn])
+    return {"per_second": len(drawn) / SECONDS, "latency": latency, "calls": len(calls),
+            "cpu": cpu_seconds(pid) - cpu, "sent": window["sent"]}
+
+
+def drawn_with_the_mouse(page: Page, pid: int) -> dict:
+    """Classify: a 7 drawn with the real mouse, STROKE_MOVES moves a stroke at RATE moves a second, then
+    undone; again and again for SECONDS. The page reads every move, the stroke's end and the undo; the
+    server only what the pad sends (a stroke's end, an undo)."""
+    calls: list[float] = []
+    page.on("request", lambda request: calls.append(1) if "/queue/join" in request.url else None)
+    box = page.locator("#digit-pad canvas").bounding_box()
+    x, y, u = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["width"] / 3.6
+    corners = [(x + dx * u, y + dy * u) for dx, dy in SEVEN]
+    path = [tuple(a + (b - a) * i / (STROKE_MOVES // 2) for a, b in zip(*pair))
+            for pair in zip(corners, corners[1:]) for i in range(1, STROKE_MOVES // 2 + 1)]
+    undo = page.get_by_role("button", name="Undo", exact=True).bounding_box()
+    cpu, started = cpu_seconds(pid), time.monotonic()
+    window = {"start": page.evaluate("performance.now()"), "sent": 0}
+    while time.monotonic() - started < SECONDS:
+        page.mouse.move(*corners[0])
+        page.mouse.down()
+        for point in path:
+            page.mouse.move(*point)
+            window["sent"] += 1
+            time.sleep(max(0.0, started + window["sent"] / RATE - time.monotonic()))
+        page.mouse.up()
+        page.mouse.click(undo["x"] + undo["width"] / 2, undo["y"] + undo["height"] / 2)
+    window["end"] = page.evaluate("performance.now()")
+    page.wait_for_timeout(1000 * AFTER_S)
+    stats = page.evaluate("() => window.genlab.stats.classify")
     drawn = [s for s in stats if window["start"] <= s["inputAt"] <= window["end"]]
     latency = np.array([s["drawnAt"] - s["inputAt"] for s in drawn])
     return {"per_second": len(drawn) / SECONDS, "latency": latency, "calls": len(calls),
@@ -208,6 +244,16 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                    f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the pictures")
             yield (f"{what}: the server's CPU time during that drag", f"{in_page['cpu']:.2f} s drawn in the page",
                    f"{on_server['cpu']:.2f} s drawn by the server; {idle_cpu:.2f} s with nobody dragging", "")
+        runs = {}
+        for blocked in (False, True):
+            page = opened(context, client.src, "Classify", None, "classify", blocked)
+            runs[blocked] = drawn_with_the_mouse(page, running.process.pid)
+            page.close()
+        in_page, on_server = runs[False], runs[True]
+        yield (f"Classify: a 7 drawn with the mouse at {RATE} moves/s, each stroke undone, for {SECONDS:.0f} s: read and "
+               "explained in the page at every move", described(in_page).replace("pictures", "readings"),
+               f"the server reads each stroke's end and undo: {described(on_server).replace('pictures', 'readings')}",
+               f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the readings")
         in_page, on_server = text_written(context, client.src, False), text_written(context, client.src, True)
         yield (f"Text: {WRITE_LENGTH:,} characters written after Write (median of {TRIALS}), in the page",
                f"first character {in_page['first']:.1f} ms after Write, then {in_page['perSecond']:,.0f} characters/s",

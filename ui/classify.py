@@ -1,42 +1,74 @@
 """Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why. As a
-visitor draws, the page itself turns the drawing into the model's input and reads it (ui/web/classify.js);
-the server reads it too when a stroke ends, draws what drove the answer, and reads uploads."""
+visitor draws, the page itself turns the drawing into the model's input, reads it and draws what drove
+the answer (ui/web/classify.js), asking the server nothing; the server reads uploads, and drawings where
+the page cannot run the model."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import gradio as gr
 
-from genlab.inference.classify import Reading, read_digit
+from genlab.inference.classify import GUESS, PREPROCESSED, UNSURE_BELOW, VERDICT, Reading, read_digit
 from genlab.inference.preprocess import InputError, open_drawing, open_image
+from genlab.serve.export import EXPLAINER
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
 from ui.cards import confusion_html, model_card
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture
-from ui.web import LiveSpec, drawing_pad, live_component
-from ui.whats_happening import CLASSIFY_INTRO, classify_words, drawn, panel
+from ui.web import LIVE_CSS, LiveSpec, drawing_pad, page_component
+from ui.whats_happening import CLASSIFY_INTRO, CLASSIFY_LINE, CLASSIFY_READ, CLASSIFY_UNREAD, classify_words, drawn, panel
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."
-PAD_ID, UPLOAD_ID, LIVE_ID, SEEN_ID = "digit-pad", "genlab-classify-upload", "genlab-classify-live", "genlab-classify-seen"
-SEEN = "What the model sees"
+PAD_ID, UPLOAD_ID, LIVE_ID = "digit-pad", "genlab-classify-upload", "genlab-classify-live"
+SEEN_ID, WHY_ID = "genlab-classify-seen", "genlab-classify-why"
+SEEN, WHY = "What the model sees", "What drove the answer"
+FROM_UPLOAD, FROM_DRAWING = "Read from the uploaded image.", "Read from your drawing."
+SIDE = 224  # each picture's width on screen: a 28x28 input, 8 screen pixels a pixel
+PAGE_PICTURES = (
+    f'<div class="genlab-live genlab-classify-pictures">'
+    f'<figure><span class="genlab-live-title">{SEEN}</span><canvas data-picture="seen" width="28" height="28" '
+    f'aria-label="{SEEN}"></canvas></figure>'
+    f'<figure><span class="genlab-live-title">{WHY}</span><canvas data-picture="why" width="28" height="28" '
+    f'aria-label="{WHY}"></canvas></figure><div class="genlab-notice"></div></div>')
+PAGE_CSS = LIVE_CSS + f"""
+.genlab-classify-pictures {{ display: flex; flex-wrap: wrap; gap: 12px; }}
+.genlab-classify-pictures figure {{ margin: 0; }}
+.genlab-classify-pictures canvas {{ width: {SIDE}px; height: {SIDE}px; image-rendering: pixelated; }}
+.genlab-classify-pictures .genlab-notice {{ flex-basis: 100%; }}
+"""
+SHOW_READING = "() => window.genlab.readings.classify"  # the page's reading into Gradio's blocks, in the page alone
+WORDS_OF = "(reading) => window.genlab.classifyWords(reading)"  # What's happening's words for any reading, in the page
 
 
 @dataclass(frozen=True, kw_only=True)
 class ClassifySpec(LiveSpec):
-    """What ui/web/classify.js reads a drawing with: the chosen classifier's graph is the spec's reader; the
-    drawing pad it follows, and the upload block whose picture the server reads (its reading then shows)."""
+    """What ui/web/classify.js reads a drawing with: the chosen classifier's explainer graph is the spec's
+    reader (probabilities and heat map); the drawing pad it follows, the upload block whose picture the server
+    reads (its reading then shows), and the parts the server's words are made of, so that the page's reading
+    reads as the server's (genlab.inference.classify's summary, ui.whats_happening's classify_words)."""
 
     pad: str
     upload: str
+    summary: dict
+    words: dict
 
 
-FROM_UPLOAD, FROM_DRAWING = "Read from the uploaded image.", "Read from your drawing."
+def classify_spec(reader: str | None, why: str) -> ClassifySpec:
+    return ClassifySpec(
+        reader=reader, why=why, server_blocks=(SEEN_ID, WHY_ID), pad=PAD_ID, upload=UPLOAD_ID,
+        summary={"verdict": VERDICT, "guess": GUESS, "unsure_below": UNSURE_BELOW, "preprocessed": PREPROCESSED,
+                 "source": FROM_DRAWING, "invitation": INVITATION},
+        words={"unread": CLASSIFY_UNREAD, "before": CLASSIFY_READ[0], "line": CLASSIFY_LINE, "after": CLASSIFY_READ[1]})
 
 
 def shown(reading: Reading, source: str) -> tuple:
     """What a reading shows, saying which input it read (a drawing and an upload can both be on screen)."""
-    return (reading.probabilities, *reading.pictures(), f"{reading.summary()} {source}")
+    return reading.probabilities, *reading.pictures(), f"{reading.summary()} {source}"
+
+
+def unread(status: str) -> tuple:
+    return None, None, None, status
 
 
 class Handlers:
@@ -50,8 +82,8 @@ class Handlers:
 
     def live_spec(self, model: str, request: gr.Request | None) -> ClassifySpec:
         """What the page needs to read drawings with this classifier itself (ui/web/classify.js)."""
-        reader, why = WEB_MODELS.try_url(self.lab.checkpoint(model, "classifier", user_of(request)), keep=model != MINE)
-        return ClassifySpec(reader=reader, why=why, server_blocks=(SEEN_ID,), pad=PAD_ID, upload=UPLOAD_ID)
+        return classify_spec(*WEB_MODELS.try_url(self.lab.checkpoint(model, "classifier", user_of(request)),
+                                                 keep=model != MINE, part=EXPLAINER))
 
     def page_reader(self, model: str, request: gr.Request) -> str:
         return self.live_spec(model, request).to_json()
@@ -67,10 +99,10 @@ class Handlers:
         try:
             image = open_drawing(drawing)
             if image is None:
-                return None, None, None, INVITATION
+                return unread(INVITATION)
             return shown(read_digit(self.classifier(model, request), image, self.lab.device), FROM_DRAWING)
         except InputError as err:
-            return None, None, None, f"⚠ {err}"
+            return unread(f"⚠ {err}")
 
     def reclassify(self, drawing: str | None, image: str | None, model: str, request: gr.Request):
         """A new model choice re-reads whatever is there: the upload if any, else the drawing."""
@@ -118,13 +150,13 @@ def layout(handlers: Handlers) -> Page:
             label = gr.Label(num_top_classes=3, label="Prediction")
             status = gr.Markdown(INVITATION)
             with gr.Row():
-                spec = (handlers.live_spec(loaded[0], None) if loaded
-                        else ClassifySpec(reader=None, why="", server_blocks=(SEEN_ID,), pad=PAD_ID, upload=UPLOAD_ID))
-                in_page = live_component("classify.js", spec, LIVE_ID, 224, title=SEEN)
-                seen = Picture(label=SEEN, interactive=False, format="png", height=224, buttons=[],
+                spec = handlers.live_spec(loaded[0], None) if loaded else classify_spec(None, "")
+                in_page = page_component("classify.js", spec, LIVE_ID, PAGE_PICTURES, PAGE_CSS,
+                                         elem_classes=["genlab-live-picture"])
+                seen = Picture(label=SEEN, interactive=False, format="png", height=SIDE, buttons=[],
                                elem_classes=["pixelated", "captioned"], elem_id=SEEN_ID)
-                why = Picture(label="What drove the answer", interactive=False, format="png", height=224,
-                              buttons=[], elem_classes=["captioned"])
+                why = Picture(label=WHY, interactive=False, format="png", height=SIDE, buttons=[],
+                              elem_classes=["captioned"], elem_id=WHY_ID)
             gr.Markdown("Left: your drawing cropped, scaled and centred into the 28x28 picture the model reads, "
                         "the way MNIST digits were. Right: where its evidence for the answer was (Grad-CAM "
                         "for the CNN, saliency for the MLP); brighter is stronger.")
@@ -145,11 +177,14 @@ def layout(handlers: Handlers) -> Page:
 
 def wire(handlers: Handlers, page: Page) -> None:
     outputs = page.outputs()
-    page.pad.input(runs_a_model(handlers.classify_drawing), [page.pad, page.model], outputs,
+    # The page reads a drawing itself and shows its reading in the same blocks, with no server call; where it
+    # cannot run the model it asks the server instead (ui/web/classify.js triggers these).
+    page.in_page.select(None, None, [page.label, page.status], js=SHOW_READING)
+    page.in_page.input(runs_a_model(handlers.classify_drawing), [page.pad, page.model], outputs,
                        api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
     page.upload.upload(runs_a_model(handlers.classify), [page.upload, page.model], outputs, api_name="classify",
                        **CHEAP)
-    page.upload.clear(lambda: (None, None, None, INVITATION), None, outputs, api_visibility="private", queue=False)
+    page.upload.clear(lambda: unread(INVITATION), None, outputs, api_visibility="private", queue=False)
     chosen = choose_model(handlers.lab, "classifier", page.model)
     chosen.success(runs_a_model(handlers.reclassify), [page.pad, page.upload, page.model], outputs,
                    api_visibility="private", **CHEAP)
@@ -157,8 +192,7 @@ def wire(handlers: Handlers, page: Page) -> None:
                    **CHEAP)
     chosen.success(answers(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
     chosen.success(answers(handlers.page_reader), page.model, page.in_page, api_visibility="private", **CHEAP)
-    page.label.change(classify_words, page.label, page.explained, api_visibility="private", queue=False,
-                      show_progress="hidden")
+    page.label.change(None, page.label, page.explained, js=WORDS_OF)
 
 
 def build(lab: Lab) -> None:

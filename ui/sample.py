@@ -17,7 +17,7 @@ from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
 from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
-from ui.web import SliderSpec, live_component, page_graphs
+from ui.web import LIVE_CSS, SliderSpec, live_component, page_component, page_graphs
 from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
@@ -28,10 +28,22 @@ GRID_ID, GRID_PICTURE_ID, GRID_SUMMARY_ID = "genlab-gan-grid-live", "genlab-gan-
 WALK_ID, WALK_TRUNCATION_ID = "genlab-gan-walk", "genlab-gan-walk-truncation"
 WALK_SAMPLE_ID, WALK_SEED_B_ID = "genlab-gan-walk-sample", "genlab-gan-walk-seed-b"
 PICTURE_ID, READING_ID = "genlab-gan-walk-picture", "genlab-gan-walk-reading"
+BETWEEN_ID, BETWEEN_BUTTON_ID = "genlab-gan-between-live", "genlab-gan-interpolate"
+BETWEEN_KNOBS = {knob: f"genlab-gan-between-{knob.replace('_', '-')}" for knob in ("seed_a", "seed_b", "frames", "path")}
+STRIP_ID, ANIMATION_ID = "genlab-gan-between-strip", "genlab-gan-between-animation"
 INTRO = ("Samples from generative adversarial networks. The same seed always gives the same samples; truncation "
          "shrinks the noise towards its centre for cleaner, less varied digits. Under each sample: the CNN's "
          "reading and confidence, or the discriminator's chance that it is real.")
 MEASURE = "Measure the grid on screen"
+BETWEEN_PICTURES = ('<div class="genlab-live genlab-between"><span class="genlab-live-title">Frames</span>'
+                    '<canvas data-picture="strip" aria-label="Frames"></canvas>'
+                    '<span class="genlab-live-title">Animation</span><canvas data-picture="animation" width="28" '
+                    'height="28" aria-label="Animation"></canvas><div class="genlab-notice"></div></div>')
+BETWEEN_CSS = LIVE_CSS + """
+.genlab-between canvas[data-picture=strip] { display: block; max-width: 100%; }
+.genlab-between canvas[data-picture=animation] { display: block; width: 112px; height: 112px; image-rendering: pixelated;
+  margin-top: 4px; }
+"""  # the animation as large as the server's GIF (4 screen pixels a pixel)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,11 +56,17 @@ class GanSpec(SliderSpec):
     classes: int
     any_digit: str = sampler.ANY_DIGIT
     max_seed: int = MAX_SEED
+
+
+@dataclass(frozen=True, kw_only=True)
+class SamplesSpec(GanSpec):
+    """The grid's and the walk's: how many samples a grid may have."""
+
     max_samples: int = sampler.MAX_SAMPLES
 
 
 @dataclass(frozen=True, kw_only=True)
-class GridSpec(GanSpec):
+class GridSpec(SamplesSpec):
     """The grid's (ui/web/gan_grid.js): the discriminator's graph (`judge`), the ids of its controls and
     buttons, the walk's Sample box (a click on a sample sets it), and the choice under each sample that
     means D's score. Its sliders are the samples', the truncation's and the rows'."""
@@ -62,12 +80,23 @@ class GridSpec(GanSpec):
 
 
 @dataclass(frozen=True, kw_only=True)
-class WalkSpec(GanSpec):
+class WalkSpec(SamplesSpec):
     """The walk's (ui/web/gan_walk.js): the ids of the controls that choose its two samples (the grid's seed,
     samples, truncation and digit, the sample's number and seed B). Its sliders are the walk's and its
     truncation's."""
 
     ends: dict[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BetweenSpec(GanSpec):
+    """The seed-to-seed interpolation's (ui/web/gan_between.js): the ids of its controls (seed A, seed B,
+    frames, path; the grid's digit), of its button, and the most frames. It follows no slider to the server:
+    there it is drawn when the button is pressed."""
+
+    knobs: dict[str, str]
+    button: str
+    max_frames: int = sampler.MAX_FRAMES
 
 
 def walk_reading(read: str) -> str:
@@ -107,8 +136,8 @@ class Handlers:
         """Frames from the first noise vector of seed A to seed B's: a strip and a looping GIF."""
         return sampler.walk(self.gan(model, request), self.reader, seed_a, seed_b, frames, path == "spherical", digit)
 
-    def specs(self, model: str, request: gr.Request | None) -> tuple[GridSpec, WalkSpec]:
-        """What the page needs to draw this GAN's grid and walk itself."""
+    def specs(self, model: str, request: gr.Request | None) -> tuple[GridSpec, WalkSpec, BetweenSpec]:
+        """What the page needs to draw this GAN's grid, walk and interpolation itself."""
         checkpoint = self.lab.checkpoint(model, "gan", user_of(request))
         generator, reader, why = page_graphs(self.lab, model, checkpoint)
         judge, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=JUDGE)
@@ -120,7 +149,9 @@ class Handlers:
         ends = {knob: KNOBS[knob] for knob in ("seed", "count", "truncation", "digit")}
         walk = WalkSpec(**shared, sliders=(WALK_ID, WALK_TRUNCATION_ID), server_blocks=(PICTURE_ID, READING_ID),
                         ends={**ends, "sample": WALK_SAMPLE_ID, "seed_b": WALK_SEED_B_ID})
-        return grid, walk
+        between = BetweenSpec(**shared, sliders=(), server_blocks=(STRIP_ID, ANIMATION_ID),
+                              knobs={**BETWEEN_KNOBS, "digit": KNOBS["digit"]}, button=BETWEEN_BUTTON_ID)
+        return grid, walk, between
 
     def pick(self, count: float, event: gr.SelectData) -> int:
         """A click on the server's grid picks the sample to walk (the page starts the walk there)."""
@@ -145,10 +176,9 @@ class Handlers:
 
     def switch_model(self, model: str, request: gr.Request):
         """The page's specs for the chosen GAN, and its digit controls, shown for the conditional one only."""
-        grid, walk = self.specs(model, request)
         conditional = bool(self.gan(model, request).classes)
-        return (grid.to_json(), walk.to_json(), gr.Dropdown(visible=conditional), gr.Button(visible=conditional),
-                gr.Slider(visible=conditional))
+        return (*(spec.to_json() for spec in self.specs(model, request)), gr.Dropdown(visible=conditional),
+                gr.Button(visible=conditional), gr.Slider(visible=conditional))
 
 
 class Grid(NamedTuple):
@@ -184,7 +214,8 @@ class Walk(NamedTuple):
 
 
 class Between(NamedTuple):
-    """An interpolation from seed A's first sample to seed B's."""
+    """An interpolation from seed A's first sample to seed B's, drawn in the page (in_page) or by the server."""
+    in_page: gr.HTML
     seed_a: WholeNumber
     seed_b: WholeNumber
     frames: NumberSlider
@@ -222,7 +253,7 @@ def grid_of_samples(handlers: Handlers, choices: list[tuple[str, str]], name: st
                              info="The discriminator's chance that a sample is real is what the generator learns "
                                   "to raise.", elem_id=KNOBS["under"])
         with gr.Column(scale=2, min_width=320):
-            grid_spec, _ = handlers.specs(name, None)
+            grid_spec, _, _ = handlers.specs(name, None)
             in_page = live_component("gan_grid.js", grid_spec, GRID_ID, side=None, title="Samples")
             start = sampler.sample(first, handlers.reader, 0, 32, 1.0)
             grid = Picture(start.grid, label="Samples", interactive=False, format="png", buttons=[],
@@ -239,7 +270,7 @@ def live_walk(handlers: Handlers, name: str) -> Walk:
                     "changes as fast as you move.")
         with gr.Row():
             with gr.Column(scale=1, min_width=240):
-                _, walk_spec = handlers.specs(name, None)
+                _, walk_spec, _ = handlers.specs(name, None)
                 in_page = live_component("gan_walk.js", walk_spec, "genlab-gan-walk-live", 28 * sampler.SHOWN)
                 start_ends = sampler.walk_ends(first, 0, 32, 1, 1)
                 start_picture, start_read = sampler.walk_point(first, handlers.reader, start_ends, 0.0, 1.0)
@@ -259,19 +290,24 @@ def live_walk(handlers: Handlers, name: str) -> Walk:
     return Walk(in_page, picture, reading, sample, seed_b, walk, truncation)
 
 
-def between() -> Between:
+def between(handlers: Handlers, name: str) -> Between:
     with gr.Accordion("Interpolate between two seeds", open=False):
         with gr.Row():
-            seed_a = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A")
-            seed_b = WholeNumber(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B")
-            frames = NumberSlider(2, sampler.MAX_FRAMES, value=10, step=1, label="Frames")
-            path = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
-            interpolate_button = gr.Button("Interpolate")
+            seed_a = WholeNumber(value=1, precision=0, minimum=0, maximum=MAX_SEED, label="Seed A",
+                                 elem_id=BETWEEN_KNOBS["seed_a"])
+            seed_b = WholeNumber(value=2, precision=0, minimum=0, maximum=MAX_SEED, label="Seed B",
+                                 elem_id=BETWEEN_KNOBS["seed_b"])
+            frames = NumberSlider(2, sampler.MAX_FRAMES, value=10, step=1, label="Frames",
+                                  elem_id=BETWEEN_KNOBS["frames"])
+            path = gr.Radio(["linear", "spherical"], value="spherical", label="Path", elem_id=BETWEEN_KNOBS["path"])
+            interpolate_button = gr.Button("Interpolate", elem_id=BETWEEN_BUTTON_ID)
+        _, _, spec = handlers.specs(name, None)
+        in_page = page_component("gan_between.js", spec, BETWEEN_ID, BETWEEN_PICTURES, BETWEEN_CSS)
         strip = Picture(label="Frames", interactive=False, format="png", buttons=["download"],
-                        elem_classes=["pixelated", "captioned"])
+                        elem_classes=["pixelated", "captioned"], elem_id=STRIP_ID)
         animation = Picture(label="Animation", type="filepath", interactive=False, height=140, width=140,
-                            buttons=["download"], elem_classes=["pixelated", "captioned"])
-    return Between(seed_a, seed_b, frames, path, interpolate_button, strip, animation)
+                            buttons=["download"], elem_classes=["pixelated", "captioned"], elem_id=ANIMATION_ID)
+    return Between(in_page, seed_a, seed_b, frames, path, interpolate_button, strip, animation)
 
 
 def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
@@ -301,11 +337,13 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
                 trigger_mode="always_last", show_progress="hidden", **CHEAP)
     chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
     chosen(runs_a_model(handlers.switch_model), grid.model,
-           [grid.in_page, walk.in_page, grid.digit, grid.every_digit_button, grid.rows], api_visibility="private",
-           **CHEAP)
-    seeds.interpolate_button.click(runs_a_model(handlers.interpolate),
-                                   [grid.model, seeds.seed_a, seeds.seed_b, seeds.frames, seeds.path, grid.digit],
-                                   [seeds.strip, seeds.animation], api_name="interpolate_seeds", **CHEAP)
+           [grid.in_page, walk.in_page, seeds.in_page, grid.digit, grid.every_digit_button, grid.rows],
+           api_visibility="private", **CHEAP)
+    # The page draws the interpolation as its controls change and when Interpolate is pressed; where it cannot,
+    # the button asks the server (in_page's input event). API clients call /interpolate_seeds.
+    seeds.in_page.input(runs_a_model(handlers.interpolate),
+                        [grid.model, seeds.seed_a, seeds.seed_b, seeds.frames, seeds.path, grid.digit],
+                        [seeds.strip, seeds.animation], api_name="interpolate_seeds", **CHEAP)
 
 
 def build(lab: Lab) -> None:
@@ -321,4 +359,4 @@ def build(lab: Lab) -> None:
         first = lab.checkpoints[loaded[0]].model
         explained = panel(GAN_INTRO, first, gan_words(gan_value(first, *sampler.samples(first, 0, 32, 1.0, "any"),
                                                                 real_digits())), measure=MEASURE)
-        wire(handlers, grid, walk, between(), explained)
+        wire(handlers, grid, walk, between(handlers, loaded[0]), explained)

@@ -60,18 +60,25 @@ CLASSIFY_HEAT = ("**The heat map beside the reading** asks the network a second 
                  r"\text{saliency} = \mathrm{ReLU}\Big(x \odot \frac{\partial s}{\partial x}\Big)$$")
 
 
+CLASSIFY_UNREAD = (CLASSIFY_FORMULA + "\n\nDraw a digit: the chances and the loss they would give appear here.\n\n"
+                   + CLASSIFY_HEAT)
+CLASSIFY_READ = (CLASSIFY_FORMULA + "\n\nYour digit, read now. Had a teacher labelled it, the loss would be:\n\n",
+                 "\n\nA sure, right answer costs almost nothing; a sure, wrong one costs a lot: that difference is "
+                 "what training follows.\n\n" + CLASSIFY_HEAT)  # before and after the lines
+CLASSIFY_LINE = "- if it is a **{label}** (chance {chance}): loss −log {chance} = **{loss} nats**"
+
+
 def classify_words(reading: dict | None) -> str:
     """The formula, and the loss the drawing on screen would give under each of its likeliest answers;
-    then what the heat map beside the reading computes (genlab/inference/explain.py)."""
+    then what the heat map beside the reading computes (genlab/inference/explain.py). The page writes the
+    same words from the same parts for its own reading (ui/web/classify.js, given them in its spec)."""
     chances = chances_of(reading)
     if not chances:
-        return (CLASSIFY_FORMULA + "\n\nDraw a digit: the chances and the loss they would give appear here.\n\n"
-                + CLASSIFY_HEAT)
-    lines = [f"- if it is a **{label}** (chance {p:.3f}): loss −log {p:.3f} = **{-math.log(max(p, 1e-12)):.3f} nats**"
+        return CLASSIFY_UNREAD
+    lines = [CLASSIFY_LINE.format(label=label, chance=f"{p:.3f}", loss=f"{-math.log(max(p, 1e-12)):.3f}")
              for label, p in chances[:3]]
-    return (CLASSIFY_FORMULA + "\n\nYour digit, read now. Had a teacher labelled it, the loss would be:\n\n"
-            + "\n".join(lines) + "\n\nA sure, right answer costs almost nothing; a sure, wrong one costs a lot: "
-            "that difference is what training follows.\n\n" + CLASSIFY_HEAT)
+    before, after = CLASSIFY_READ
+    return before + "\n".join(lines) + after
 
 
 # VAE -----------------------------------------------------------------------------------------------

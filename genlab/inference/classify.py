@@ -11,6 +11,9 @@ from genlab.inference.explain import explain
 from genlab.inference.preprocess import Prepared, prepare_digit
 
 UNSURE_BELOW = 0.5  # a top probability under this is reported as a guess
+VERDICT = "Read as **{label}** with {confidence} confidence"
+GUESS = " (a guess: this does not look much like any digit to the model)"
+PREPROCESSED = " Preprocessing: {notes}."  # what preprocess did to the picture, if anything
 SHOWN = 8  # a 28x28 input is shown 224x224
 
 
@@ -30,10 +33,11 @@ class Reading:
         return self.probabilities[self.label]
 
     def summary(self) -> str:
-        verdict = f"Read as **{self.label}** with {self.confidence:.1%} confidence"
+        """The reading in words; the page words its own from the same parts (ui/web/classify.js)."""
+        verdict = VERDICT.format(label=self.label, confidence=f"{self.confidence:.1%}")
         if self.confidence < UNSURE_BELOW:
-            verdict += " (a guess: this does not look much like any digit to the model)"
-        return verdict + "." + (f" Preprocessing: {'; '.join(self.notes)}." if self.notes else "")
+            verdict += GUESS
+        return verdict + "." + (PREPROCESSED.format(notes="; ".join(self.notes)) if self.notes else "")
 
     def pictures(self) -> tuple[np.ndarray, np.ndarray]:
         """The model's 28x28 input, enlarged, and the heat map blended over it at the same size."""
@@ -51,7 +55,7 @@ def read_digit(model: nn.Module, image: Image.Image | np.ndarray, device: torch.
     return Reading(
         probabilities={str(k): p for k, p in enumerate(probabilities)},
         digit=prepared.digit,
-        heat=heat.cpu().numpy(),
+        heat=heat[0].cpu().numpy(),
         notes=prepared.notes,
     )
 

@@ -1,11 +1,12 @@
 """ONNX exports of the small image models, so that the visitor's browser can run them (ONNX Runtime
 Web) and the sliders redraw at display rate without asking the server.
 
-Three kinds of graph, each with its output post-processing inside, so the page only draws:
+These graphs, each with its output post-processing inside, so the page only draws:
 - a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1];
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
-- a classifier (the CNN or the MLP: Classify's reading, and the CNN that reads the other models' digits):
-  image in [0, 1] -> probabilities (n, 10);
+- a classifier (the CNN that reads the other models' digits): image in [0, 1] -> probabilities (n, 10);
+- a classifier's explainer (the CNN or the MLP: Classify's reading): image -> probabilities and heat
+  (n, 28, 28) in [0, 1], what drove each answer (genlab.inference.explain, gradient written out by hand);
 - a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
   image is real (the GAN sampler's "D's chance it is real");
 - and a character LSTM as one graph that carries its state: ids (n, t) with h and c (layers, n, hidden)
@@ -25,12 +26,14 @@ from torch import nn
 from torch.nn.utils import parametrize
 
 from genlab.core.checkpoint import Checkpoint
+from genlab.inference.explain import explain
 from genlab.models.gan import GAN
 from genlab.models.lstm import CharLSTM
 from genlab.models.vae import VAE
 
 OPSET = 18
-MODEL, JUDGE = "model", "judge"  # the parts of a checkpoint the page runs: the model itself, a GAN's discriminator
+MODEL, JUDGE, EXPLAINER = "model", "judge", "explainer"  # the parts of a checkpoint the page runs: the model
+# itself, a GAN's discriminator, a classifier with its heat map
 EXPORTING = threading.Lock()  # torch's exporter keeps global state: one export at a time in a process
 MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
 
@@ -97,9 +100,15 @@ class Reader(nn.Module):
         return torch.softmax(self.classifier(image).float(), dim=1)
 
 
-def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], str]:
-    """What to export for a checkpoint's `part` (MODEL or JUDGE): the wrapped module, example inputs, input
-    names, output name. The module is a CPU copy in eval mode, so the served model is not disturbed."""
+class Explainer(Reader):
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        logits, heat = explain(self.classifier, image)
+        return torch.softmax(logits.float(), dim=1), heat
+
+
+def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], list[str]]:
+    """What to export for a checkpoint's `part` (MODEL, JUDGE or EXPLAINER): the wrapped module, example
+    inputs, input names, output names. The module is a CPU copy in eval mode, so the served model is not disturbed."""
     model = copy.deepcopy(checkpoint.model).cpu().eval()
     family = checkpoint.meta["family"]
     if part == JUDGE:
@@ -107,29 +116,32 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
             raise ExportError(f"Only a GAN has a judge; a {family} model does not.")
         image = torch.zeros(1, 1, 28, 28)
         if model.classes:
-            return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], "real"
-        return Judge(model), (image,), ["image"], "real"
+            return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"]
+        return Judge(model), (image,), ["image"], ["real"]
+    if part == EXPLAINER:
+        if family != "classifier":
+            raise ExportError(f"Only a classifier has an explainer; a {family} model does not.")
+        return Explainer(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities", "heat"]
     if family == "vae":
-        return Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], "image"
+        return Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], ["image"]
     if family == "gan":
         noise = torch.zeros(1, model.config.noise)
         if model.classes:
-            return Generator(model), (noise, torch.zeros(1, dtype=torch.long)), ["noise", "digit"], "image"
-        return Generator(model), (noise,), ["noise"], "image"
+            return Generator(model), (noise, torch.zeros(1, dtype=torch.long)), ["noise", "digit"], ["image"]
+        return Generator(model), (noise,), ["noise"], ["image"]
     if family == "classifier":
-        return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], "probabilities"
+        return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities"]
     if family == "lstm":
         state = torch.zeros(model.config.layers, 1, model.config.hidden)
-        return Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"], "logits"
+        return Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"], ["logits", "h_out", "c_out"]
     raise ExportError(f"Only the image models and the character LSTM run in the page; a {family} model does not.")
 
 
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
-    module, example, inputs, output = graph_of(checkpoint, part)
-    outputs, dynamic = [output], {name: {0: "n"} for name in [*inputs, output]}
+    module, example, inputs, outputs = graph_of(checkpoint, part)
+    dynamic = {name: {0: "n"} for name in [*inputs, *outputs]}
     if isinstance(module, Stepper):  # its state is batched on axis 1, and the ids have a length
-        outputs = [output, "h_out", "c_out"]
         dynamic = {"ids": {0: "n", 1: "t"}, "logits": {0: "n", 1: "t"},
                    **{name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}}
     buffer = io.BytesIO()

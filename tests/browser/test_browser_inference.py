@@ -1,5 +1,5 @@
 """The image models running in the visitor's browser (ONNX Runtime Web), told as visitors' stories in
-Chromium: a drawing is read in the page while the pen moves, as the server would read it; dragging a VAE
+Chromium: a drawing is read and explained in the page while the pen moves, as the server would; dragging a VAE
 slider or walking a GAN sample redraws in the page without asking the server,
 and what the page draws is what the server's own endpoints draw for the same values (within 1/255 per
 pixel); hovering the 2-D map decodes the point under the pointer; a visitor's own VAE runs in the page
@@ -18,14 +18,16 @@ from playwright.sync_api import Locator, Page, expect
 from genlab.core.images import CAPTION_ROW
 from genlab.core.seeds import MAX_SEED, gaussian
 from genlab.inference.explorer import Explorer
-from genlab.inference.classify import SHOWN
+from genlab.inference.classify import SHOWN, Reading, captions, read_digit
 from genlab.inference.latent import to_code
-from genlab.inference.preprocess import prepare_digit
+from genlab.inference.preprocess import open_drawing, prepare_digit
 from genlab.inference.writer import insight
 from genlab.models.loading import load_checkpoint
 from tests.browser.test_browser import (GAN_GRID, TEXT_WRITER, block_labelled, draw_a_seven, eventually, grid_drawn,
                                        grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
+from ui.classify import FROM_DRAWING
+from ui.whats_happening import classify_words
 
 SLIDERS = 16
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
@@ -84,9 +86,43 @@ def drag(page: Page, slider: Locator, to: float) -> None:
     stroke(page, [(box["x"] + box["width"] / 2, y), (box["x"] + box["width"] * to, y)], steps=12)
 
 
-def test_a_drawing_is_read_in_the_page_while_the_pen_moves(page):
-    """Before the pen is lifted the page has read the drawing, asking the server nothing; when the stroke
-    ends the server reads it too and agrees, and the 28x28 input the page shows is the server's."""
+def classify_picture(live: Locator, name: str) -> np.ndarray:
+    """One of Classify's page pictures ('seen' or 'why') as 28x28 RGB levels."""
+    data = live.locator(f"canvas[data-picture={name}]").evaluate(
+        "(canvas) => Array.from(canvas.getContext('2d').getImageData(0, 0, 28, 28).data)")
+    return np.array(data, dtype=np.int16).reshape(28, 28, 4)[..., :3]
+
+
+def read_as_the_server_reads(page: Page, live: Locator, model: torch.nn.Module) -> None:
+    """The page's reading of the drawing on the pad, held to the server's (genlab.inference.classify's
+    read_digit of the pad's PNG): the 28x28 input and the heat map over it within one level of each
+    colour, each probability within 1e-4, the same preprocessing, and the words of the status line and
+    of What's happening those of the server's functions for the page's own reading."""
+    drawing = page.locator("#digit-pad canvas").evaluate("(canvas) => canvas.toDataURL('image/png')")
+    expected = read_digit(model, open_drawing(drawing))
+    seen, why = (np.asarray(picture, dtype=np.int16)[::SHOWN, ::SHOWN] for picture in expected.pictures())
+
+    def same(picture: np.ndarray, name: str) -> bool:
+        return int(np.abs(classify_picture(live, name) - picture.reshape(28, 28, -1)).max()) <= 1
+    eventually(page, lambda: same(seen, "seen") and same(why, "why"), "the page's pictures are the server's")
+    detail = page.evaluate("window.genlab.readings.classifyDetail")
+    assert detail["notes"] == expected.notes
+    assert np.abs(np.array(detail["probabilities"]) - [expected.probabilities[str(k)] for k in range(10)]).max() < 1e-4
+    mine = Reading({str(k): p for k, p in enumerate(detail["probabilities"])}, expected.digit, expected.heat,
+                   detail["notes"])
+    label, status = page.evaluate("window.genlab.readings.classify")
+    assert status == f"{mine.summary()} {FROM_DRAWING}"
+    assert [c["label"] for c in label["confidences"]] == sorted(mine.probabilities, key=mine.probabilities.get)[:-4:-1]
+    assert page.evaluate("window.genlab.classifyWords(window.genlab.readings.classify[0])") == \
+        classify_words(mine.probabilities)
+    expect(page.get_by_test_id("label-output-value")).to_have_text(mine.label)
+
+
+def test_a_drawing_is_read_and_explained_in_the_page_as_the_server_would(page, cnn, mlp):
+    """Before the pen is lifted the page has read the drawing: the Prediction shows it. When the stroke
+    ends, what the model sees, what drove the answer (Grad-CAM), the reading and its words are what the
+    server would show for the same drawing, and the server was asked nothing at all. The MLP, chosen
+    next, explains with saliency, in the page too."""
     panel = open_tab(page, "Classify")
     drawn_in_page(page, "classify")
     live = page.locator("#genlab-classify-live")
@@ -97,14 +133,18 @@ def test_a_drawing_is_read_in_the_page_while_the_pen_moves(page):
     page.mouse.down()
     page.mouse.move(x + 0.8 * u, y - u)
     page.mouse.move(x - 0.15 * u, y + 1.1 * u)
-    expect(live.locator(".genlab-reading")).to_have_text(re.compile(r"^Reads 7 \(\d+%\)"))
-    assert not calls, "the page asked the server while the pen was down"
-    page.mouse.up()
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
-    server_seen = page.locator("#genlab-classify-seen img")
-    expect(server_seen).to_be_hidden()  # the page's own picture stands in for it
-    eventually(page, lambda: same_picture(canvas_pixels(live), server_pixels(image_bytes(page, server_seen), SHOWN)),
-               "the page's 28x28 input is the server's")
+    page.mouse.up()
+    expect(page.locator("#genlab-classify-seen")).to_be_hidden()  # the page's own pictures stand in for the server's
+    expect(page.locator("#genlab-classify-why")).to_be_hidden()
+    read_as_the_server_reads(page, live, cnn.eval())
+    assert calls == [], "the page asked the server"
+    grad_cam = classify_picture(live, "why")
+
+    panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()
+    page.wait_for_function("() => window.genlab.specs.classify.reader !== null && window.genlab.modes.classify === 'page'")
+    eventually(page, lambda: not np.array_equal(classify_picture(live, "why"), grad_cam), "the MLP's saliency shows")
+    read_as_the_server_reads(page, live, mlp.eval())
 
 
 def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, readme_screenshot):
@@ -274,6 +314,40 @@ def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_
     assert calls == []
 
 
+def test_the_seed_to_seed_interpolation_is_drawn_in_the_page_as_the_server_draws_it(page, running_app, cnn):
+    """Open "Interpolate between two seeds": the frames are drawn in the page at once and follow the
+    controls, each within one grey level of /interpolate_seeds' strip, each captioned with the CNN's reading
+    as the server reads it; Interpolate redraws them; none of it asks the server."""
+    panel = open_tab(page, "GAN sampler")
+    grid_drawn(page, seed=0)
+    calls = server_calls(page)
+    panel.get_by_text("Interpolate between two seeds", exact=True).click()
+
+    def matches_the_server(**values) -> None:
+        page.wait_for_function("""(values) => { const shown = window.genlab.grids.between;
+            return shown && Object.entries(values).every(([name, value]) => shown.values[name] === value); }""",
+                               arg=values)
+        shown = page.evaluate("window.genlab.grids.between")
+        knobs = shown["values"]
+        strip, _ = running_app.predict("cdcgan", knobs["seedA"], knobs["seedB"], knobs["frames"], knobs["path"],
+                                       knobs["digit"], api_name="/interpolate_seeds")
+        assert int(np.abs(grid_pixels(shown) - server_grid(strip, knobs["frames"], knobs["frames"])).max()) <= 1, knobs
+        images = torch.tensor(shown["images"]).view(-1, 1, 28, 28)
+        assert shown["captions"] == captions(cnn.eval(), images), f"{knobs}: the readings"
+
+    expect(page.locator("#genlab-gan-between-strip")).to_be_hidden()  # the page's frames stand in for the server's
+    matches_the_server(seedA=1, seedB=2, frames=10, path="spherical")
+    set_number(panel, "Frames", 5)
+    panel.get_by_role("radio", name="linear", exact=True).check()
+    panel.get_by_label("Digit", exact=True).click()
+    page.get_by_role("option", name="7", exact=True).click()
+    matches_the_server(frames=5, path="linear", digit="7")
+    panel.get_by_label("Seed B", exact=True).fill("9")
+    panel.get_by_role("button", name="Interpolate", exact=True).click()
+    matches_the_server(seedB=9, frames=5)
+    assert calls == [], "the interpolation asks the server nothing"
+
+
 def test_gan_pick_a_sample_and_walk_it_live(page, running_app, readme_screenshot):
     panel = open_tab(page, "GAN sampler")
     drawn_in_page(page, "gan")
@@ -426,6 +500,12 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expected, _ = running_app.predict("cdcgan", int(seed.input_value()), 12, 1.0, "any", "the CNN's reading",
                                       api_name="/sample")
     eventually(page, lambda: image_bytes(page, grid) == open(expected, "rb").read(), "the server's grid of the new seed")
+    panel.get_by_text("Interpolate between two seeds", exact=True).click()  # the button asks the server
+    frames, animation = page.locator("#genlab-gan-between-strip img"), page.locator("#genlab-gan-between-animation img")
+    expect(frames).to_have_count(0)
+    panel.get_by_role("button", name="Interpolate", exact=True).click()
+    expect(frames).to_be_visible()
+    expect(animation).to_be_visible()
 
     panel = open_tab(page, "Text")  # the server writes, and looks inside
     expect(page.locator(f"{TEXT_WRITER} .genlab-notice")).to_have_text(
@@ -441,8 +521,11 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
         "This browser could not run the model, so the server reads the drawing.")
     draw_a_seven(page, panel)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
-    expect(image_in(panel, "What the model sees")).to_be_visible()
-    expect(page.locator("#genlab-classify-live canvas")).to_be_hidden()
+    for picture in ("What the model sees", "What drove the answer"):  # the server's pictures, not the page's
+        expect(image_in(panel, picture)).to_be_visible()
+    expect(page.locator("#genlab-classify-live canvas")).to_have_count(2)
+    for canvas in page.locator("#genlab-classify-live canvas").all():
+        expect(canvas).to_be_hidden()
 
 
 def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_test):

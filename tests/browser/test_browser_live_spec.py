@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from genlab.serve.lab import Lab
 from genlab.serve.web_models import MODELS_PATH
-from tests.browser.test_browser import draw_a_seven, grid_drawn, grid_position, open_tab
+from tests.browser.test_browser import draw_a_seven, grid_drawn, grid_position, open_tab, set_number
 from tests.helpers import CHECKPOINTS
 from ui import classify, explore, sample
 from ui.web import LiveSpec
@@ -26,15 +26,17 @@ def as_compared(spec: dict) -> dict:
 
 def specs_on_opening() -> dict[str, LiveSpec]:
     """Each live picture's spec when its tab opens, as the tab's Python builds it for the committed models:
-    Classify's reading with the CNN; the explorer on the 2-D VAE; the conditional GAN's grid and walk."""
+    Classify's reading with the CNN; the explorer on the 2-D VAE; the conditional GAN's grid, walk and
+    seed-to-seed interpolation."""
     lab = Lab.load(CHECKPOINTS, torch.device("cpu"))
-    grid, walk = sample.Handlers(lab).specs("cdcgan", None)
+    grid, walk, between = sample.Handlers(lab).specs("cdcgan", None)
     return {"classify": classify.Handlers(lab).live_spec("cnn", None),
             "explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
-            "gan-grid": grid, "gan": walk}
+            "gan-grid": grid, "gan": walk, "gan-between": between}
 
 
-TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler"}
+TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler",
+        "gan-between": "GAN sampler"}
 
 
 def test_the_page_reads_the_live_spec_python_gives(page: Page):
@@ -46,6 +48,9 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name == "explore":  # Random sample draws the seed's code
             page.wait_for_function("() => window.genlab?.modes?.explore === 'page'", timeout=30_000)
             page.get_by_role("button", name="Random sample", exact=True).click()
+        if name == "gan-between":  # the interpolation is drawn once its accordion opens, and follows its frames
+            panel.get_by_text("Interpolate between two seeds", exact=True).click()
+            set_number(panel, "Frames", 6)
         if name == "gan-grid":  # a click on a sample starts the walk there
             grid_drawn(page, seed=0)
             page.mouse.click(*grid_position(page, 2))

@@ -53,13 +53,16 @@ def test_the_same_seed_draws_the_same_grid_and_the_cnn_says_what_it_read(lab):
 
 
 def test_choosing_a_gan_hands_the_page_its_graphs_and_the_controls_to_follow(lab):
-    grid, walk, digit, every_digit, rows = sample.Handlers(lab).switch_model("dcgan", None)
-    grid, walk = json.loads(grid), json.loads(walk)
+    grid, walk, between, digit, every_digit, rows = sample.Handlers(lab).switch_model("dcgan", None)
+    grid, walk, between = json.loads(grid), json.loads(walk), json.loads(between)
     assert grid["generator"] and grid["judge"] and grid["judge"] != grid["generator"], "the generator and D, apart"
-    assert grid["noise"] == walk["noise"] == lab.checkpoints["dcgan"].model.config.noise and grid["classes"] == 0
+    assert grid["generator"] == walk["generator"] == between["generator"], "one generator for all three"
+    assert grid["noise"] == walk["noise"] == between["noise"] == lab.checkpoints["dcgan"].model.config.noise
+    assert grid["classes"] == between["classes"] == 0
     assert not (digit.visible or every_digit.visible or rows.visible), "the DCGAN takes no digit"
     assert grid["knobs"]["seed"] == walk["ends"]["seed"] == sample.KNOBS["seed"], "the walk starts in the grid's noise"
     assert grid["walk_sample"] == walk["ends"]["sample"], "a click on the grid sets the walk's sample"
+    assert between["knobs"]["digit"] == grid["knobs"]["digit"], "the interpolation draws the grid's digit"
 
 
 def test_the_walk_starts_at_the_grids_sample(lab):

@@ -95,21 +95,22 @@ def test_the_classifiers_words_give_each_likely_answer_the_loss_training_would_c
 
 
 def test_the_heat_maps_words_say_what_explain_computes(mnist_test, cnn, mlp):
-    """The Classify panel's words and formula for the heat map, checked against genlab/inference/explain.py:
-    Grad-CAM weighs each last-convolution map by its mean gradient; saliency is ink times gradient."""
+    """The Classify panel's words and formula for the heat map, checked against genlab/inference/explain.py
+    on 16 test digits, with autograd's gradient (explain.py writes the gradient out by hand, so that it
+    exports to the page): Grad-CAM weighs each last-convolution map by its mean gradient; saliency is ink
+    times gradient."""
     words = classify_words({"7": 0.9})
     assert "Grad-CAM" in words and "saliency" in words and words == classify_words({"7": 0.9})
     assert "Grad-CAM" in classify_words(None), "said before the first drawing too"
-    image = mnist_test.images[:1]
+    images = mnist_test.images[:16]
     cnn.eval()
-    features = cnn.features(image).detach().requires_grad_(True)
-    score = cnn.classify_features(features)[0].max()
-    (gradient,) = torch.autograd.grad(score, features)
+    features = cnn.features(images).detach().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(cnn.classify_features(features).max(1).values.sum(), features)
     by_the_words = F.relu((gradient.mean(dim=(2, 3), keepdim=True) * features).sum(1, keepdim=True))
-    by_the_words = F.interpolate(by_the_words, size=(28, 28), mode="bilinear", align_corners=False)[0, 0]
-    assert torch.allclose(grad_cam(cnn, image)[1], by_the_words.detach(), atol=1e-6)
+    by_the_words = F.interpolate(by_the_words, size=(28, 28), mode="bilinear", align_corners=False)[:, 0]
+    assert torch.allclose(grad_cam(cnn, images)[1], by_the_words.detach(), atol=1e-6)
     mlp.eval()
-    pixels = image.clone().requires_grad_(True)
-    (gradient,) = torch.autograd.grad(mlp(pixels)[0].max(), pixels)
-    by_the_words = F.avg_pool2d(F.relu(pixels * gradient), 3, stride=1, padding=1, count_include_pad=False)[0, 0]
-    assert torch.allclose(input_saliency(mlp, image)[1], by_the_words.detach(), atol=1e-6)  # then lightly blurred
+    pixels = images.clone().requires_grad_(True)
+    (gradient,) = torch.autograd.grad(mlp(pixels).max(1).values.sum(), pixels)
+    by_the_words = F.avg_pool2d(F.relu(pixels * gradient), 3, stride=1, padding=1, count_include_pad=False)[:, 0]
+    assert torch.allclose(input_saliency(mlp, images)[1], by_the_words.detach(), atol=1e-6)  # then lightly blurred

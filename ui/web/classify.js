@@ -1,51 +1,113 @@
-// Classify's reading in the page: as a visitor draws (during a stroke too, not only when it ends), the
-// drawing pad's picture is turned into the 28x28 input here (preprocess.js, the server's steps) and read
-// by the chosen classifier's graph, so the answer follows the pen. The server still draws what drove
-// the answer (Grad-CAM, saliency) when a stroke ends. Where the page cannot run the model, the server's
-// "What the model sees" shows instead, as before.
+// Classify in the page: as a visitor draws (during a stroke too, not only when it ends), the drawing pad's
+// picture is turned into the 28x28 input here (preprocess.js, the server's steps) and read by the chosen
+// classifier's explainer graph, which gives the probabilities and the heat map of what drove the answer
+// (genlab.inference.explain: Grad-CAM for the CNN, saliency for the MLP). The page draws both pictures and
+// puts its reading into Gradio's own Prediction and status blocks through a listener that runs in the page
+// alone (ui/classify.py's SHOW_READING): no server call. Where the page cannot run the model, each stroke
+// asks the server (the component's input event) and the server's pictures show, as before.
 //
-// The spec (the live component's value, a ClassifySpec in ui/classify.py) gives the classifier's graph
+// The spec (the live component's value, a ClassifySpec in ui/classify.py) gives the explainer's graph
 // (spec.reader), the drawing pad's block id (spec.pad), the upload's (spec.upload: a picture given there
-// is read by the server, whose picture then shows until the next stroke), the server's picture it stands
-// in for (spec.server_blocks) and, in spec.why, why the page cannot run the model, if it cannot.
+// is read by the server, whose pictures then show until the next stroke), the server's pictures it stands
+// in for (spec.server_blocks), the parts of the server's words (spec.summary, spec.words) and, in spec.why,
+// why the page cannot run the model, if it cannot. window.genlab.readings.classify is the reading shown last
+// ([the Label's value, the status line]) and .classifyDetail its probabilities and the preprocessing's notes.
 
-import { percent } from './digit.js';
+import { fixed } from './digit.js';
 import { given, Live } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 
 const NAME = 'classify';
 const SIDE = 28;
+const HEAT_ALPHA = 0.6, GREY = 0.8; // genlab.core.images.overlay's blend
 
-// "7 (96%) · 4 (1%) · 5 (0%)": the three likeliest digits, as the server captions one (genlab.inference.classify.caption).
+window.genlab.readings ??= {};
+
+// The likeliest `count` digits as a Gradio Label's value ({ label, confidences }), likeliest first.
 export function likeliest(probabilities, count = 3) {
-  return [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]).slice(0, count)
-    .map((digit) => `${digit} (${percent(probabilities[digit])})`).join(' · ');
+  const confidences = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]).slice(0, count)
+    .map((digit) => ({ label: String(digit), confidence: probabilities[digit] }));
+  return { label: confidences[0].label, confidences };
 }
 
-export function start({ element, props, watch }) {
-  let spec = given(NAME, props.value);
-  let classifier = null;
-  let drawing = null; // the pad's latest: { blank, pixels() }
-  let pad = '', upload = ''; // the spec's blocks, as selectors
-  const canvas = element.querySelector('canvas');
-  const reading = element.querySelector('.genlab-reading');
-  const live = new Live({
-    name: NAME, element, serverBlocks: () => spec.server_blocks, valuesNow: () => '', askServer: () => {},
-    drawInPage: read,
-  });
+function fill(template, values) {
+  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), template);
+}
 
-  function show(digit) { // white ink on black, as MNIST and the server's picture have it
-    const context = canvas.getContext('2d');
-    const pixels = context.createImageData(SIDE, SIDE);
-    digit.forEach((ink, i) => pixels.data.set([255 * ink, 255 * ink, 255 * ink, 255], 4 * i));
-    context.putImageData(pixels, 0, 0);
+// The reading in words, as genlab.inference.classify's Reading.summary() and ui/classify.py's shown() say it.
+export function summaryOf(parts, reading, notes) {
+  const { label, confidence } = reading.confidences[0];
+  let verdict = fill(parts.verdict, { label, confidence: `${fixed(100 * confidence, 1)}%` });
+  if (confidence < parts.unsure_below) verdict += parts.guess;
+  return `${verdict}.${notes.length ? fill(parts.preprocessed, { notes: notes.join('; ') }) : ''} ${parts.source}`;
+}
+
+// What's happening's words for a reading (a Label's value, {} for none), as ui.whats_happening's classify_words.
+export function wordsOf(parts, reading) {
+  const chances = reading?.confidences ?? [];
+  if (!chances.length) return parts.unread;
+  const lines = chances.slice(0, 3).map(({ label, confidence }) => fill(parts.line, {
+    label, chance: fixed(confidence, 3), loss: fixed(-Math.log(Math.max(confidence, 1e-12)), 3),
+  }));
+  return parts.before + lines.join('\n') + parts.after;
+}
+
+// The heat map blended over the grey digit, RGBA, as genlab.core.images.overlay blends it (its colours on a
+// black-red-yellow-white ramp).
+export function heatPicture(digit, heat) {
+  const rgba = new Uint8ClampedArray(4 * digit.length);
+  for (let i = 0; i < digit.length; i++) {
+    const h = Math.min(1, Math.max(0, heat[i])), grey = digit[i] * GREY;
+    for (let channel = 0; channel < 3; channel++) {
+      const colour = Math.min(1, Math.max(0, 3 * h - channel));
+      const blended = (1 - HEAT_ALPHA * heat[i]) * grey + HEAT_ALPHA * heat[i] * colour;
+      rgba[4 * i + channel] = Math.round(255 * Math.min(1, Math.max(0, blended)));
+    }
+    rgba[4 * i + 3] = 255;
+  }
+  return rgba;
+}
+
+export function start({ element, props, trigger, watch }) {
+  let spec = given(NAME, props.value);
+  let explainer = null;
+  let drawing = null; // the pad's latest: { blank, sent, pixels() }
+  let sent = 0; // drawings the pad has sent (a stroke ended, an undo, a clear): what the server is asked to read
+  let pad = '', upload = ''; // the spec's blocks, as selectors
+  const seen = element.querySelector('canvas[data-picture=seen]');
+  const why = element.querySelector('canvas[data-picture=why]');
+  const live = new Live({
+    name: NAME, element, serverBlocks: () => spec.server_blocks, valuesNow: () => String(sent),
+    askServer: () => trigger('input'), drawInPage: read,
+  });
+  window.genlab.classifyWords = (reading) => wordsOf(spec.words, reading);
+
+  function paint(canvas, rgba) {
+    canvas.getContext('2d').putImageData(new ImageData(rgba, SIDE, SIDE), 0, 0);
+  }
+
+  function grey(digit) { // white ink on black, as MNIST and the server's picture have it
+    const rgba = new Uint8ClampedArray(4 * digit.length);
+    digit.forEach((ink, i) => rgba.set([255 * ink, 255 * ink, 255 * ink, 255], 4 * i));
+    return rgba;
+  }
+
+  function showReading(reading, status) { // into Gradio's Prediction and status blocks, in the page alone
+    window.genlab.readings.classify = [reading ?? {}, status]; // {}: no reading, as gr.Label sends None
+    trigger('select');
+  }
+
+  function showNothing(status) {
+    const black = grey(new Float32Array(SIDE * SIDE));
+    paint(seen, black);
+    paint(why, black);
+    showReading(null, status);
   }
 
   async function read() { // true: something was shown (Live records it)
     if (!drawing || drawing.blank) {
-      show(new Float32Array(SIDE * SIDE));
-      reading.textContent = '';
+      showNothing(spec.summary.invitation);
       return true;
     }
     const { data, width, height } = drawing.pixels();
@@ -54,27 +116,29 @@ export function start({ element, props, watch }) {
       prepared = prepareDigit(data, width, height);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      show(new Float32Array(SIDE * SIDE));
-      reading.textContent = `⚠ ${error.message}`;
+      showNothing(`⚠ ${error.message}`);
       return true;
     }
-    show(prepared.digit);
-    const probabilities = await run(classifier, { image: { data: prepared.digit, dims: [1, 1, SIDE, SIDE] } },
-                                    'probabilities');
-    reading.textContent = `Reads ${likeliest(probabilities)}`;
+    const [probabilities, heat] = await run(explainer, { image: { data: prepared.digit, dims: [1, 1, SIDE, SIDE] } },
+                                            ['probabilities', 'heat']);
+    paint(seen, grey(prepared.digit));
+    paint(why, heatPicture(prepared.digit, heat));
+    const reading = likeliest(probabilities);
+    window.genlab.readings.classifyDetail = { probabilities: Array.from(probabilities), notes: prepared.notes };
+    showReading(reading, summaryOf(spec.summary, reading, prepared.notes));
     return true;
   }
 
   async function load() {
     [pad, upload] = [`#${spec.pad}`, `#${spec.upload}`];
-    classifier = null;
+    explainer = null;
     live.setMode('server');
     if (!spec.reader) {
       live.setMode('server', spec.why);
       return;
     }
     try {
-      classifier = await session(spec.reader);
+      explainer = await session(spec.reader);
       live.setMode('page');
       live.changed();
     } catch (error) {
@@ -86,9 +150,9 @@ export function start({ element, props, watch }) {
   document.addEventListener('genlab-drawing', (event) => {
     if (!event.target.closest?.(pad)) return;
     drawing = event.detail;
-    if (!classifier) return;
-    live.setMode('page');
-    live.changed(event.timeStamp);
+    if (drawing.sent) sent += 1;
+    if (explainer) live.setMode('page');
+    live.changed(event.timeStamp); // the server is asked only for a drawing sent, which the pad's value holds
   });
   for (const type of ['change', 'drop', 'paste']) { // a picture given to the upload: the server's reading of it shows
     document.addEventListener(type, (event) => {

@@ -25,6 +25,40 @@ export function paintDigit(context, images, index, x, y, side) {
   context.drawImage(cell, x, y, side, side);
 }
 
+export const CELL = { min: 64, max: 96 }; // CSS pixels a captioned digit takes in a grid: fewer columns below min
+export const CAPTION = 20; // the caption's row under each digit
+const FONT = '13px system-ui, sans-serif';
+
+// The columns a grid of n captioned digits takes in `width` CSS pixels (at most `most`), and each one's cell.
+export function gridFor(width, n, most = n) {
+  const columns = Math.max(1, Math.min(most, n, Math.floor(width / CELL.min)));
+  return { columns, cell: Math.min(CELL.max, Math.floor(width / columns)) };
+}
+
+// Draws n digits of a batch in rows of `columns`, each in a `cell`-pixel square with its caption beneath,
+// sharp on any screen (the canvas has the screen's pixels; its CSS size is the layout's).
+export function paintCaptioned(canvas, images, captions, n, columns, cell) {
+  const rows = Math.ceil(n / columns);
+  const scale = window.devicePixelRatio || 1;
+  canvas.width = Math.round(columns * cell * scale);
+  canvas.height = Math.round(rows * (cell + CAPTION) * scale);
+  canvas.style.width = `${columns * cell}px`;
+  canvas.style.height = `${rows * (cell + CAPTION)}px`;
+  const context = canvas.getContext('2d');
+  context.setTransform(scale, 0, 0, scale, 0, 0);
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, columns * cell, rows * (cell + CAPTION));
+  context.font = FONT;
+  context.textAlign = 'center';
+  context.textBaseline = 'middle';
+  context.fillStyle = '#141414';
+  for (let i = 0; i < n; i++) {
+    const x = (i % columns) * cell, y = Math.floor(i / columns) * (cell + CAPTION);
+    paintDigit(context, images, i, x + 3, y + 3, cell - 6);
+    context.fillText(captions[i], x + cell / 2, y + cell + CAPTION / 2 - 2);
+  }
+}
+
 // "7 (98%)": the label the reader is surest of and how sure (genlab.inference.classify.caption), or '' without a reader.
 export async function caption(reader, image) {
   return reader ? (await readings(reader, image, 1))[0].caption : '';

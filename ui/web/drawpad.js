@@ -6,7 +6,8 @@
 // or '' when nothing is drawn; after each stroke, undo or clear it sends it to the server with the
 // component's `input` event (genlab.inference.preprocess.open_drawing reads it). The page hears of every
 // change, a stroke's moves too, as a bubbling 'genlab-drawing' event whose detail says whether the pad
-// is blank and gives its pixels (ImageData) when asked: Classify reads the digit in the page as it is drawn.
+// is blank, whether the drawing was sent (its value set: a stroke ended, an undo, a clear), and gives its
+// pixels (ImageData) when asked: Classify reads the digit in the page as it is drawn.
 
 export const SIDE = 280; // the drawing's pixels a side; the preprocessing crops to the ink, so any size reads alike
 const BRUSH = SIDE / 14; // stroke width: a digit's strokes about as thick, for its size, as MNIST's
@@ -37,14 +38,14 @@ export function start({ element, props, trigger }) {
     strokes.forEach(paint);
   }
 
-  function announce() {
+  function announce(sent = false) {
     const pixels = () => context.getImageData(0, 0, SIDE, SIDE);
-    element.dispatchEvent(new CustomEvent('genlab-drawing', { bubbles: true, detail: { blank: !strokes.length, pixels } }));
+    element.dispatchEvent(new CustomEvent('genlab-drawing', { bubbles: true, detail: { blank: !strokes.length, sent, pixels } }));
   }
 
   function send() {
-    announce();
     props.value = strokes.length ? canvas.toDataURL('image/png') : '';
+    announce(true);
     trigger('input');
   }
 

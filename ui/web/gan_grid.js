@@ -11,17 +11,13 @@
 // window.genlab.grids.gan is what the grid shows now (its values, captions, summary, columns and the
 // samples' pixels), for the browser tests to hold to the server's.
 
-import { fixed, paintDigit, readings, SIDE } from './digit.js';
+import { CAPTION, CELL, fixed, gridFor, paintCaptioned, readings, SIDE } from './digit.js';
 import { choiceIn, numberIn, onClick, setNumber } from './knobs.js';
 import { startLive } from './live.js';
 import { gaussian } from './seeds.js';
 import { run } from './runtime.js';
 
-const MIN_CELL = 64; // CSS pixels a sample needs at least, its caption included: fewer columns below that
-const MAX_CELL = 96; // and at most, so that four rows of eight fit a laptop's first screen
 const REST_MS = 150; // a slider still this long has come to rest: the CNN reads what it shows
-const CAPTION = 20; // the caption's row under each sample
-const FONT = '13px system-ui, sans-serif';
 const SAMPLES = 'samples', EVERY_DIGIT = 'every digit'; // what the grid shows: the controls' samples, or the same noise as every digit
 
 window.genlab.grids ??= {};
@@ -64,35 +60,15 @@ export function start({ element, props, trigger, watch }) {
     },
   });
 
-  // The grid laid out for the width it has now: cells of MIN_CELL to MAX_CELL pixels; the every-digit
-  // grid keeps one column per digit, or splits each noise's digits over two rows or more where ten do
-  // not fit, so every row still holds one noise's digits.
+  // The grid laid out for the width it has now (digit.js's cells: at most four rows of eight fit a laptop's
+  // first screen); the every-digit grid keeps one column per digit, or splits each noise's digits over two
+  // rows or more where ten do not fit, so every row still holds one noise's digits.
   function paint() {
     if (!shown) return;
     const width = canvas.parentElement.clientWidth;
-    const fits = Math.max(1, Math.floor(width / MIN_CELL));
-    const columns = shown.rowLength === SAMPLES_ROW ? Math.min(fits, SAMPLES_ROW, shown.n)
-      : everyDigitColumns(shown.rowLength, width);
-    const cell = Math.min(MAX_CELL, Math.floor(width / columns));
-    const rows = Math.ceil(shown.n / columns);
-    const scale = window.devicePixelRatio || 1;
-    canvas.width = Math.round(columns * cell * scale);
-    canvas.height = Math.round(rows * (cell + CAPTION) * scale);
-    canvas.style.width = `${columns * cell}px`;
-    canvas.style.height = `${rows * (cell + CAPTION)}px`;
-    const context = canvas.getContext('2d');
-    context.setTransform(scale, 0, 0, scale, 0, 0);
-    context.fillStyle = '#fff';
-    context.fillRect(0, 0, columns * cell, rows * (cell + CAPTION));
-    context.font = FONT;
-    context.textAlign = 'center';
-    context.textBaseline = 'middle';
-    context.fillStyle = '#141414';
-    for (let i = 0; i < shown.n; i++) {
-      const x = (i % columns) * cell, y = Math.floor(i / columns) * (cell + CAPTION);
-      paintDigit(context, shown.images, i, x + 3, y + 3, cell - 6);
-      context.fillText(shown.captions[i], x + cell / 2, y + cell + CAPTION / 2 - 2);
-    }
+    const { columns, cell } = shown.rowLength === SAMPLES_ROW ? gridFor(width, shown.n, SAMPLES_ROW)
+      : everyDigitGrid(shown.rowLength, width);
+    paintCaptioned(canvas, shown.images, shown.captions, shown.n, columns, cell);
     shown.columns = columns;
     shown.cell = cell;
     if (window.genlab.grids.gan) Object.assign(window.genlab.grids.gan, { columns, cell });
@@ -117,13 +93,12 @@ export function start({ element, props, trigger, watch }) {
   });
 }
 
-// The columns of the every-digit grid: the most that divide its row of digits and fit, its cells a
-// little narrower than MIN_CELL if that keeps five of them (a phone).
-function everyDigitColumns(digits, width) {
-  for (let columns = digits; columns > 1; columns--) {
-    if (digits % columns === 0 && width / columns >= 0.85 * MIN_CELL) return columns;
-  }
-  return 1;
+// The every-digit grid's columns, the most that divide its row of digits and fit, its cells a little
+// narrower than CELL.min if that keeps five of them (a phone); and each one's cell.
+function everyDigitGrid(digits, width) {
+  let columns = digits;
+  while (columns > 1 && !(digits % columns === 0 && width / columns >= 0.85 * CELL.min)) columns--;
+  return { columns, cell: Math.min(CELL.max, Math.floor(width / columns)) };
 }
 
 const SAMPLES_ROW = 8; // the controls' grid: eight samples a row where they fit (genlab.inference.sampler.GRID_COLUMNS)
