@@ -14,6 +14,7 @@ from genlab.core.seeds import MAX_SEED
 from genlab.inference.explorer import (
     EXTENT,
     MAX_FRAMES,
+    NO_DIGIT,
     SCALE,
     SLIDERS,
     SOURCES,
@@ -22,10 +23,13 @@ from genlab.inference.explorer import (
     legend,
     visitor_digit,
 )
+from genlab.inference.latent import PATH_COLOUR
 from genlab.inference.latent import path as latent_path
 from genlab.inference.objectives import decoded_elbo
 from genlab.inference.preprocess import open_drawing
-from genlab.serve.lab import Lab
+from genlab.serve.export import ENCODER
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
 from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
 from ui.web import SliderSpec, drawing_pad, live_component, page_graphs
@@ -37,6 +41,15 @@ LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the 
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
 SEED_ID, RANDOM_ID, RESET_ID = "genlab-vae-seed", "genlab-vae-random", "genlab-vae-reset"
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
+OWN = {"pad": "genlab-vae-pad", "upload": "genlab-vae-upload", "reconstruction": "genlab-vae-reconstruction-live"}
+ENCODE_ID, RECONSTRUCTION_ID = "genlab-vae-encode", "genlab-vae-reconstruction"
+ENCODED = "The sliders jumped to your digit's code."
+RINGS = (" The rings on the map: where the encoder says that code could be (one and two standard deviations around "
+         "it: {across} across, {up} up, against the prior's 1); in training the decoder is shown a code drawn from "
+         "there.")  # said of a 2-D model's encoding
+RECONSTRUCTION_CANVAS = ('<div class="genlab-reconstruction" style="display:none"><span class="genlab-live-title">'
+                         'Reconstruction</span><canvas width="28" height="28" aria-label="Reconstruction" '
+                         'style="width:224px;height:224px;image-rendering:pixelated"></canvas></div>')
 INTRO = ("Drag a slider: the decoder turns the latent code into a digit as you move, right here in your browser. "
          "The CNN's reading under it says how legible the digit is; the bar under each slider, how much of the "
          "code's information that dimension carries (the most used first).")
@@ -54,7 +67,11 @@ class ExplorerSpec(SliderSpec):
     extent: float
     map: str
     seed: str  # the seed box's id: Random sample draws that seed's code in the page, as random_code does
-    buttons: dict[str, str]  # the ids of Random sample and Reset, which the page does itself
+    buttons: dict[str, str]  # the ids of Random sample, Reset and Encode, which the page does itself
+    encoder: str | None  # the encoder's graph: Encode, in the page
+    own: dict[str, str]  # the ids of the visitor's drawing pad, upload (read by the server) and the page's reconstruction
+    said: dict[str, str]  # what the server says of an encoding (and of a missing digit), for the page to say alike
+    ring_colour: str = "rgb{}".format(PATH_COLOUR)  # the posterior's rings on the map
     max_seed: int = MAX_SEED
 
 
@@ -107,10 +124,13 @@ class Handlers:
     def live_spec(self, name: str, vae: Checkpoint) -> ExplorerSpec:
         """What the page needs to decode this VAE itself (ui/web/explore.js)."""
         decoder, reader, why = page_graphs(self.lab, name, vae)
-        return ExplorerSpec(reader=reader, why=why, sliders=tuple(SLIDER_IDS), server_blocks=(PICTURE_ID, READING_ID),
-                            decoder=decoder, latent=vae.meta["config"]["latent"],
-                            order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT, map=MAP_ID, seed=SEED_ID,
-                            buttons={"random": RANDOM_ID, "reset": RESET_ID})
+        encoder, _ = WEB_MODELS.try_url(vae, keep=name != MINE, part=ENCODER)
+        return ExplorerSpec(reader=reader, why=why, sliders=tuple(SLIDER_IDS),
+                            server_blocks=(PICTURE_ID, READING_ID, RECONSTRUCTION_ID), decoder=decoder,
+                            latent=vae.meta["config"]["latent"], order=tuple(self.explorer.order(vae)[:SLIDERS]),
+                            extent=EXTENT, map=MAP_ID, seed=SEED_ID,
+                            buttons={"random": RANDOM_ID, "reset": RESET_ID, "encode": ENCODE_ID}, encoder=encoder,
+                            own=OWN, said={"encoded": ENCODED, "rings": RINGS, "no_digit": NO_DIGIT})
 
     def decode(self, model: str, request: gr.Request, **z: float):
         """Decode the latent code the sliders give (z1: the most-used dimension) and read it with the CNN."""
@@ -154,10 +174,8 @@ class Handlers:
         vae = self.vae_named(model, request)
         z, spread = self.explorer.posterior(vae, visitor_digit(open_drawing(drawing), upload))
         two_d = vae.meta["config"]["latent"] == 2
-        shown = self.show(vae, z, "The sliders jumped to your digit's code." + (
-            " The rings on the map: where the encoder says that code could be (one and two standard "
-            f"deviations around it: {spread[0]:.2f} across, {spread[1]:.2f} up, against the prior's 1); in training "
-            "the decoder is shown a code drawn from there." if two_d else ""))
+        shown = self.show(vae, z, ENCODED + (RINGS.format(across=f"{spread[0]:.2f}", up=f"{spread[1]:.2f}")
+                                             if two_d else ""))
         if two_d:
             shown[-1] = self.explorer.draw_map(vae, posterior=(z.clamp(-EXTENT, EXTENT), spread))
         return [*shown, shown[SLIDERS]]  # the reconstruction is the decoded digit
@@ -216,7 +234,7 @@ class OwnDigit(NamedTuple):
     """A visitor's digit, drawn or uploaded, and its code decoded again."""
     pad: gr.HTML
     upload: ImageFile
-    reconstruction: Picture
+    reconstruction: Picture  # the server's; the page draws its own beside it
     encode_button: gr.Button
 
 
@@ -275,12 +293,13 @@ def latent_view(handlers: Handlers, name: str) -> LatentView:
 def own_digit() -> OwnDigit:
     with gr.Accordion("Encode your own digit", open=False):
         with gr.Row():
-            pad = drawing_pad("Draw a digit")
+            pad = drawing_pad("Draw a digit", elem_id=OWN["pad"])
             upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
-                               sources=["upload", "clipboard"], height=200)
+                               sources=["upload", "clipboard"], height=200, elem_id=OWN["upload"])
+            gr.HTML(RECONSTRUCTION_CANVAS, elem_id=OWN["reconstruction"], apply_default_css=False)  # ui/web/explore.js
             reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
-                                     buttons=[], elem_classes=["pixelated", "captioned"])
-        encode_button = gr.Button("Encode")
+                                     buttons=[], elem_classes=["pixelated", "captioned"], elem_id=RECONSTRUCTION_ID)
+        encode_button = gr.Button("Encode", elem_id=ENCODE_ID)
     return OwnDigit(pad, upload, reconstruction, encode_button)
 
 
@@ -337,8 +356,10 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     view.in_page.submit(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
                         api_name="random_code", **CHEAP)
     view.in_page.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
-    own.encode_button.click(runs_a_model(handlers.encode), [model, own.pad, own.upload],
-                            [*shown, own.reconstruction], api_name="encode", **CHEAP)
+    # Encode is done by the page for a drawing; an upload, or a page that cannot run the model, asks the server
+    # (in_page's upload event). API clients call /encode.
+    view.in_page.upload(runs_a_model(handlers.encode), [model, own.pad, own.upload], [*shown, own.reconstruction],
+                        api_name="encode", **CHEAP)
     for source, number, preview in walk.ends:
         for trigger in (source.change, number.change, chosen.success):
             trigger(runs_a_model(handlers.end_preview), [model, source, number, own.pad, own.upload], preview,

@@ -209,12 +209,15 @@ class Explorer:
         return Interpolation(captioned_grid(images, captions(self.reader, images), columns=len(images)), gif(images))
 
 
+NO_DIGIT = "Draw a digit (or upload one) under 'Encode your own' first."
+
+
 def visitor_digit(drawing: Image.Image | np.ndarray | None, upload_path: str | None) -> np.ndarray | Image.Image:
     """The digit a visitor gave: an uploaded file if any, else the drawing."""
     if upload_path:
         return open_image(upload_path)
     if drawing is None:
-        raise RequestError("Draw a digit (or upload one) under 'Encode your own' first.")
+        raise RequestError(NO_DIGIT)
     return drawing
 
 

@@ -2,7 +2,8 @@
 Web) and the sliders redraw at display rate without asking the server.
 
 These graphs, each with its output post-processing inside, so the page only draws:
-- a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1];
+- a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1]; and its encoder: image -> the
+  posterior's mean and standard deviation (n, latent) (the explorer's Encode);
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
 - a classifier (the CNN that reads the other models' digits): image in [0, 1] -> probabilities (n, 10);
 - a classifier's explainer (the CNN or the MLP: Classify's reading): image -> probabilities and heat
@@ -32,8 +33,8 @@ from genlab.models.lstm import CharLSTM
 from genlab.models.vae import VAE
 
 OPSET = 18
-MODEL, JUDGE, EXPLAINER = "model", "judge", "explainer"  # the parts of a checkpoint the page runs: the model
-# itself, a GAN's discriminator, a classifier with its heat map
+MODEL, JUDGE, EXPLAINER, ENCODER = "model", "judge", "explainer", "encoder"  # the parts of a checkpoint the page
+# runs: the model itself, a GAN's discriminator, a classifier with its heat map, a VAE's encoder
 EXPORTING = threading.Lock()  # torch's exporter keeps global state: one export at a time in a process
 MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
 
@@ -49,6 +50,18 @@ class Decoder(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.vae.decode(z)
+
+
+class Encoder(nn.Module):
+    """VAE.encode's Gaussian as the explorer shows it: its mean and standard deviation."""
+
+    def __init__(self, vae: VAE):
+        super().__init__()
+        self.vae = vae
+
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        mean, log_var = self.vae.encode(image)
+        return mean, (0.5 * log_var).exp()
 
 
 class Generator(nn.Module):
@@ -107,7 +120,7 @@ class Explainer(Reader):
 
 
 def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], list[str]]:
-    """What to export for a checkpoint's `part` (MODEL, JUDGE or EXPLAINER): the wrapped module, example
+    """What to export for a checkpoint's `part` (MODEL, JUDGE, EXPLAINER or ENCODER): the wrapped module, example
     inputs, input names, output names. The module is a CPU copy in eval mode, so the served model is not disturbed."""
     model = copy.deepcopy(checkpoint.model).cpu().eval()
     family = checkpoint.meta["family"]
@@ -118,6 +131,10 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
         if model.classes:
             return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"]
         return Judge(model), (image,), ["image"], ["real"]
+    if part == ENCODER:
+        if family != "vae":
+            raise ExportError(f"Only a VAE has an encoder graph; a {family} model does not.")
+        return Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"]
     if part == EXPLAINER:
         if family != "classifier":
             raise ExportError(f"Only a classifier has an explainer; a {family} model does not.")

@@ -72,8 +72,10 @@ def stroke(page: Page, points: list[tuple[float, float]], steps: int = 3) -> Non
 
 def draw_a_seven(page: Page, panel: Locator, stroke: Callable = stroke) -> None:
     """Draw a 7 (a bar, then the stem) on the drawing pad in `panel`, with the mouse or (passing a touch
-    `stroke`) a finger."""
-    box = panel.get_by_label("Draw a digit", exact=True).bounding_box()
+    `stroke`) a finger, scrolled into view first if it is not."""
+    pad = panel.get_by_label("Draw a digit", exact=True)
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     u = box["width"] / 3.6  # about a third of the pad's side
     stroke(page, [(x - 0.8 * u, y - u), (x + 0.8 * u, y - u), (x - 0.15 * u, y + 1.1 * u)])

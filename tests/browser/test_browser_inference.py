@@ -202,6 +202,35 @@ def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, re
     assert calls == []
 
 
+def test_a_drawing_is_encoded_in_the_page_as_the_server_encodes_it(page, running_app):
+    """Under "Encode your own digit", Encode with nothing drawn says what to do; a 7 drawn and encoded moves
+    the sliders to /encode's code for the same drawing, the reading says what /encode says (the posterior's
+    spread too), the reconstruction beside the drawing is /encode's, and the server was asked nothing."""
+    panel = open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    live, calls = page.locator("#genlab-vae-live"), server_calls(page)
+    panel.get_by_text("Encode your own digit", exact=True).click()
+    encode = panel.get_by_role("button", name="Encode", exact=True)
+    encode.click()
+    expect(live.locator(".genlab-notice")).to_have_text("⚠ Draw a digit (or upload one) under 'Encode your own' first.")
+
+    pad = page.locator("#genlab-vae-pad")
+    draw_a_seven(page, pad)
+    encode.click()
+    drawing = pad.locator("canvas").evaluate("(canvas) => canvas.toDataURL('image/png')")
+    *sliders, _, reading, _, reconstruction = running_app.predict("vae2d", drawing, None, api_name="/encode")
+    expect(page.locator("#genlab-z1 input[type=number]")).to_have_value(f"{sliders[0]:g}")
+    expect(page.locator("#genlab-z2 input[type=number]")).to_have_value(f"{sliders[1]:g}")
+    expect(live.locator(".genlab-reading")).to_have_text(reading.replace("**", ""))
+    assert "standard deviations around it" in reading
+    stand_in = page.locator("#genlab-vae-reconstruction-live canvas")
+    expect(stand_in).to_be_visible()
+    expect(page.locator("#genlab-vae-reconstruction")).to_be_hidden()
+    eventually(page, lambda: same_picture(canvas_pixels(page.locator("#genlab-vae-reconstruction-live")),
+                                          server_pixels(reconstruction)), "the reconstruction is /encode's")
+    assert calls == [], "encoding a drawing asks the server nothing"
+
+
 def test_vae_map_pointing_decodes_the_point_and_a_click_pins_it(page, running_app):
     open_tab(page, "VAE explorer")
     drawn_in_page(page, "explore")
@@ -482,6 +511,11 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     eventually(page, lambda: same_picture(server_pixels(page.request.get(decoded.get_attribute("src")).body()),
                                           server_pixels(expected)), "the server's digit for the slider values")
     expect(notice).to_have_count(1)
+    panel.get_by_text("Encode your own digit", exact=True).click()  # the server encodes a drawing
+    draw_a_seven(page, page.locator("#genlab-vae-pad"))
+    panel.get_by_role("button", name="Encode", exact=True).click()
+    expect(page.locator("#genlab-vae-reconstruction img")).to_be_visible()
+    expect(panel.get_by_text(re.compile(r"^The sliders jumped to your digit's code"))).to_be_visible()
 
     panel = open_tab(page, "GAN sampler")  # the server draws the grid, for every control and button
     expect(page.locator(f"{GAN_GRID} .genlab-notice")).to_have_text(

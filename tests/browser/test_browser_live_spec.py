@@ -45,9 +45,14 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name == "classify":  # it reads drawings
             page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)
             draw_a_seven(page, panel)
-        if name == "explore":  # Random sample draws the seed's code
+        if name == "explore":  # Random sample draws the seed's code; a drawing is encoded
             page.wait_for_function("() => window.genlab?.modes?.explore === 'page'", timeout=30_000)
             page.get_by_role("button", name="Random sample", exact=True).click()
+            panel.get_by_text("Encode your own digit", exact=True).click()
+            draw_a_seven(page, page.locator("#genlab-vae-pad"))
+            panel.get_by_role("button", name="Encode", exact=True).click()
+            page.wait_for_function("() => document.querySelector('#genlab-vae-reconstruction-live canvas')"
+                                   "?.checkVisibility()")
         if name == "gan-between":  # the interpolation is drawn once its accordion opens, and follows its frames
             panel.get_by_text("Interpolate between two seeds", exact=True).click()
             set_number(panel, "Frames", 6)

@@ -13,7 +13,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.models.loading import load_all
 from genlab.inference.objectives import gan_value
 from genlab.inference.explain import explain
-from genlab.serve.export import EXPLAINER, JUDGE, ExportError, exportable, to_onnx
+from genlab.serve.export import ENCODER, EXPLAINER, JUDGE, ExportError, exportable, to_onnx
 from genlab.serve.web_models import WebModels
 from tests.helpers import CHECKPOINTS, ROOT
 
@@ -85,6 +85,19 @@ def test_a_gans_judge_gives_what_the_sampler_shows(name):
 def test_only_a_gan_has_a_judge():
     with pytest.raises(ExportError, match="Only a GAN has a judge"):
         to_onnx(CHECKPOINTS_LOADED["vae2d"], JUDGE)
+
+
+@pytest.mark.parametrize("name", ["vae2d", "vae"])
+def test_a_vaes_encoder_gives_the_posterior_the_explorer_shows(name, mnist_test):
+    """The explorer's Encode in the page: on 200 test digits the graph's mean and standard deviation are
+    within 1e-4 of VAE.encode's, as genlab.inference.explorer.posterior gives them."""
+    images = mnist_test.images[:200]
+    mean, spread = onnx_session(to_onnx(CHECKPOINTS_LOADED[name], ENCODER)).run(None, {"image": images.numpy()})
+    with torch.no_grad():
+        expected_mean, log_var = CHECKPOINTS_LOADED[name].model.eval().encode(images)
+    assert mean.shape == tuple(expected_mean.shape)
+    assert np.abs(mean - expected_mean.numpy()).max() < 1e-4
+    assert np.abs(spread - (0.5 * log_var).exp().numpy()).max() < 1e-4
 
 
 @pytest.mark.parametrize("name", ["cnn", "mlp"])

@@ -1,7 +1,10 @@
 // The VAE explorer in the page: every slider input decodes the code in the browser and draws the
 // digit with the CNN's reading; on a 2-D model the map shows where the code is, and hovering the map
 // decodes the point under the pointer; a click pins it, the sliders moved there. Random sample (the
-// seed's code from the prior, seeds.js) and Reset move the sliders in the page too.
+// seed's code from the prior, seeds.js) and Reset move the sliders in the page too, and so does Encode:
+// the visitor's drawing is turned into the 28x28 input (preprocess.js) and the encoder's graph gives its
+// code, with the posterior's rings on a 2-D map and the reconstruction beside the drawing (an uploaded
+// picture is encoded by the server).
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
 // The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
@@ -10,7 +13,8 @@
 import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
 import { sliderValues, startLive } from './live.js';
-import { run } from './runtime.js';
+import { InputError, prepareDigit } from './preprocess.js';
+import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
 
 export function start({ element, props, trigger, watch }) {
@@ -21,12 +25,14 @@ export function start({ element, props, trigger, watch }) {
   let map = null;
   let note = ''; // what the page did to the sliders (a random sample, a reset), said before the reading
   let moving = false; // the page itself is moving the sliders: their input events are not a person's
+  let reconstruct = null; // an encoding's code (joined), whose digit is drawn beside the drawing too
   const live = startLive({
     name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
     async draw({ decoder, reader }, spec, z) {
       const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
       drawDigit(canvas, image);
+      if (reconstruct === z.join()) showReconstruction(spec, image);
       const read = await caption(reader, image);
       reading.innerHTML = [note, read ? `The CNN reads this as <strong>${read}</strong>.` : ''].filter(Boolean).join(' ');
     },
@@ -36,8 +42,10 @@ export function start({ element, props, trigger, watch }) {
     if (!moving && live.spec().sliders.some((id) => event.target.closest?.(`#${id}`))) note = '';
   }, true);
 
-  // The sliders to this code (its dimensions in the sliders' order, clamped to their range, to their step).
-  function moveTo(spec, z, said) {
+  // The sliders to this code (its dimensions in the sliders' order, clamped to their range, to their step);
+  // the map's rings, if any, go with a new code (as the server draws its map again without them).
+  function moveTo(spec, z, said, rings = null) {
+    map.rings = rings;
     moving = true;
     spec.order.forEach((dim, slot) => {
       if (slot < spec.sliders.length) setNumber(spec.sliders[slot], Math.round(100 * Math.max(-spec.extent, Math.min(spec.extent, z[dim]))) / 100);
@@ -46,7 +54,40 @@ export function start({ element, props, trigger, watch }) {
     note = said;
     live.changed();
   }
+  function showReconstruction(spec, image) { // in place of the server's (mounted once its accordion opened)
+    reconstruct = null;
+    const stand = document.getElementById(spec.own.reconstruction)?.querySelector('.genlab-reconstruction');
+    if (!stand) return;
+    drawDigit(stand.querySelector('canvas'), image);
+    stand.style.display = '';
+    live.setMode('page');
+  }
+
   const buttons = live.spec().buttons;
+  onClick(buttons.encode, async () => { // as ui/explore.py's encode: the sliders to the digit's code
+    const spec = live.spec();
+    const uploaded = document.querySelector(`#${spec.own.upload} img`);
+    if (live.mode !== 'page' || !spec.encoder || uploaded) return trigger('upload');
+    const pad = document.querySelector(`#${spec.own.pad} canvas`);
+    const { data, width, height } = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
+    notice.textContent = '';
+    let digit;
+    try {
+      if (!data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
+      digit = prepareDigit(data, width, height).digit;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      notice.textContent = `⚠ ${error.message}`;
+      return;
+    }
+    const [mean, spread] = await run(await session(spec.encoder), { image: { data: digit, dims: [1, 1, 28, 28] } },
+                                     ['mean', 'spread']);
+    const twoD = spec.latent === 2;
+    const said = spec.said.encoded + (twoD ? spec.said.rings.replace('{across}', fixed(spread[0], 2))
+      .replace('{up}', fixed(spread[1], 2)) : '');
+    moveTo(spec, mean, said, twoD ? { mean: mean.map((v) => Math.max(-spec.extent, Math.min(spec.extent, v))), spread } : null);
+    reconstruct = code(spec, sliderValues(spec.sliders)).join(); // the sliders' code: what the server reconstructs
+  });
   onClick(buttons.random, () => { // as genlab.inference.explorer's prior_sample and ui/explore.py's random_code
     const spec = live.spec();
     if (live.mode !== 'page') return trigger('submit');
@@ -95,6 +136,7 @@ class MapOverlay {
     Object.assign(this.canvas.style, { position: 'absolute', pointerEvents: 'none', zIndex: 1 });
     this.listeners = [];
     this.drawn = ''; // what the overlay shows now: the code and the picture's box
+    this.rings = null; // an encoding's posterior ({ mean, spread }) drawn as rings, or null
   }
 
   image() {
@@ -145,7 +187,7 @@ class MapOverlay {
       image.parentElement.appendChild(this.canvas);
     }
     const box = this.box(image), ratio = window.devicePixelRatio || 1;
-    const drawing = [...z, box.width, box.height, image.offsetLeft, image.offsetTop].join();
+    const drawing = [...z, box.width, box.height, image.offsetLeft, image.offsetTop, this.rings?.mean].join();
     if (drawing === this.drawn) return;
     this.drawn = drawing;
     Object.assign(this.canvas.style, {
@@ -158,6 +200,7 @@ class MapOverlay {
     context.scale(ratio, ratio);
     drawAxes(context, box.width, box.height, this.getSpec().extent);
     const extent = this.getSpec().extent;
+    if (this.rings) drawRings(context, this.rings, box, extent, this.getSpec().ring_colour);
     const x = (z[0] + extent) / (2 * extent) * box.width, y = (extent - z[1]) / (2 * extent) * box.height;
     for (const [radius, colour, width] of [[9, '#000', 3], [7, '#ffd400', 2]]) {
       context.beginPath();
@@ -167,6 +210,23 @@ class MapOverlay {
       context.stroke();
     }
   }
+}
+
+// A digit's posterior as genlab.inference.latent.draw_posterior draws it: its mean dotted, upright ellipses at
+// one and two standard deviations.
+function drawRings(context, { mean, spread }, box, extent, colour) {
+  const x = (mean[0] + extent) / (2 * extent) * box.width, y = (extent - mean[1]) / (2 * extent) * box.height;
+  const rx = spread[0] / (2 * extent) * box.width, ry = spread[1] / (2 * extent) * box.height;
+  context.strokeStyle = context.fillStyle = colour;
+  for (const [k, width] of [[1, 3], [2, 2]]) {
+    context.beginPath();
+    context.ellipse(x, y, k * rx, k * ry, 0, 0, 2 * Math.PI);
+    context.lineWidth = width;
+    context.stroke();
+  }
+  context.beginPath();
+  context.arc(x, y, 4, 0, 2 * Math.PI);
+  context.fill();
 }
 
 // Ticks at every whole number along the bottom (z1) and the left edge (z2), with the axes' names.
