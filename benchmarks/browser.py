@@ -3,7 +3,8 @@ moves a slider at 60 input events a second for 5 s (each event a new value, thre
 the page's own record (window.genlab.stats, ui/web/live.js) says when each picture was drawn and for
 which input. The same drag with the runtime blocked, so the server draws (the fallback path), is the
 reference. Classify is drawn with the mouse instead: a 7 stroke by stroke, each undone, at the same
-rate. Also: how soon the page draws after the tab opens, and the server's CPU time per drag."""
+rate. Also: how soon the page draws after the tab opens, the server's CPU time per drag, and a first visit
+over a 20 Mbit/s link with nothing cached: when the first tab works, and the bytes it took."""
 import json
 import os
 import re
@@ -149,6 +150,39 @@ FIRST_PICTURE = """(clicked) => {
 }"""
 
 
+LINK_MBIT = 20  # a first visit's link: Chromium's network emulation, 20 Mbit/s down, 20 ms each way
+TABS_IN_THE_PAGE = (("VAE explorer", "explore"), ("GAN sampler", "gan-grid"), ("Text", "text"))  # opened in turn
+
+
+def cold_visit(browser: Browser, url: str) -> dict:
+    """A first visit with nothing cached over a LINK_MBIT link: seconds from navigating to the first tab
+    (Classify) taking a drawing (its pad on screen; the server reads it until the page can), and to the
+    page reading drawings itself (the runtime and the classifier's graph loaded), with the bytes received
+    by then; then each other tab that runs in the page opened in turn until it draws there: the bytes in all."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    bytes_per_second = LINK_MBIT * 1e6 / 8
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": bytes_per_second,
+                                                  "uploadThroughput": bytes_per_second})
+    received = []
+    cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+    started = time.monotonic()
+    page.goto(url)
+    page.get_by_label("Draw a digit", exact=True).first.wait_for(state="visible", timeout=120_000)
+    takes_a_drawing = time.monotonic() - started
+    page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=120_000, polling=20)
+    reads_in_page, first_bytes = time.monotonic() - started, sum(received)
+    for tab, live in TABS_IN_THE_PAGE:
+        page.get_by_role("tab", name=tab, exact=True).click()
+        page.wait_for_function(f"() => window.genlab?.modes?.['{live}'] === 'page'", timeout=120_000)
+    context.close()
+    return {"takes_a_drawing": takes_a_drawing, "reads_in_page": reads_in_page, "first_bytes": first_bytes,
+            "all_bytes": sum(received)}
+
+
 def first_picture(context: BrowserContext, url: str, idle_s: float) -> dict:
     """Milliseconds from a click on the VAE explorer's tab, `idle_s` after the page showed its first tab, to
     the runtime's module being loaded (negative: before the click), the graphs' sessions made and the
@@ -221,6 +255,13 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
     running = RunningApp()
     with running as client, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
+        visits = [cold_visit(browser, client.src) for _ in range(TRIALS)]
+        median = {key: np.median([visit[key] for visit in visits]) for key in visits[0]}
+        yield (f"a first visit, nothing cached, over a {LINK_MBIT} Mbit/s link (median of {TRIALS}): the first tab, Classify",
+               f"reads drawings in the page {median['reads_in_page']:.1f} s after navigating, "
+               f"{median['first_bytes'] / 1e6:.1f} MB received by then",
+               f"takes a drawing (the server reads it) at {median['takes_a_drawing']:.1f} s",
+               f"{median['all_bytes'] / 1e6:.1f} MB once {', '.join(tab for tab, _ in TABS_IN_THE_PAGE)} run in the page too")
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for visit, idle_s in (("the tab opened at once", 0), ("the tab opened after 3 s on the first tab", 3)):
             trials = [first_picture(context, client.src, idle_s) for _ in range(TRIALS)]

@@ -3,6 +3,7 @@ Runtime Web under /genlab/web/, and the models' ONNX graphs under /genlab/models
 `routes()` goes to FastAPI when the app launches, with HEAD in the page's <head>; `live_component()`
 is how a tab puts a model that runs in the page on screen, told what to draw by a `LiveSpec`, and
 `drawing_pad()` a square to draw a digit in."""
+import gzip
 import json
 import mimetypes
 from dataclasses import asdict, dataclass
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import gradio as gr
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from genlab.core.checkpoint import Checkpoint
 from genlab.serve.lab import MINE, Lab
@@ -45,12 +48,47 @@ mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served a
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
 
 
-HEAD = page_glossary() + f"""<script type="module">
+HEAD = page_glossary() + f"""<link rel="preload" href="{WEB_PATH}/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm"
+as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="{WEB_PATH}/vendor/onnxruntime-web/ort.wasm.min.mjs">
+<script type="module">
 import(new URL('{WEB_PATH}/terms.js', document.baseURI).href).then((m) => m.defineTerms());
 const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 500));
 idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m) => m.warmUp()), {{ timeout: 2000 }});
 </script>"""  # the glossary's terms defined as they appear (ui/web/terms.js); once the page is idle (or 2 s on),
-# the runtime set up (ui/web/warm.js)
+# the runtime set up (ui/web/warm.js). The runtime's WebAssembly, most of a first visit's bytes, is fetched
+# from the start, beside Gradio's own files, rather than once the first tab's module asks for it.
+
+
+class GzippedFiles(StaticFiles):
+    """Our modules and the vendored runtime, gzipped for a browser that accepts it: the runtime's WebAssembly
+    is 14 MB as it is and under 4 MB gzipped, most of what a first visit downloads. Each file is compressed
+    once, when first asked for, off the event loop, and kept (the files change only with a new release)."""
+
+    SMALLEST = 1024  # bytes: smaller files go as they are
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gzipped: dict[tuple[str, int], bytes] = {}  # (path, modified) -> gzipped bytes
+
+    def compressed(self, path: Path, modified: int) -> bytes:
+        return self.gzipped.setdefault((str(path), modified), gzip.compress(path.read_bytes(), 9))
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if (not isinstance(response, FileResponse) or response.status_code != 200
+                or "gzip" not in Headers(scope=scope).get("accept-encoding", "")):
+            return response
+        stat = Path(response.path).stat()
+        if stat.st_size < self.SMALLEST:
+            return response
+        body = self.gzipped.get((str(response.path), stat.st_mtime_ns)) or await run_in_threadpool(
+            self.compressed, Path(response.path), stat.st_mtime_ns)
+        headers = {name: value for name, value in response.headers.items()
+                   if name not in ("content-length", "content-type", "accept-ranges", "etag")}
+        # a weak tag: the same content, encoded; a revalidation then gets 304 Not Modified as for the plain file
+        headers |= {"content-encoding": "gzip", "vary": "Accept-Encoding", "etag": "W/" + response.headers["etag"]}
+        return Response(body, headers=headers, media_type=response.media_type)
 
 
 async def model_graph(request: Request) -> Response:
@@ -61,7 +99,7 @@ async def model_graph(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    return [Mount(f"/{WEB_PATH}", StaticFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
+    return [Mount(f"/{WEB_PATH}", GzippedFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
 
 
 @dataclass(frozen=True, kw_only=True)

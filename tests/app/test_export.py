@@ -11,8 +11,15 @@ CHECKPOINTS_LOADED, _ = load_all(CHECKPOINTS)
 @pytest.mark.smoke
 def test_the_app_serves_the_runtime_and_graphs_by_key_only(running_app):
     base = running_app.src.rstrip("/")
-    wasm = httpx.get(f"{base}/genlab/web/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm", timeout=30)
+    runtime = f"{base}/genlab/web/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm"
+    wasm = httpx.get(runtime, timeout=30)  # httpx, like a browser, accepts gzip
     assert wasm.is_success and wasm.headers["content-type"] == "application/wasm" and wasm.content[:4] == b"\0asm"
+    assert wasm.headers["content-encoding"] == "gzip" and wasm.num_bytes_downloaded < len(wasm.content) / 3, \
+        "the runtime, most of a first visit's bytes, goes gzipped"
+    plain = httpx.get(runtime, headers={"accept-encoding": "identity"}, timeout=30)
+    assert "content-encoding" not in plain.headers and plain.content == wasm.content
+    again = httpx.get(runtime, headers={"if-none-match": wasm.headers["etag"]}, timeout=30)
+    assert again.status_code == 304, "a browser's cached copy is still good"
     module = httpx.get(f"{base}/genlab/web/explore.js", timeout=30)
     assert module.is_success and "javascript" in module.headers["content-type"]
     assert "MIT License" in httpx.get(f"{base}/genlab/web/vendor/onnxruntime-web/LICENSE", timeout=30).text

@@ -21,10 +21,17 @@ export async function loadRuntime() {
   return runtime;
 }
 
+// The session of a graph: its bytes are fetched while the runtime loads (on a first visit both come at
+// once, rather than the graph after the runtime).
 export async function session(url) {
   const absolute = new URL(url, document.baseURI).href;
   if (!sessions.has(absolute)) {
-    const made = loadRuntime().then((ort) => ort.InferenceSession.create(absolute, { executionProviders: ['wasm'] }));
+    const graph = fetch(absolute).then((response) => {
+      if (!response.ok) throw new Error(`genlab: ${response.status} for a model's graph`);
+      return response.arrayBuffer();
+    });
+    const made = Promise.all([loadRuntime(), graph]).then(([ort, bytes]) => ort.InferenceSession.create(
+      new Uint8Array(bytes), { executionProviders: ['wasm'] }));
     made.catch(() => sessions.delete(absolute));
     sessions.set(absolute, made);
   }

@@ -1,13 +1,26 @@
 // Started once the page is idle: loads the runtime and makes the session of the CNN that reads the
 // live pictures' digits (the first session is what sets the WebAssembly runtime up: most of the wait),
 // so that a tab with a live picture draws in the page soon after it opens. The live components'
-// specs are in Gradio's page config before their tabs are opened. A visitor who asked their browser
-// to save data fetches nothing until a tab needs it.
+// specs are in Gradio's page config before their tabs are opened. It waits until the tab on screen
+// draws in the page (or WAIT_MS), so that on a slow link it does not take the first tab's bandwidth. A
+// visitor who asked their browser to save data fetches nothing until a tab needs it.
 
 import { session } from './runtime.js';
 
-export function warmUp() {
+const WAIT_MS = 15000;
+
+function firstTabInThePage() {
+  const until = performance.now() + WAIT_MS;
+  return new Promise((resolve) => (function check() {
+    const modes = Object.values(window.genlab?.modes ?? {});
+    if ((modes.length && modes.every((mode) => mode === 'page')) || performance.now() > until) resolve();
+    else setTimeout(check, 250);
+  })());
+}
+
+export async function warmUp() {
   if (navigator.connection?.saveData) return;
+  await firstTabInThePage();
   const specs = (window.gradio_config?.components ?? [])
     .filter((component) => component.props?.elem_classes?.includes('genlab-live-picture'))
     .map((component) => JSON.parse(component.props.value));
