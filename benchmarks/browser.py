@@ -104,28 +104,26 @@ def drag(page: Page, slider: str, live: str, pid: int) -> dict:
 
 
 def drawn_with_the_mouse(page: Page, pid: int) -> dict:
-    """Classify: a 7 drawn with the real mouse, STROKE_MOVES moves a stroke at RATE moves a second, then
-    undone; again and again for SECONDS. The page reads every move, the stroke's end and the undo; the
-    server only what the pad sends (a stroke's end, an undo)."""
+    """Classify: a 7 drawn with the real mouse, STROKE_MOVES moves a stroke at RATE moves a second, again
+    and again for SECONDS, each a little to the right of the one before. The page reads every move and the
+    stroke's end; the server only what the pad sends (a stroke's end)."""
     calls: list[float] = []
     page.on("request", lambda request: calls.append(1) if "/queue/join" in request.url else None)
     box = page.locator("#digit-pad canvas").bounding_box()
     x, y, u = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["width"] / 3.6
-    corners = [(x + dx * u, y + dy * u) for dx, dy in SEVEN]
-    path = [tuple(a + (b - a) * i / (STROKE_MOVES // 2) for a, b in zip(*pair))
-            for pair in zip(corners, corners[1:]) for i in range(1, STROKE_MOVES // 2 + 1)]
-    undo = page.get_by_role("button", name="Undo", exact=True).bounding_box()
     cpu, started = cpu_seconds(pid), time.monotonic()
     window = {"start": page.evaluate("performance.now()"), "sent": 0}
     while time.monotonic() - started < SECONDS:
+        shift = window["sent"] / STROKE_MOVES * u / 20
+        corners = [(x + dx * u + shift, y + dy * u) for dx, dy in SEVEN]
         page.mouse.move(*corners[0])
         page.mouse.down()
-        for point in path:
-            page.mouse.move(*point)
-            window["sent"] += 1
-            time.sleep(max(0.0, started + window["sent"] / RATE - time.monotonic()))
+        for a, b in zip(corners, corners[1:]):
+            for i in range(1, STROKE_MOVES // 2 + 1):
+                page.mouse.move(*(p + (q - p) * i / (STROKE_MOVES // 2) for p, q in zip(a, b)))
+                window["sent"] += 1
+                time.sleep(max(0.0, started + window["sent"] / RATE - time.monotonic()))
         page.mouse.up()
-        page.mouse.click(undo["x"] + undo["width"] / 2, undo["y"] + undo["height"] / 2)
     window["end"] = page.evaluate("performance.now()")
     page.wait_for_timeout(1000 * AFTER_S)
     stats = page.evaluate("() => window.genlab.stats.classify")
@@ -181,6 +179,72 @@ def cold_visit(browser: Browser, url: str) -> dict:
     context.close()
     return {"takes_a_drawing": takes_a_drawing, "reads_in_page": reads_in_page, "first_bytes": first_bytes,
             "all_bytes": sum(received)}
+
+
+def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
+    """A scripted visitor, step by step: draws a 7 in Classify; drags a VAE slider, asks for a random sample
+    and encodes the drawing; draws a new GAN seed, drags the truncation and asks for every digit; writes in
+    Text; rebuilds a line in Sentences. The server calls (queue joins) of each step, and the session's
+    length; with the runtime blocked, every tab's server path (the reference)."""
+    page = context.new_page()
+    if blocked:
+        page.route(RUNTIME, lambda route: route.abort())
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if "/queue/join" in request.url else None)
+    page.goto(url)
+    page.get_by_label("Draw a digit", exact=True).first.wait_for(state="visible", timeout=60_000)
+    settled = 1500  # ms after a step for its last answers
+    mode = "server" if blocked else "page"
+    started, steps = time.monotonic(), {}
+
+    def step(name: str, act) -> None:
+        before = len(calls)
+        act()
+        page.wait_for_timeout(settled)
+        steps[name] = len(calls) - before
+
+    def open_tab(tab: str, live: str) -> None:
+        page.get_by_role("tab", name=tab, exact=True).click()
+        page.wait_for_function(f"() => window.genlab?.modes?.['{live}'] === '{mode}'", timeout=60_000)
+
+    def draw(pad: str) -> None:
+        page.locator(f"{pad} canvas").scroll_into_view_if_needed()
+        box = page.locator(f"{pad} canvas").bounding_box()
+        x, y, u = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, box["width"] / 3.6
+        page.mouse.move(x - 0.8 * u, y - u)
+        page.mouse.down()
+        for dx, dy in SEVEN[1:]:
+            page.mouse.move(x + dx * u, y + dy * u, steps=12)
+        page.mouse.up()
+
+    def drag(slider: str) -> None:
+        page.locator(f"#{slider} input[type=range]").scroll_into_view_if_needed()
+        box = page.locator(f"#{slider} input[type=range]").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2, steps=30)
+        page.mouse.up()
+
+    page.wait_for_function(f"() => window.genlab?.modes?.classify === '{mode}'", timeout=60_000)
+    step("Classify: draw a 7", lambda: draw("#digit-pad"))
+    open_tab("VAE explorer", "explore")
+    step("VAE explorer: drag a slider", lambda: drag("genlab-z1"))
+    step("VAE explorer: random sample", lambda: page.get_by_role("button", name="Random sample", exact=True).click())
+    page.get_by_text("Encode your own digit", exact=True).click()
+    step("VAE explorer: encode a drawn 7", lambda: (draw("#genlab-vae-pad"),
+                                                   page.get_by_role("button", name="Encode", exact=True).click()))
+    open_tab("GAN sampler", "gan-grid")
+    step("GAN sampler: new seed", lambda: page.get_by_role("button", name="New seed", exact=True).click())
+    step("GAN sampler: drag the truncation", lambda: drag("genlab-gan-truncation"))
+    step("GAN sampler: same noise, every digit",
+         lambda: page.get_by_role("button", name="Same noise, every digit", exact=True).click())
+    open_tab("Text", "text")
+    step("Text: write", lambda: page.get_by_role("button", name="Write", exact=True).click())
+    page.get_by_role("tab", name="Sentences", exact=True).click()
+    step("Sentences: rebuild a line", lambda: page.get_by_role("button", name="Rebuild", exact=True).click())
+    seconds = time.monotonic() - started
+    page.close()
+    return {"steps": steps, "seconds": seconds}
 
 
 def first_picture(context: BrowserContext, url: str, idle_s: float) -> dict:
@@ -291,10 +355,19 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
             runs[blocked] = drawn_with_the_mouse(page, running.process.pid)
             page.close()
         in_page, on_server = runs[False], runs[True]
-        yield (f"Classify: a 7 drawn with the mouse at {RATE} moves/s, each stroke undone, for {SECONDS:.0f} s: read and "
+        yield (f"Classify: a 7 drawn with the mouse at {RATE} moves/s, stroke after stroke, for {SECONDS:.0f} s: read and "
                "explained in the page at every move", described(in_page).replace("pictures", "readings"),
-               f"the server reads each stroke's end and undo: {described(on_server).replace('pictures', 'readings')}",
+               f"the server reads each stroke's end: {described(on_server).replace('pictures', 'readings')}",
                f"{in_page['per_second'] / max(on_server['per_second'], 1e-9):.1f}x the readings")
+        in_page, on_server = (visitor_session(context, client.src, blocked) for blocked in (False, True))
+        for name, calls in in_page["steps"].items():
+            yield f"a scripted visitor's session, step by step: {name}", f"{calls} server calls", \
+                f"{on_server['steps'][name]} with the runtime blocked (the server's path)", ""
+        per_minute = [sum(run["steps"].values()) / (run["seconds"] / 60) for run in (in_page, on_server)]
+        yield (f"a scripted visitor's session ({len(in_page['steps'])} steps, as above): server calls per visitor-minute",
+               f"{per_minute[0]:.1f} ({sum(in_page['steps'].values())} calls in {in_page['seconds']:.0f} s)",
+               f"{per_minute[1]:.1f} with the runtime blocked ({sum(on_server['steps'].values())} calls in "
+               f"{on_server['seconds']:.0f} s)", "")
         in_page, on_server = text_written(context, client.src, False), text_written(context, client.src, True)
         yield (f"Text: {WRITE_LENGTH:,} characters written after Write (median of {TRIALS}), in the page",
                f"first character {in_page['first']:.1f} ms after Write, then {in_page['perSecond']:,.0f} characters/s",

@@ -1,5 +1,6 @@
 """`python -m genlab export [NAME ...] [--out DIR]`: the ONNX graphs the page runs (the image models and the
-character LSTM) as files (genlab.serve.export)."""
+character LSTM) as files (genlab.serve.export): NAME.onnx, and NAME.PART.onnx for each other part (a VAE's
+encoder, a GAN's judge, a classifier's explainer)."""
 import argparse
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import torch
 
 from genlab.core.checkpoint import checkpoint_dir
 from genlab.models.loading import load_all
-from genlab.serve.export import exportable, to_onnx
+from genlab.serve.export import MODEL, exportable, parts_of, to_onnx
 
 
 def main(argv: list[str]) -> None:
@@ -23,6 +24,7 @@ def main(argv: list[str]) -> None:
     for name in names:
         if name not in checkpoints:
             raise SystemExit(errors.get(name, f"no checkpoint named {name!r} in {args.checkpoints}"))
-        path = args.out / f"{name}.onnx"
-        path.write_bytes(to_onnx(checkpoints[name]))
-        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")
+        for part in parts_of(checkpoints[name]):
+            path = args.out / (f"{name}.onnx" if part == MODEL else f"{name}.{part}.onnx")
+            path.write_bytes(to_onnx(checkpoints[name], part))
+            print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")

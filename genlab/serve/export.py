@@ -173,5 +173,13 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     return onnx
 
 
+PARTS = {"vae": (MODEL, ENCODER), "gan": (MODEL, JUDGE), "classifier": (MODEL, EXPLAINER), "lstm": (MODEL,)}
+
+
 def exportable(checkpoint: Checkpoint) -> bool:
-    return checkpoint.meta["family"] in ("vae", "gan", "classifier", "lstm")
+    return checkpoint.meta["family"] in PARTS
+
+
+def parts_of(checkpoint: Checkpoint) -> tuple[str, ...]:
+    """The graphs the page may run of this checkpoint: the model itself first."""
+    return PARTS.get(checkpoint.meta["family"], ())

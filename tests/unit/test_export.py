@@ -138,7 +138,8 @@ def test_the_command_writes_graphs_that_onnxruntime_loads(tmp_path):
     done = subprocess.run([sys.executable, "-m", "genlab", "export", "vae2d", "cnn", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "wrote" in done.stdout and sorted(p.name for p in tmp_path.iterdir()) == ["cnn.onnx", "vae2d.onnx"]
+    assert "wrote" in done.stdout and sorted(p.name for p in tmp_path.iterdir()) == [
+        "cnn.explainer.onnx", "cnn.onnx", "vae2d.encoder.onnx", "vae2d.onnx"]
     image = onnx_session((tmp_path / "vae2d.onnx").read_bytes()).run(None, {"z": np.zeros((1, 2), np.float32)})[0]
     probabilities = onnx_session((tmp_path / "cnn.onnx").read_bytes()).run(None, {"image": image})[0]
     assert image.shape == (1, 1, 28, 28) and abs(probabilities.sum() - 1) < 1e-5

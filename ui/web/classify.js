@@ -133,6 +133,7 @@ export function start({ element, props, trigger, watch }) {
     [pad, upload] = [`#${spec.pad}`, `#${spec.upload}`];
     explainer = null;
     live.setMode('server');
+    live.asked = String(sent); // the server has what the pad sent so far: a stroke's moves do not ask it
     if (!spec.reader) {
       live.setMode('server', spec.why);
       return;
