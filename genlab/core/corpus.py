@@ -35,6 +35,13 @@ def encode(text: str, vocab: str) -> Encoded:
     return Encoded(torch.tensor(ids, dtype=torch.long), unknown)
 
 
+def left_out(unknown: str) -> str:
+    """A note of the characters a model does not know, sorted, each once ('' when none); the page words it
+    alike (ui/web/lstm.js's leftOut)."""
+    return (f"Left out {len(unknown)} character(s) the model does not know: "
+            f"{', '.join(repr(c) for c in unknown[:20])}." if unknown else "")
+
+
 def decode(ids, vocab: str) -> str:
     """The characters of these ids (a list or a 1-D tensor)."""
     return "".join(vocab[int(i)] for i in ids)

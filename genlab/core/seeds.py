@@ -1,7 +1,8 @@
 """Seeds: every random draw a person can repeat is named by a whole number from 0 to MAX_SEED.
 
-`gaussian` is the noise a seed names for the image models (a GAN's samples, a VAE's random code), and
-`uniform` the draws that pick a character when the LSTM writes. They are ours, not torch's generator, so
+`gaussian` is the noise a seed names for the image models (a GAN's samples, a VAE's random code) and the
+sentence VAE's codes, and `uniform` the draws that pick a character (`picked`) when the LSTM or the sentence
+VAE writes. They are ours, not torch's generator, so
 that the page draws the very same numbers (ui/web/seeds.js, held to this by a browser test): number k of
 a seed comes from hashes of the seed and of k, so sample i of a grid is the same whatever the grid's
 size, and character i of a text whatever its length."""
@@ -51,3 +52,10 @@ def uniform(seed: int, count: int, first: int = 0) -> np.ndarray:
     """Numbers first .. first + count - 1 of the seed's uniform draws in [0, 1), as float64."""
     k = np.arange(first, first + count, dtype=np.uint64)
     return hash32(hash32(k) ^ hash32(np.array([seed], dtype=np.uint64))).astype(np.float64) / 2.0**32
+
+
+def picked(chances: np.ndarray, draw: float) -> int:
+    """The index a uniform draw in [0, 1) picks from chances (in index order): the first where their running
+    sum passes draw x their sum, as the page picks it (ui/web/lstm.js)."""
+    running = np.cumsum(np.asarray(chances, dtype=np.float64))
+    return min(int(np.searchsorted(running, draw * running[-1], side="right")), len(running) - 1)

@@ -8,11 +8,10 @@ import math
 from dataclasses import dataclass
 from typing import Iterator
 
-import numpy as np
 import torch
 
-from genlab.core.corpus import TextError, decode, encode
-from genlab.core.seeds import MAX_SEED, uniform
+from genlab.core.corpus import TextError, decode, encode, left_out
+from genlab.core.seeds import MAX_SEED, picked, uniform
 
 MAX_PROMPT = 4000  # characters
 MAX_LENGTH = 2000  # characters generated per request
@@ -72,8 +71,7 @@ class Prompt:
 
 def notice(prompt: Prompt) -> str:
     """What a person should know about how their prompt was read ('' when nothing)."""
-    note = (f"Left out {len(prompt.unknown)} character(s) the model does not know: "
-            f"{', '.join(repr(c) for c in prompt.unknown[:20])}." if prompt.unknown else "")
+    note = left_out(prompt.unknown)
     if not prompt.text:
         note = (note + " The text starts from the model's start state.").strip()
     return note
@@ -113,8 +111,7 @@ def pick(logits: torch.Tensor, sampling: Sampling, draw: float) -> tuple[int, to
     drawn_from = chances(logits, sampling)
     if sampling.greedy or sampling.top_k == 1:
         return int(logits.argmax()), drawn_from
-    running = np.cumsum(drawn_from.numpy().astype(np.float64))
-    return min(int(np.searchsorted(running, draw * running[-1], side="right")), len(running) - 1), drawn_from
+    return picked(drawn_from.numpy(), draw), drawn_from
 
 
 @torch.no_grad()

@@ -8,6 +8,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
 from genlab.core.lines import NEWLINE, LineBatch, first_lines
+from genlab.core.seeds import picked, uniform
 from genlab.models.lstm import LSTMStep
 
 
@@ -18,6 +19,11 @@ class TextVAEConfig:
     embed: int = 64
     hidden: int = 256
     latent: int = 16
+
+    @property
+    def longest(self) -> int:
+        """The most characters decode writes a line: 1.5x the longest line it learned from."""
+        return int(self.max_chars * 1.5)
 
 
 class TextVAE(nn.Module):
@@ -73,18 +79,20 @@ class TextVAE(nn.Module):
 
     @torch.no_grad()
     def decode(self, z: torch.Tensor, temperature: float = 0.0, seed: int = 0) -> list[str]:
-        """One line per code: greedy at temperature 0, sampled otherwise; at most 1.5x max_chars."""
+        """One line per code: greedy at temperature 0, sampled otherwise, line i's character t picked by the
+        seed's uniform draw i x config.longest + t (genlab.core.seeds, which the page draws alike)."""
         vocab = self.config.vocab
         newline = vocab.index(NEWLINE)
-        generator = torch.Generator().manual_seed(seed)
+        draws = uniform(seed, len(z) * self.config.longest).reshape(len(z), -1) if temperature > 0 else None
         ids = torch.full((len(z),), newline, dtype=torch.long, device=z.device)
         state, step, chosen = self.start_state(z), LSTMStep(self.decoder), []
         ended = torch.zeros(len(z), dtype=torch.bool)
-        for _ in range(int(self.config.max_chars * 1.5)):
+        for t in range(self.config.longest):
             out, state = step(torch.cat([self.embed(ids), z], dim=1), state)
             logits = self.head(out).float().cpu()
-            if temperature > 0:
-                next_ids = torch.multinomial((logits / temperature).softmax(1), 1, generator=generator)[:, 0]
+            if draws is not None:
+                chances = (logits / temperature).softmax(1).numpy()
+                next_ids = torch.tensor([picked(row, draws[i, t]) for i, row in enumerate(chances)])
             else:
                 next_ids = logits.argmax(1)
             chosen.append(next_ids)

@@ -10,6 +10,10 @@ These graphs, each with its output post-processing inside, so the page only draw
   (n, 28, 28) in [0, 1], what drove each answer (genlab.inference.explain, gradient written out by hand);
 - a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
   image is real (the GAN sampler's "D's chance it is real");
+- a sentence VAE's decoder as one step on a carried state: ids (n,), the codes z (n, latent), h and c
+  (1, n, hidden), and `fresh` (n, 1), 1 where a line starts (its state made from its code) -> logits (n, V)
+  with h_out and c_out; and its encoder: a line's ids, then a newline's (1, t) -> the posterior's mean and
+  log-variance;
 - and a character LSTM as one graph that carries its state: ids (n, t) with h and c (layers, n, hidden)
   -> logits (n, t, V) and the state after the last id, h_out and c_out. The page reads a prompt in one
   run (t its length) and then writes one character a run (t = 1) on the carried state.
@@ -30,6 +34,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.inference.explain import explain
 from genlab.models.gan import GAN
 from genlab.models.lstm import CharLSTM
+from genlab.models.text_vae import TextVAE
 from genlab.models.vae import VAE
 
 OPSET = 18
@@ -104,6 +109,36 @@ class Stepper(nn.Module):
         return logits, h, c
 
 
+class LineWriter(nn.Module):
+    """TextVAE.decode's step, the state made from the code where a line starts (`fresh`), as ONNX wants it."""
+
+    def __init__(self, text_vae: TextVAE):
+        super().__init__()
+        self.text_vae = text_vae
+
+    def forward(self, ids: torch.Tensor, z: torch.Tensor, h: torch.Tensor, c: torch.Tensor,
+                fresh: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        start_h, start_c = self.text_vae.start_state(z)
+        h, c = fresh * start_h + (1 - fresh) * h, fresh * start_c + (1 - fresh) * c
+        x = torch.cat([self.text_vae.embed(ids), z], dim=1)[:, None]
+        out, (h, c) = self.text_vae.decoder(x, (h, c))
+        return self.text_vae.head(out[:, 0]), h, c
+
+
+class LineReader(nn.Module):
+    """TextVAE.encode for one line: its characters' ids and the newline that ends it (line_batch's targets),
+    packing not needed for one."""
+
+    def __init__(self, text_vae: TextVAE):
+        super().__init__()
+        self.text_vae = text_vae
+
+    def forward(self, ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        _, (last, _) = self.text_vae.encoder(self.text_vae.embed(ids))
+        mean, log_var = self.text_vae.to_latent(torch.cat([last[0], last[1]], dim=1)).chunk(2, dim=1)
+        return mean, log_var.clamp(-12, 8)
+
+
 class Reader(nn.Module):
     def __init__(self, classifier: nn.Module):
         super().__init__()
@@ -132,6 +167,8 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
             return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"]
         return Judge(model), (image,), ["image"], ["real"]
     if part == ENCODER:
+        if family == "textvae":
+            return LineReader(model), (torch.zeros(1, 3, dtype=torch.long),), ["ids"], ["mean", "log_var"]
         if family != "vae":
             raise ExportError(f"Only a VAE has an encoder graph; a {family} model does not.")
         return Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"]
@@ -148,10 +185,15 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
         return Generator(model), (noise,), ["noise"], ["image"]
     if family == "classifier":
         return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities"]
+    if family == "textvae":
+        state, n = torch.zeros(1, 2, model.config.hidden), 2
+        example = (torch.zeros(n, dtype=torch.long), torch.zeros(n, model.config.latent), state, state, torch.ones(n, 1))
+        return LineWriter(model), example, ["ids", "z", "h", "c", "fresh"], ["logits", "h_out", "c_out"]
     if family == "lstm":
         state = torch.zeros(model.config.layers, 1, model.config.hidden)
         return Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"], ["logits", "h_out", "c_out"]
-    raise ExportError(f"Only the image models and the character LSTM run in the page; a {family} model does not.")
+    raise ExportError(f"Only the image models, the character LSTM and the sentence VAE run in the page; a {family} "
+                      "model does not.")
 
 
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
@@ -161,6 +203,10 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     if isinstance(module, Stepper):  # its state is batched on axis 1, and the ids have a length
         dynamic = {"ids": {0: "n", 1: "t"}, "logits": {0: "n", 1: "t"},
                    **{name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}}
+    if isinstance(module, LineWriter):  # its state is batched on axis 1
+        dynamic |= {name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}
+    if isinstance(module, LineReader):  # a line has a length
+        dynamic["ids"] = {0: "n", 1: "t"}
     buffer = io.BytesIO()
     with EXPORTING, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
@@ -173,7 +219,8 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     return onnx
 
 
-PARTS = {"vae": (MODEL, ENCODER), "gan": (MODEL, JUDGE), "classifier": (MODEL, EXPLAINER), "lstm": (MODEL,)}
+PARTS = {"vae": (MODEL, ENCODER), "gan": (MODEL, JUDGE), "classifier": (MODEL, EXPLAINER), "lstm": (MODEL,),
+         "textvae": (MODEL, ENCODER)}
 
 
 def exportable(checkpoint: Checkpoint) -> bool:

@@ -461,6 +461,60 @@ def test_text_is_written_in_the_page_as_the_server_writes_it(page, running_app):
     assert calls == [], "writing and looking inside ask the server nothing"
 
 
+def test_sentences_are_rebuilt_walked_and_written_in_the_page_as_the_server_does(page, running_app):
+    """The Sentences tab's three buttons, in the page: each line rebuilt from its code (with the four draws
+    and the KL's words), a walk either way, lines from the prior greedy and drawn, a new seed: the very
+    lines and words /rebuild_line, /walk_lines and /prior_lines give for the same controls, typed lines with
+    characters the model lacks and runs of spaces included; a line it cannot read says why; and none of it
+    asks the server."""
+    panel = open_tab(page, "Sentences")
+    page.wait_for_function("() => ['rebuild', 'walk', 'prior'].every((action) => "
+                           "window.genlab?.modes?.[`sentences-${action}`] === 'page')", timeout=30_000)
+    calls = server_calls(page)
+
+    def shows(action: str, press: str, endpoint: str, *inputs) -> list[str]:
+        page.evaluate("(action) => { delete window.genlab.lines[action]; }", action)
+        panel.get_by_role("button", name=press, exact=True).click()
+        page.wait_for_function("(action) => window.genlab.lines[action]", arg=action)
+        shown = page.evaluate("(action) => window.genlab.lines[action]", action)
+        expected = running_app.predict("textvae", *inputs, api_name=endpoint)
+        assert shown == (list(expected) if isinstance(expected, tuple) else [expected]), inputs
+        return shown
+
+    line, seed = panel.get_by_label("Line", exact=True), panel.get_by_label("Seed for the draws", exact=True)
+    words = {}
+    for typed, draws in (("Now is the winter of our discontent", 0), ("To  be, or not\tto be ~ {ok}", 5),
+                         ("What say you, my lord?", 123456789)):
+        line.fill(typed)
+        seed.fill(str(draws))
+        rebuilt, _, words[typed] = shows("rebuild", "Rebuild", "/rebuild_line", typed, draws)
+        expect(panel.get_by_label("Rebuilt from the code's mean", exact=True)).to_have_value(rebuilt)
+    assert "Left out 3 character(s)" in words["To  be, or not\tto be ~ {ok}"], "~, { and } are not in the verse"
+
+    first, second = panel.get_by_label("First line", exact=True), panel.get_by_label("Second line", exact=True)
+    shows("walk", "Walk", "/walk_lines", first.input_value(), second.input_value(), 8, False)
+    set_number(panel, "Steps", 5)
+    panel.get_by_label("Spherical path", exact=True).check()
+    second.fill("O Romeo, Romeo! wherefore art thou Romeo?")
+    shows("walk", "Walk", "/walk_lines", first.input_value(), second.input_value(), 5, True)
+
+    shows("prior", "Write", "/prior_lines", 8, 0.0, 0)
+    set_number(panel, "Temperature (0: greedy)", 0.8)
+    panel.get_by_label("Seed", exact=True).fill("7")
+    shows("prior", "Write", "/prior_lines", 8, 0.8, 7)
+    page.evaluate("() => { delete window.genlab.lines.prior; }")
+    panel.get_by_role("button", name="New seed", exact=True).click()
+    page.wait_for_function("() => window.genlab.lines.prior")
+    new_seed = int(panel.get_by_label("Seed", exact=True).input_value())
+    assert new_seed != 7 and page.evaluate("window.genlab.lines.prior")[0] == running_app.predict(
+        "textvae", 8, 0.8, new_seed, api_name="/prior_lines")
+
+    line.fill(" ~~ ")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    expect(panel.get_by_text("⚠ The line is empty: type a line with letters the model knows.")).to_be_visible()
+    assert calls == [], "the Sentences tab asks the server nothing"
+
+
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
     panel = open_tab(page, "Train")
     panel.get_by_role("radio", name="VAE", exact=True).check()
@@ -549,6 +603,12 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expect(panel.get_by_label("Text", exact=True)).to_have_value(re.compile(r"^ROMEO:\n.{20}", re.S))
     panel.get_by_label("Prompt", exact=True).fill("To be")
     expect(page.locator("#genlab-text-surprise span[title$=' nats']")).to_have_count(5)
+
+    panel = open_tab(page, "Sentences")  # the server rebuilds the line
+    expect(page.locator("#genlab-lines-rebuild-live .genlab-notice")).to_have_text(
+        "This browser could not run the model, so the server writes the lines.")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    expect(panel.get_by_label("Rebuilt from the code's mean", exact=True)).not_to_have_value("")
 
     panel = open_tab(page, "Classify")  # the drawing is read by the server, whose 28x28 input shows
     expect(page.locator("#genlab-classify-live .genlab-notice")).to_have_text(

@@ -330,7 +330,8 @@ def test_every_tab_shows_its_model_and_a_formula_whose_numbers_follow_the_learne
     explained = opened_whats_happening(panel)
     line = panel.get_by_label("Line", exact=True)
     line.fill("What say you, my lord?")
-    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    panel.get_by_role("button", name="Rebuild", exact=True).click()  # rebuilt in the page; the figures when asked
+    explained.get_by_role("button", name="Measure the line on screen").click()
     expect(live_words(explained)).to_contain_text("Your line, 22 characters")
 
     panel = open_tab(page, "Text GAN")

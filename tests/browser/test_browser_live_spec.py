@@ -11,7 +11,7 @@ from genlab.serve.lab import Lab
 from genlab.serve.web_models import MODELS_PATH
 from tests.browser.test_browser import draw_a_seven, grid_drawn, grid_position, open_tab, set_number
 from tests.helpers import CHECKPOINTS
-from ui import classify, explore, sample
+from ui import classify, explore, sample, sentences
 from ui.web import LiveSpec
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
@@ -32,11 +32,14 @@ def specs_on_opening() -> dict[str, LiveSpec]:
     grid, walk, between = sample.Handlers(lab).specs("cdcgan", None)
     return {"classify": classify.Handlers(lab).live_spec("cnn", None),
             "explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
-            "gan-grid": grid, "gan": walk, "gan-between": between}
+            "gan-grid": grid, "gan": walk, "gan-between": between,
+            **{f"sentences-{spec.action}": spec for spec in sentences.Handlers(lab).specs("textvae", None)}}
 
 
 TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler",
-        "gan-between": "GAN sampler"}
+        "gan-between": "GAN sampler", "sentences-rebuild": "Sentences", "sentences-walk": "Sentences",
+        "sentences-prior": "Sentences"}
+PRESSED = {"sentences-rebuild": "Rebuild", "sentences-walk": "Walk", "sentences-prior": "New seed"}  # what each does
 
 
 def test_the_page_reads_the_live_spec_python_gives(page: Page):
@@ -59,8 +62,13 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name == "gan-grid":  # a click on a sample starts the walk there
             grid_drawn(page, seed=0)
             page.mouse.click(*grid_position(page, 2))
-        page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
-                               arg=name, timeout=30_000)
+        if name in PRESSED:  # a button pressed, and the lines shown
+            page.wait_for_function("(name) => window.genlab?.modes?.[name] === 'page'", arg=name, timeout=30_000)
+            panel.get_by_role("button", name=PRESSED[name], exact=True).click()
+            page.wait_for_function("(action) => window.genlab.lines?.[action]", arg=name.removeprefix("sentences-"))
+        else:
+            page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
+                                   arg=name, timeout=30_000)
         given = page.evaluate("(name) => window.genlab.specs[name]", name)
         read = set(page.evaluate("(name) => [...window.genlab.read[name]]", name))
         assert as_compared(given) == as_compared(json.loads(spec.to_json())), f"the {name} page's spec"

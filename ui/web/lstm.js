@@ -41,10 +41,17 @@ export function readPrompt(prompt, vocab) {
 
 // What a person should know about how their prompt was read (genlab.inference.writer.notice).
 export function notice({ text, unknown }) {
-  let note = unknown.length ? `Left out ${unknown.length} character(s) the model does not know: `
-    + `${unknown.slice(0, 20).map(pythonRepr).join(', ')}.` : '';
+  let note = leftOut(unknown);
   if (!text) note = `${note} The text starts from the model's start state.`.trim();
   return note;
+}
+
+// A note of the characters a model does not know, each once, in code point order ('' when none), as
+// genlab.core.corpus.left_out words it.
+export function leftOut(chars) {
+  const unknown = [...new Set(chars)].sort((a, b) => a.codePointAt(0) - b.codePointAt(0));
+  return unknown.length ? `Left out ${unknown.length} character(s) the model does not know: `
+    + `${unknown.slice(0, 20).map(pythonRepr).join(', ')}.` : '';
 }
 
 // A character as Python's repr() writes it (the notice's list, the surprisal's values).
