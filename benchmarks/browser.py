@@ -240,7 +240,7 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
          lambda: page.get_by_role("button", name="Same noise, every digit", exact=True).click())
     open_tab("Text", "text")
     step("Text: write", lambda: page.get_by_role("button", name="Write", exact=True).click())
-    page.get_by_role("tab", name="Sentences", exact=True).click()
+    open_tab("Sentences", "sentences-rebuild")
     step("Sentences: rebuild a line", lambda: page.get_by_role("button", name="Rebuild", exact=True).click())
     seconds = time.monotonic() - started
     page.close()
