@@ -148,7 +148,7 @@ FIRST_PICTURE = """(clicked) => {
 }"""
 
 
-LINK_MBIT = 20  # a first visit's link: Chromium's network emulation, 20 Mbit/s down, 20 ms each way
+LINK_MBIT, LATENCY_MS = 20, 40  # a first visit's link (Chromium's network emulation): its speed each way, its latency
 TABS_IN_THE_PAGE = (("VAE explorer", "explore"), ("GAN sampler", "gan-grid"), ("Text", "text"))  # opened in turn
 
 
@@ -163,7 +163,7 @@ def cold_visit(browser: Browser, url: str) -> dict:
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     bytes_per_second = LINK_MBIT * 1e6 / 8
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40, "downloadThroughput": bytes_per_second,
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": LATENCY_MS, "downloadThroughput": bytes_per_second,
                                                   "uploadThroughput": bytes_per_second})
     received = []
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))

@@ -61,8 +61,8 @@ idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m)
 
 
 class GzippedFiles(StaticFiles):
-    """Our modules and the vendored runtime, gzipped for a browser that accepts it: the runtime's WebAssembly
-    is 14 MB as it is and under 4 MB gzipped, most of what a first visit downloads. Each file is compressed
+    """Our modules and the vendored runtime, gzipped for a browser that accepts it: the runtime's WebAssembly,
+    most of what a first visit downloads, shrinks to about a quarter (docs/performance.md). Each file is compressed
     once, when first asked for, off the event loop, and kept (the files change only with a new release)."""
 
     SMALLEST = 1024  # bytes: smaller files go as they are

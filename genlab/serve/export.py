@@ -25,6 +25,7 @@ import copy
 import io
 import threading
 import warnings
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -154,9 +155,27 @@ class Explainer(Reader):
         return torch.softmax(logits.float(), dim=1), heat
 
 
-def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tuple[torch.Tensor, ...], list[str], list[str]]:
-    """What to export for a checkpoint's `part` (MODEL, JUDGE, EXPLAINER or ENCODER): the wrapped module, example
-    inputs, input names, output names. The module is a CPU copy in eval mode, so the served model is not disturbed."""
+class Graph(NamedTuple):
+    """What to export: the wrapped module, example inputs, input and output names, and each name's dynamic axes
+    (the batch on axis 0 unless said)."""
+
+    module: nn.Module
+    example: tuple[torch.Tensor, ...]
+    inputs: list[str]
+    outputs: list[str]
+    axes: dict[str, dict[int, str]]
+
+
+def graph(module: nn.Module, example: tuple, inputs: list[str], outputs: list[str], **axes: dict[int, str]) -> Graph:
+    return Graph(module, example, inputs, outputs, {name: axes.get(name, {0: "n"}) for name in [*inputs, *outputs]})
+
+
+STATE_AXES = {name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}  # an LSTM's state is batched on axis 1
+
+
+def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
+    """What to export for a checkpoint's `part` (MODEL, JUDGE, EXPLAINER or ENCODER). The module is a CPU copy in
+    eval mode, so the served model is not disturbed."""
     model = copy.deepcopy(checkpoint.model).cpu().eval()
     family = checkpoint.meta["family"]
     if part == JUDGE:
@@ -164,54 +183,49 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> tuple[nn.Module, tupl
             raise ExportError(f"Only a GAN has a judge; a {family} model does not.")
         image = torch.zeros(1, 1, 28, 28)
         if model.classes:
-            return Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"]
-        return Judge(model), (image,), ["image"], ["real"]
+            return graph(Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"])
+        return graph(Judge(model), (image,), ["image"], ["real"])
     if part == ENCODER:
-        if family == "textvae":
-            return LineReader(model), (torch.zeros(1, 3, dtype=torch.long),), ["ids"], ["mean", "log_var"]
+        if family == "textvae":  # a line has a length
+            return graph(LineReader(model), (torch.zeros(1, 3, dtype=torch.long),), ["ids"], ["mean", "log_var"],
+                         ids={0: "n", 1: "t"})
         if family != "vae":
             raise ExportError(f"Only a VAE has an encoder graph; a {family} model does not.")
-        return Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"]
+        return graph(Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"])
     if part == EXPLAINER:
         if family != "classifier":
             raise ExportError(f"Only a classifier has an explainer; a {family} model does not.")
-        return Explainer(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities", "heat"]
+        return graph(Explainer(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities", "heat"])
     if family == "vae":
-        return Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], ["image"]
+        return graph(Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], ["image"])
     if family == "gan":
         noise = torch.zeros(1, model.config.noise)
         if model.classes:
-            return Generator(model), (noise, torch.zeros(1, dtype=torch.long)), ["noise", "digit"], ["image"]
-        return Generator(model), (noise,), ["noise"], ["image"]
+            return graph(Generator(model), (noise, torch.zeros(1, dtype=torch.long)), ["noise", "digit"], ["image"])
+        return graph(Generator(model), (noise,), ["noise"], ["image"])
     if family == "classifier":
-        return Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities"]
+        return graph(Reader(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities"])
     if family == "textvae":
         state, n = torch.zeros(1, 2, model.config.hidden), 2
         example = (torch.zeros(n, dtype=torch.long), torch.zeros(n, model.config.latent), state, state, torch.ones(n, 1))
-        return LineWriter(model), example, ["ids", "z", "h", "c", "fresh"], ["logits", "h_out", "c_out"]
-    if family == "lstm":
+        return graph(LineWriter(model), example, ["ids", "z", "h", "c", "fresh"], ["logits", "h_out", "c_out"],
+                     **STATE_AXES)
+    if family == "lstm":  # the ids have a length too
         state = torch.zeros(model.config.layers, 1, model.config.hidden)
-        return Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"], ["logits", "h_out", "c_out"]
+        return graph(Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"],
+                     ["logits", "h_out", "c_out"], ids={0: "n", 1: "t"}, logits={0: "n", 1: "t"}, **STATE_AXES)
     raise ExportError(f"Only the image models, the character LSTM and the sentence VAE run in the page; a {family} "
                       "model does not.")
 
 
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
     """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
-    module, example, inputs, outputs = graph_of(checkpoint, part)
-    dynamic = {name: {0: "n"} for name in [*inputs, *outputs]}
-    if isinstance(module, Stepper):  # its state is batched on axis 1, and the ids have a length
-        dynamic = {"ids": {0: "n", 1: "t"}, "logits": {0: "n", 1: "t"},
-                   **{name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}}
-    if isinstance(module, LineWriter):  # its state is batched on axis 1
-        dynamic |= {name: {1: "n"} for name in ("h", "c", "h_out", "c_out")}
-    if isinstance(module, LineReader):  # a line has a length
-        dynamic["ids"] = {0: "n", 1: "t"}
+    module, example, inputs, outputs, axes = graph_of(checkpoint, part)
     buffer = io.BytesIO()
     with EXPORTING, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(module, example, buffer, dynamo=False, opset_version=OPSET, input_names=inputs,
-                          output_names=outputs, dynamic_axes=dynamic)
+                          output_names=outputs, dynamic_axes=axes)
     onnx = buffer.getvalue()
     if len(onnx) > MAX_ONNX_BYTES:
         raise ExportError(f"This model's graph is {len(onnx) / 2**20:.1f} MB; the page runs models up to "

@@ -14,7 +14,7 @@
 // ([the Label's value, the status line]) and .classifyDetail its probabilities and the preprocessing's notes.
 
 import { fixed } from './digit.js';
-import { given, Live } from './live.js';
+import { fill, given, Live } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 
@@ -29,10 +29,6 @@ export function likeliest(probabilities, count = 3) {
   const confidences = [...probabilities.keys()].sort((a, b) => probabilities[b] - probabilities[a]).slice(0, count)
     .map((digit) => ({ label: String(digit), confidence: probabilities[digit] }));
   return { label: confidences[0].label, confidences };
-}
-
-function fill(template, values) {
-  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), template);
 }
 
 // The reading in words, as genlab.inference.classify's Reading.summary() and ui/classify.py's shown() say it.

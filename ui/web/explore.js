@@ -12,7 +12,7 @@
 
 import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { sliderValues, startLive } from './live.js';
+import { fill, sliderValues, startLive } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
@@ -83,8 +83,7 @@ export function start({ element, props, trigger, watch }) {
     const [mean, spread] = await run(await session(spec.encoder), { image: { data: digit, dims: [1, 1, 28, 28] } },
                                      ['mean', 'spread']);
     const twoD = spec.latent === 2;
-    const said = spec.said.encoded + (twoD ? spec.said.rings.replace('{across}', fixed(spread[0], 2))
-      .replace('{up}', fixed(spread[1], 2)) : '');
+    const said = spec.said.encoded + (twoD ? fill(spec.said.rings, { across: fixed(spread[0], 2), up: fixed(spread[1], 2) }) : '');
     moveTo(spec, mean, said, twoD ? { mean: mean.map((v) => Math.max(-spec.extent, Math.min(spec.extent, v))), spread } : null);
     reconstruct = code(spec, sliderValues(spec.sliders)).join(); // the sliders' code: what the server reconstructs
   });

@@ -98,6 +98,11 @@ export function given(name, value) {
   return new Proxy(spec, { get: (target, field) => { if (typeof field === 'string') read.add(field); return target[field]; } });
 }
 
+// A template from a spec's words with its named fields filled, as Python's str.format fills '{name}'.
+export function fill(template, values) {
+  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), template);
+}
+
 export class Live {
   constructor({ name, element, serverBlocks, valuesNow, drawInPage, askServer }) {
     Object.assign(this, { name, element, serverBlocks, valuesNow, drawInPage, askServer });

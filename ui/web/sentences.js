@@ -10,8 +10,9 @@
 // One module serves the tab's three page components; each spec (ui/sentences.py's SentencesSpec) names
 // its action. window.genlab.lines[action] is what the action shows last (the blocks' values, in order).
 
+import { fixed } from './digit.js';
 import { checkedIn, numberIn, onClick, setNumber, textIn } from './knobs.js';
-import { given, shown } from './live.js';
+import { fill, given, shown } from './live.js';
 import { leftOut, pick } from './lstm.js';
 import { run, session } from './runtime.js';
 import { between, gaussian, uniform } from './seeds.js';
@@ -94,7 +95,7 @@ const ACTIONS = {
     const [best, ...draws] = await decode(writer, spec, z, DRAWS + 1);
     let kl = 0;
     for (let dim = 0; dim < spec.latent; dim++) kl += 0.5 * (mean[dim] ** 2 + Math.exp(logVar[dim]) - 1 - logVar[dim]);
-    const holds = spec.words.holds.replace('{kl}', kl.toFixed(1));
+    const holds = fill(spec.words.holds, { kl: fixed(kl, 1) });
     return [best, numbered(draws), `${holds} ${leftOut(typed.unknown)}`.trim()];
   },
   async walk({ writer, encoder }, spec) {
@@ -131,12 +132,11 @@ export function readLine(text, spec, what) {
   const line = text.split(WHITESPACE).filter(Boolean).join(' ');
   const chars = [...line], limit = 2 * spec.max_chars;
   if (chars.length > limit) {
-    throw new TextError(tooLong.replace('{what}', what).replace('{count}', chars.length).replace('{limit}', limit)
-      .replace('{max_chars}', spec.max_chars));
+    throw new TextError(fill(tooLong, { what, count: chars.length, limit, max_chars: spec.max_chars }));
   }
   const vocab = spec.vocab.replace('\n', '');
   const known = chars.filter((char) => vocab.includes(char)).join('');
-  if (!known.trim()) throw new TextError(empty.replace('{what}', what));
+  if (!known.trim()) throw new TextError(fill(empty, { what }));
   return { text: known, unknown: chars.filter((char) => !vocab.includes(char)) };
 }
 
