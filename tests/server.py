@@ -17,17 +17,25 @@ def fairness() -> Fairness:
 
 
 @pytest.fixture(scope="session")
-def running_app(tmp_path_factory, fairness):
-    """The real app on a free loopback port, with a gradio_client connected to it."""
+def built_app(tmp_path_factory):
+    """The app on the committed checkpoints, built once a tier (the static site is written from it too)."""
     os.environ.setdefault("GRADIO_TEMP_DIR", str(tmp_path_factory.mktemp("gradio")))
+    import app
+
+    demo = app.build_app()
+    yield demo
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def running_app(built_app, fairness):
+    """The real app on a free loopback port, with a gradio_client connected to it."""
     from gradio_client import Client
 
     import app
 
-    demo = app.build_app()
-    _, url, _ = app.launch(demo, fairness, prevent_thread_lock=True, server_name="127.0.0.1", server_port=None,
+    _, url, _ = app.launch(built_app, fairness, prevent_thread_lock=True, server_name="127.0.0.1", server_port=None,
                            quiet=True)
     client = Client(url, verbose=False)
     yield client
     client.close()
-    demo.close()

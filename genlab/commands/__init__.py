@@ -2,5 +2,5 @@
 
 VERBS = {  # verb -> the module of this package that runs it
     "train": "train", "compare": "compare", "eval": "evaluate", "bench": "bench", "export": "export",
-    "deploy": "deploy", "structure": "structure",
+    "deploy": "deploy", "site": "site", "structure": "structure",
 }

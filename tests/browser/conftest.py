@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from benchmarks.browser import launch_chromium
 from tests.conftest import REPORTS
 from tests.helpers import ROOT
-from tests.server import fairness, running_app  # noqa: F401  (fixtures)
+from tests.server import built_app, fairness, running_app  # noqa: F401  (fixtures)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 SCREENSHOTS = ROOT / "docs" / "screenshots"

@@ -8,11 +8,12 @@ export function numberIn(id) {
   return input && input.value !== '' ? Number(input.value) : NaN;
 }
 
-// The chosen value of a radio group (its checked input's value) or of a dropdown (its text box).
+// The chosen value of a radio group (its checked input's value) or of a dropdown (its text box in Gradio's
+// page, its select in the static site's).
 export function choiceIn(id) {
   const block = document.getElementById(id);
   const radio = block?.querySelector('input[type=radio]:checked');
-  return radio ? radio.value : block?.querySelector('input')?.value ?? '';
+  return radio ? radio.value : block?.querySelector('select, input')?.value ?? '';
 }
 
 // A text box's text, and whether a checkbox is ticked.

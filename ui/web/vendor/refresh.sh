@@ -1,19 +1,42 @@
 #!/usr/bin/env bash
-# Vendor ONNX Runtime Web for the page: the files its plain WebAssembly backend needs, its licence
-# and its package.json, from the npm package at the version below. The app serves them itself, so
-# the page needs no CDN (offline, in the tests, on a Space). Run from anywhere: bash ui/web/vendor/refresh.sh
+# Vendor the browser packages the page uses, from npm at the versions below, so the page needs no CDN
+# (offline, in the tests, on a Space): ONNX Runtime Web (the files its plain WebAssembly backend needs,
+# its licence and its package.json), and for the static site's shell (ui/web/shell.js), which renders
+# Markdown and formulas as Gradio's page does, marked and KaTeX (its fonts in woff2 alone, which every
+# browser that runs WebAssembly reads). Run from anywhere: bash ui/web/vendor/refresh.sh
 set -euo pipefail
 VERSION=1.30.0
+MARKED=16.4.2
+KATEX=0.16.25
 HERE="$(cd "$(dirname "$0")" && pwd)"
-OUT="$HERE/onnxruntime-web"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-(cd "$WORK" && npm pack --silent "onnxruntime-web@$VERSION" >/dev/null && tar xzf onnxruntime-web-*.tgz)
+unpack() { # npm package, version: unpacked under $WORK/$1
+  mkdir -p "$WORK/$1" && (cd "$WORK" && npm pack --silent "$1@$2" >/dev/null && tar xzf "$1-$2.tgz" -C "$1")
+}
+
+OUT="$HERE/marked"
+unpack marked "$MARKED"
+rm -rf "$OUT" && mkdir -p "$OUT"
+cp "$WORK/marked/package/lib/marked.esm.js" "$WORK/marked/package/LICENSE.md" "$WORK/marked/package/package.json" "$OUT/"
+
+OUT="$HERE/katex"
+unpack katex "$KATEX"
+rm -rf "$OUT" && mkdir -p "$OUT/fonts"
+cp "$WORK/katex/package/dist/katex.min.js" "$WORK/katex/package/dist/contrib/auto-render.min.js" \
+  "$WORK/katex/package/LICENSE" "$WORK/katex/package/package.json" "$OUT/"
+# the stylesheet without its woff and ttf fallbacks, so a browser never asks for a file not vendored
+sed -E 's/,url\(fonts\/[^)]*\.(woff|ttf)\) format\("(woff|truetype)"\)//g' \
+  "$WORK/katex/package/dist/katex.min.css" > "$OUT/katex.min.css"
+cp "$WORK/katex/package/dist/fonts/"*.woff2 "$OUT/fonts/"
+
+OUT="$HERE/onnxruntime-web"
+mkdir -p "$WORK/ort" && (cd "$WORK/ort" && npm pack --silent "onnxruntime-web@$VERSION" >/dev/null && tar xzf onnxruntime-web-*.tgz)
 rm -rf "$OUT" && mkdir -p "$OUT"
 for file in ort.wasm.min.mjs ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm; do
-  cp "$WORK/package/dist/$file" "$OUT/"
+  cp "$WORK/ort/package/dist/$file" "$OUT/"
 done
-cp "$WORK/package/package.json" "$OUT/"
+cp "$WORK/ort/package/package.json" "$OUT/"
 # the package names its licence (MIT) without shipping the text; this is the text of the project's LICENSE
 cat > "$OUT/LICENSE" <<'LICENSE'
 MIT License
@@ -38,4 +61,4 @@ LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
 OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 LICENSE
-ls -l "$OUT"
+ls -l "$HERE"/*

@@ -1,0 +1,110 @@
+"""The static site (`python -m genlab site`), told as a visitor's story: served by Python's plain static file
+server, with no genlab server behind it, every tab but Train runs in the page, with the same modules as the
+Gradio page and the same answers as the server's endpoints, no failed request and no page error."""
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import VIEWPORT
+from tests.browser.test_browser import draw_a_seven, grid_drawn, open_tab, set_number
+from tests.browser.test_browser_inference import written_in_page
+from ui.site import TRAIN_TAB, build_site
+
+pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
+expect.set_options(timeout=20_000)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def static_site(built_app, tmp_path_factory):
+    """The site written from the app the tier runs, served by `python -m http.server`: its address."""
+    folder = tmp_path_factory.mktemp("site")
+    build_site(built_app).write(folder)
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "-d", str(folder), str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while True:  # until the server listens
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert server.poll() is None and time.monotonic() < deadline, "python -m http.server did not start"
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/"
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture
+def visitor(browser: Browser, static_site):
+    """A visitor on the static site, and what went wrong in their page: errors and failed requests."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+    page = context.new_page()
+    trouble: list[str] = []
+    page.on("pageerror", lambda error: trouble.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: trouble.append(f"failed: {request.url}"))
+    page.on("response", lambda response: trouble.append(f"{response.status}: {response.url}") if response.status >= 400 else None)
+    page.goto(static_site)
+    yield page, trouble
+    context.close()
+
+
+def in_page(page: Page, *names: str) -> None:
+    page.wait_for_function("(names) => names.every((name) => window.genlab?.modes?.[name] === 'page')", arg=list(names),
+                           timeout=30_000)
+
+
+def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visitor, running_app):
+    page, trouble = visitor
+    expect(page.get_by_role("tab")).to_have_text(["Classify", "VAE explorer", "GAN sampler", "Text", "Sentences", "Train"])
+
+    panel = open_tab(page, "Classify")
+    in_page(page, "classify")
+    draw_a_seven(page, panel)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+    panel.get_by_text("What's happening", exact=True).click()
+    expect(panel.locator(".whats-happening-live .katex").first).to_be_visible()  # the loss, typeset
+    expect(panel.locator(".whats-happening-live")).to_contain_text("loss")
+
+    panel = open_tab(page, "VAE explorer")
+    in_page(page, "explore")
+    drawn = page.evaluate("window.genlab.stats.explore.length")
+    set_number(panel, "z1", 1.5)
+    page.wait_for_function("(before) => window.genlab.stats.explore.length > before", arg=drawn)
+    expect(panel.locator("#genlab-vae-live .genlab-reading")).to_contain_text("The CNN reads this as")
+
+    panel = open_tab(page, "GAN sampler")
+    in_page(page, "gan-grid")
+    panel.get_by_label("Seed", exact=True).first.fill("7")
+    panel.get_by_role("button", name="Sample", exact=True).click()
+    assert grid_drawn(page, seed=7)["summary"].startswith("The CNN reads these")
+
+    panel = open_tab(page, "Text")
+    in_page(page, "text")
+    panel.get_by_label("Greedy (always the likeliest)", exact=True).check()
+    set_number(panel, "Characters to write", 120)
+    written = written_in_page(page, panel)
+    text, _, _ = running_app.predict("ROMEO:\n", "lstm", 0.8, 0, 1.0, 120, 0, True, "fast", api_name="/generate")
+    assert written["text"] == text, "the static page writes what the server writes"
+
+    panel = open_tab(page, "Sentences")
+    in_page(page, "sentences-rebuild")
+    panel.get_by_role("button", name="Rebuild", exact=True).click()
+    rebuilt = running_app.predict("textvae", "Now is the winter of our discontent", 0, api_name="/rebuild_line")[0]
+    expect(panel.get_by_label("Rebuilt from the code's mean", exact=True)).to_have_value(rebuilt)
+
+    panel = open_tab(page, "Train")
+    expect(panel).to_contain_text(TRAIN_TAB.split(":")[0])
+    assert trouble == [], "no failed request and no page error"
