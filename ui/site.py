@@ -31,8 +31,10 @@ PROPS = ("value", "label", "show_label", "info", "minimum", "maximum", "step", "
 GRAPH = re.compile(rf"{MODELS_PATH}/([\w-]+)\.onnx")
 FILES = "files"  # pictures the page shows as the server made them (the 2-D map of a VAE's latent space)
 TRAIN_TAB = """Training runs on a server, on PyTorch: no maintained library trains networks of this size in a
-browser. Train a model in the full lab, as a ZeroGPU Space or on your own machine (`python app.py`), in its
-**Train** tab. Everything else on this page runs in your browser: nothing you draw or type leaves it."""
+browser. Train a model in the whole lab's **Train** tab: {where}. Everything else on this page runs in your
+browser, and nothing you draw or type leaves it. The whole lab also has a **Text GAN** tab, which needs its server."""
+ON_YOUR_MACHINE = "on your own machine (`python app.py`, the README says how), or as a Hugging Face ZeroGPU Space"
+AT_SPACE = "[on its Space](https://huggingface.co/spaces/{space}), or on your own machine (`python app.py`)"
 
 
 def page_specs(components: list[dict]) -> dict[int, dict]:
@@ -127,11 +129,13 @@ class Site:
             (out / path).write_bytes(data)
 
 
-def with_train_tab(config: dict) -> dict:
-    """The site's Train tab: where training lives, in place of the server's."""
+def with_train_tab(config: dict, train_at: str | None = None) -> dict:
+    """The site's Train tab: where training lives (`train_at`: the Space with the whole lab), in place of the server's."""
+    where = AT_SPACE.format(space=train_at) if train_at else ON_YOUR_MACHINE
     top = max(component["id"] for component in config["components"]) + 1
     config["components"] += [{"id": top, "type": "tabitem", "props": {"label": "Train", "visible": True}},
-                              {"id": top + 1, "type": "markdown", "props": {"value": TRAIN_TAB, "visible": True}}]
+                              {"id": top + 1, "type": "markdown",
+                               "props": {"value": TRAIN_TAB.format(where=where), "visible": True}}]
     kinds = {component["id"]: component["type"] for component in config["components"]}
     tabs = next(node for node in config["layout"]["children"] if kinds.get(node["id"]) == "tabs")
     tabs["children"].append({"id": top, "children": [{"id": top + 1}]})
@@ -184,10 +188,11 @@ def index_html(config: dict) -> str:
 """
 
 
-def build_site(demo: gr.Blocks) -> Site:
-    """The static site of a built app: index.html, our modules and vendored packages, the graphs, the pictures."""
+def build_site(demo: gr.Blocks, train_at: str | None = None) -> Site:
+    """The static site of a built app: index.html, our modules and vendored packages, the graphs, the pictures.
+    `train_at`: the Hugging Face Space (OWNER/NAME) with the whole lab, where its Train tab sends visitors."""
     site = Site()
-    config = with_train_tab(site_config(demo.get_config_file()))
+    config = with_train_tab(site_config(demo.get_config_file()), train_at)
     pictures(config, site)
     config = graphs(config, site)
     for path in sorted(web.WEB.rglob("*")):

@@ -13,7 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import VIEWPORT
 from tests.browser.test_browser import draw_a_seven, grid_drawn, open_tab, set_number
 from tests.browser.test_browser_inference import written_in_page
-from ui.site import TRAIN_TAB, build_site
+from genlab.commands import deploy
+from ui.site import TRAIN_TAB, Site, build_site
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 expect.set_options(timeout=20_000)
@@ -26,10 +27,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def static_site(built_app, tmp_path_factory):
-    """The site written from the app the tier runs, served by `python -m http.server`: its address."""
+def site(built_app) -> Site:
+    """The site of the app the tier runs."""
+    return build_site(built_app)
+
+
+@pytest.fixture(scope="module")
+def static_site(site, tmp_path_factory):
+    """The site, written out and served by `python -m http.server`: its address."""
     folder = tmp_path_factory.mktemp("site")
-    build_site(built_app).write(folder)
+    site.write(folder)
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "-d", str(folder), str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -108,3 +115,11 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     panel = open_tab(page, "Train")
     expect(panel).to_contain_text(TRAIN_TAB.split(":")[0])
     assert trouble == [], "no failed request and no page error"
+
+
+def test_the_site_goes_up_as_a_static_space_whose_every_rule_holds(site):
+    files = deploy.static_upload_set(site.files)
+    verdicts = deploy.check_static(files)
+    assert all(rule.ok for rule in verdicts), verdicts
+    graphs = [path for path in files if path.endswith(".onnx")]
+    assert graphs and all(deploy.in_lfs(path) for path in graphs), "the graphs go up through LFS"

@@ -55,3 +55,26 @@ def test_publishing_without_a_token_says_so_and_sends_nothing(tmp_path, monkeypa
 def test_a_space_name_must_be_owner_slash_name():
     with pytest.raises(SystemExit, match="OWNER/NAME"):
         deploy.main(["genlab", "--dry-run"])
+
+
+def test_a_static_space_opens_its_page_and_needs_no_server():
+    site = {"index.html": b"<!doctype html>", "genlab/models/decoder.onnx": b"\x08\x07" + bytes(64),
+            "genlab/web/vendor/katex/fonts/KaTeX_Main-Regular.woff2": b"wOF2" + bytes(64)}
+    files = deploy.static_upload_set(site)
+    header = deploy.header_of(files)
+    assert header["sdk"] == "static" and header["app_file"] == "index.html" and "python_version" not in header
+    assert all(rule.ok for rule in deploy.check_static(files)), deploy.check_static(files)
+
+    files["app.py"] = b"import gradio"
+    del files["index.html"]
+    verdicts = {rule.name: rule for rule in deploy.check_static(files)}
+    assert not verdicts["nothing needs a server"].ok and "app.py" in verdicts["nothing needs a server"].detail
+    assert not verdicts["the README header is a static Space's"].ok
+
+
+def test_the_help_says_who_may_host_which_way(capsys):
+    with pytest.raises(SystemExit):
+        deploy.main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--static anyone, a free account included" in shown
+    assert "a free account may host 2 ZeroGPU Spaces" in shown and "a PRO, Team or Enterprise plan" in shown
