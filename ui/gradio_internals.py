@@ -481,3 +481,13 @@ def plot_rows(plot: PlotData | dict | None) -> list[dict[str, Any]]:
     if isinstance(plot, dict):
         plot = PlotData(**plot)
     return [dict(zip(plot.columns, row)) for row in plot.data]
+
+
+async def answer_of(blocks: gr.Blocks, listener: int, inputs: list) -> list:
+    """What a listener of `blocks` answers for these inputs (as the page sends them), postprocessed as Gradio
+    sends it to the page (a gr.update as a dict marked "__type__": "update", a picture as a file's data), for
+    nobody's session: the static site records the answers it replays (ui/site.py)."""
+    from gradio.state_holder import SessionState
+
+    answer = await blocks.process_api(blocks.fns[listener], inputs, state=SessionState(blocks))
+    return answer["data"]

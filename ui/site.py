@@ -8,18 +8,22 @@ uploads read by the server, the Text GAN tab) is left out, and the page says whe
 
     write_site(build_app(), Path("site"))   # python -m genlab site --out site
 """
+import asyncio
 import hashlib
 import html
 import json
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 
+from genlab.serve.lab import MINE
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui import web
+from ui.gradio_internals import answer_of
 
 PAGE = Path(__file__).resolve().parent
 LAYOUT = {"tabs", "tabitem", "row", "column", "form", "group", "accordion"}
@@ -60,9 +64,27 @@ def strings_in(value) -> set[str]:
     return set().union(*map(strings_in, value)) if isinstance(value, list) else set()
 
 
-def site_config(config: dict) -> dict:
+def model_radios(config: dict) -> dict[int, list[int]]:
+    """The radios that choose a tab's model for its page modules, each with the listeners that answer a
+    choice (ui/common.py's choose_model, then what it chains with `.success`), where there are two models
+    or more to choose from (a visitor's own, Mine, lives on a server)."""
+    components = {component["id"]: component for component in config["components"]}
+    specs = page_specs(config["components"])
+    radios = {}
+    for listener in config["dependencies"]:
+        radio = next((t for t, event in listener["targets"] if event == "input"
+                      and components.get(t, {}).get("type") == "radio"), None)
+        chain = [d for d in config["dependencies"] if d.get("trigger_after") == listener["id"] and d["backend_fn"]]
+        models = [value for _, value in components[radio]["props"]["choices"] if value != MINE] if radio else []
+        if chain and len(models) > 1 and any(o in specs for d in chain for o in d["outputs"]):
+            radios[radio] = [d["id"] for d in chain]
+    return radios
+
+
+def site_config(config: dict, choosers: set[int] = frozenset()) -> dict:
     """The part of a Gradio page config (Blocks.get_config_file()) the static shell draws: the tabs with a
-    page module, the components in them the page can serve, and the in-page listeners among them."""
+    page module, the components in them the page can serve (and the `choosers`, radios whose answers the
+    site replays), and the in-page listeners among them."""
     components = {component["id"]: component for component in config["components"]}
     specs = page_specs(config["components"])
     named = strings_in(list(specs.values()))  # the blocks the modules read, move, hide or draw over
@@ -73,7 +95,7 @@ def site_config(config: dict) -> dict:
         kind, props = component["type"], component["props"]
         if kind == "image" and not props.get("value"):
             return False  # a picture the server would make or read: the page draws its own
-        return (component["id"] in specs or kind in ALWAYS
+        return (component["id"] in specs.keys() | choosers or kind in ALWAYS
                 or kind in CONTROLS and (props.get("elem_id") in named or component["id"] in listened))
 
     def cut(node: dict) -> dict | None:
@@ -142,15 +164,42 @@ def with_train_tab(config: dict, train_at: str | None = None) -> dict:
     return config
 
 
-def pictures(config: dict, site: Site) -> None:
-    """The server's pictures the site keeps (a value with a file's path), copied under FILES/ by content."""
-    for component in config["components"]:
-        value = component["props"].get("value")
-        if component["type"] == "image" and isinstance(value, dict) and value.get("path"):
-            data = Path(value["path"]).read_bytes()
-            path = f"{FILES}/{hashlib.sha256(data).hexdigest()[:20]}{Path(value['path']).suffix}"
-            site.add(path, data)
-            component["props"]["value"] = {"url": path}
+def pictures(value, site: Site):
+    """The value with each file Gradio made (a picture's data, "meta": gradio.FileData) copied into the site
+    under FILES/, named by its content, and pointed at there."""
+    if isinstance(value, list):
+        return [pictures(item, site) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
+        data = Path(value["path"]).read_bytes()
+        path = f"{FILES}/{hashlib.sha256(data).hexdigest()[:20]}{Path(value['path']).suffix}"
+        site.add(path, data)
+        return {"url": path}
+    return {key: pictures(item, site) for key, item in value.items()}
+
+
+async def replayed(demo: gr.Blocks, config: dict, radios: dict[int, list[int]], shown: set[int]) -> dict:
+    """What the server answers each model choice on each radio, for the components the site shows, as Gradio
+    sends it: {radio id: {model: [[component id, value or update], ...]}}. The other inputs are the page's first."""
+    values = {component["id"]: component["props"].get("value") for component in config["components"]}
+    listeners = {listener["id"]: listener for listener in config["dependencies"]}
+    choices = {}
+    for radio, chain in radios.items():
+        for _, model in values_of(config, radio):
+            answers = []
+            for listener in chain:
+                inputs = [model if i == radio else values[i] for i in listeners[listener]["inputs"]]
+                data = await answer_of(demo, listener, inputs)
+                answers += [[o, v] for o, v in zip(listeners[listener]["outputs"], data) if o in shown]
+            choices.setdefault(str(radio), {})[model] = answers
+    return choices
+
+
+def values_of(config: dict, radio: int) -> list[list[str]]:
+    """A model radio's choices the site offers: the pretrained models."""
+    component = next(c for c in config["components"] if c["id"] == radio)
+    return [[label, value] for label, value in component["props"]["choices"] if value != MINE]
 
 
 def graphs(config: dict, site: Site) -> dict:
@@ -192,9 +241,15 @@ def build_site(demo: gr.Blocks, train_at: str | None = None) -> Site:
     """The static site of a built app: index.html, our modules and vendored packages, the graphs, the pictures.
     `train_at`: the Hugging Face Space (OWNER/NAME) with the whole lab, where its Train tab sends visitors."""
     site = Site()
-    config = with_train_tab(site_config(demo.get_config_file()), train_at)
-    pictures(config, site)
-    config = graphs(config, site)
+    page = demo.get_config_file()
+    radios = model_radios(page)
+    config = site_config(page, set(radios))
+    with ThreadPoolExecutor(1) as own_loop:  # the caller may be inside an event loop already (a browser driver)
+        config["choices"] = own_loop.submit(asyncio.run, replayed(demo, page, radios, ids_in(config["layout"]))).result()
+    for component in config["components"]:
+        if component["id"] in radios:
+            component["props"]["choices"] = values_of(page, component["id"])
+    config = graphs(pictures(with_train_tab(config, train_at), site), site)
     for path in sorted(web.WEB.rglob("*")):
         if path.is_file() and path.name != "refresh.sh":
             site.add(f"{web.WEB_PATH}/{path.relative_to(web.WEB)}", path.read_bytes())

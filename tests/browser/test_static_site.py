@@ -1,6 +1,7 @@
 """The static site (`python -m genlab site`), told as a visitor's story: served by Python's plain static file
 server, with no genlab server behind it, every tab but Train runs in the page, with the same modules as the
-Gradio page and the same answers as the server's endpoints, no failed request and no page error."""
+Gradio page and the same answers as the server's endpoints, another model can be chosen in each tab that has
+several, and there is no failed request and no page error."""
 import re
 import socket
 import subprocess
@@ -81,6 +82,10 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     draw_a_seven(page, panel)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with"))).to_be_visible()
+    heat = panel.get_by_label("What drove the answer", exact=True).evaluate("(canvas) => canvas.toDataURL()")
+    panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()  # the MLP's explainer, from the site
+    page.wait_for_function("(heat) => document.querySelector('[data-picture=why]').toDataURL() !== heat", arg=heat)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     panel.get_by_text("What's happening", exact=True).click()
     expect(panel.locator(".whats-happening-live .katex").first).to_be_visible()  # the loss, typeset
     expect(panel.locator(".whats-happening-live")).to_contain_text("loss")
@@ -91,11 +96,19 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     set_number(panel, "z1", 1.5)
     page.wait_for_function("(before) => window.genlab.stats.explore.length > before", arg=drawn)
     expect(panel.locator("#genlab-vae-live .genlab-reading")).to_contain_text("The CNN reads this as")
+    panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()  # sixteen sliders, no map
+    expect(panel.get_by_role("slider", name="z16")).to_be_attached()
+    expect(panel.get_by_alt_text("The 2-D latent space")).to_be_hidden()
 
     panel = open_tab(page, "GAN sampler")
     in_page(page, "gan-grid")
     panel.get_by_label("Seed", exact=True).first.fill("7")
     panel.get_by_role("button", name="Sample", exact=True).click()
+    assert grid_drawn(page, seed=7)["summary"].startswith("The CNN reads these")
+    first = page.evaluate("window.genlab.graphs['gan-grid']")
+    panel.get_by_role("radio", name="MLP GAN", exact=True).check()
+    page.wait_for_function("(first) => window.genlab.graphs['gan-grid'] !== first", arg=first)
+    expect(panel.locator("#genlab-gan-digit")).to_be_hidden()  # only the conditional GAN draws a chosen digit
     assert grid_drawn(page, seed=7)["summary"].startswith("The CNN reads these")
 
     panel = open_tab(page, "Text")

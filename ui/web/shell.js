@@ -5,7 +5,8 @@
 // very modules the Gradio page runs run here: one implementation, two shells. A module's trigger(event)
 // runs the listeners Gradio would run in the page alone (`fn=None`, `js=`); there is no server to ask.
 // A tab's components are drawn when it is first opened, as Gradio mounts them, so a tab's graphs load
-// only then.
+// only then. Choosing another model replays what the server answered that choice when the site was
+// written (config.choices: the new specs, the sliders' labels, the model's card and diagram).
 
 import { marked } from './vendor/marked/marked.esm.js';
 
@@ -13,6 +14,7 @@ const config = JSON.parse(document.getElementById('genlab-site').textContent);
 window.genlabSite = config; // warm.js reads the live components' specs here, as it reads Gradio's config there
 const components = new Map(config.components.map((component) => [component.id, component]));
 const blocks = new Map(); // component id -> { get(), set(value) } of a drawn component
+const drawn = new Map(); // component id -> its element, once drawn
 let radios = 0; // names for radio groups
 
 // Markdown as Gradio's page shows it: formulas between the component's delimiters are kept from the
@@ -100,7 +102,7 @@ const KINDS = {
     block.append(titled(props, input));
     return { get: () => Number(input.value), set: (value) => { input.value = value; } };
   },
-  radio(block, props) {
+  radio(block, props, id) {
     const name = `genlab-radio-${radios++}`;
     const group = make('fieldset', { class: 'genlab-radio' }, make('legend', { 'data-testid': 'block-info' }, props.label ?? ''));
     if (props.info) group.append(make('span', { class: 'info-text' }, props.info));
@@ -108,6 +110,8 @@ const KINDS = {
       group.append(make('label', {}, make('input', { type: 'radio', name, value, checked: value === props.value }), label));
     }
     block.append(group);
+    const answers = config.choices?.[id];
+    if (answers) group.addEventListener('change', (event) => replay(answers[event.target.value] ?? []));
     return {
       get: () => group.querySelector('input:checked')?.value ?? null,
       set: (value) => { for (const input of group.querySelectorAll('input')) input.checked = input.value === value; },
@@ -172,6 +176,7 @@ function draw(node, parent) {
   const element = component ? (LAYOUTS[component.type]?.(props) ?? make(component.type === 'button' ? 'button' : 'div',
     { id: props.elem_id, class: `block genlab-${component.type} ${(props.elem_classes ?? []).join(' ')}` })) : parent;
   if (component && props.elem_id) element.id = props.elem_id;
+  if (component) drawn.set(node.id, element);
   if (component && props.visible === false) element.hidden = true;
   if (component && component.type in KINDS) blocks.set(node.id, KINDS[component.type](element, props, node.id));
   for (const child of node.children ?? []) draw(child, element);
@@ -203,6 +208,32 @@ function drawTabs(node, parent) {
   tabs.forEach((tab) => tab.button.addEventListener('click', () => choose(tab)));
   parent.append(make('div', { class: 'genlab-tabs' }, bar, panels));
   choose(tabs[0]);
+}
+
+// What the server answered a choice: each component's new value, or a gr.update of some of its props.
+function replay(answers) {
+  for (const [id, answer] of answers) {
+    if (answer?.__type__ === 'update') update(id, answer);
+    else blocks.get(id)?.set(answer);
+    trigger(id, 'change');
+  }
+}
+
+function update(id, changes) {
+  const element = drawn.get(id);
+  if (!element) return;
+  if ('visible' in changes) element.hidden = !changes.visible;
+  const label = element.querySelector('[data-testid=block-info], [data-testid=block-label], summary > span');
+  if ('label' in changes && label) label.textContent = changes.label;
+  if ('label' in changes) element.querySelectorAll('[aria-label]').forEach((named) => named.setAttribute('aria-label', changes.label));
+  if ('info' in changes) {
+    const info = element.querySelector('.info-text') ?? label?.after(make('span', { class: 'info-text' })) ?? element.querySelector('.info-text');
+    if (info) info.textContent = changes.info ?? '';
+  }
+  for (const [prop, attribute] of [['minimum', 'min'], ['maximum', 'max'], ['step', 'step']]) {
+    if (prop in changes) element.querySelectorAll('input').forEach((input) => input.setAttribute(attribute, changes[prop]));
+  }
+  if ('value' in changes) blocks.get(id)?.set(changes.value);
 }
 
 // What Gradio does when a component fires `event`: runs the listeners on it that run in the page, their
