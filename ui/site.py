@@ -4,7 +4,7 @@ to what the page runs itself: every tab with a page module (ui/web.py's PageSpec
 controls those modules read (their specs name them by id), the text, and the listeners that run in the
 page alone (`fn=None`, `js=`). The same browser modules then run in it, under a small shell
 (ui/web/shell.js) that draws those components as Gradio's page would. What needs the server (training,
-uploads read by the server, the Text GAN tab) is left out, and the page says where it lives.
+uploads the server reads) is left out, and the page says where it lives.
 
     write_site(build_app(), Path("site"))   # python -m genlab site --out site
 """
@@ -36,7 +36,7 @@ GRAPH = re.compile(rf"{MODELS_PATH}/([\w-]+)\.onnx")
 FILES = "files"  # pictures the page shows as the server made them (the 2-D map of a VAE's latent space)
 TRAIN_TAB = """Training runs on a server, on PyTorch: no maintained library trains networks of this size in a
 browser. Train a model in the whole lab's **Train** tab: {where}. Everything else on this page runs in your
-browser, and nothing you draw or type leaves it. The whole lab also has a **Text GAN** tab, which needs its server."""
+browser, and nothing you draw or type leaves it."""
 ON_YOUR_MACHINE = "on your own machine (`python app.py`, the README says how), or as a Hugging Face ZeroGPU Space"
 AT_SPACE = "[on its Space](https://huggingface.co/spaces/{space}), or on your own machine (`python app.py`)"
 

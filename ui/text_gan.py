@@ -1,20 +1,52 @@
 """Text GAN tab: lines from the adversarially trained generator beside lines from the same generator
 before adversarial training and from the character LSTM, with how each set reads to the LSTM.
-genlab.inference.three_writers does the work."""
+genlab.inference.three_writers does the work on the server; the page writes and measures the lines itself
+(ui/web/text_gan.js), asking the server nothing, and puts them into the same block."""
 import html
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import gradio as gr
 
 from genlab.core.seeds import MAX_SEED, new_seed
 from genlab.inference.objectives import critic_scores
-from genlab.inference.three_writers import MAX_COUNT, Written, compare
-from genlab.serve.lab import Lab
-from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
+from genlab.inference.three_writers import (COUNT_REFUSED, GAN, LSTM, MAX_COUNT, PRETRAINED, TEMPERATURE_REFUSED, Written,
+                                            compare, judges)
+from genlab.serve.export import MODEL
+from genlab.serve.export import PRETRAINED as BEFORE
+from genlab.serve.lab import MINE, Lab
+from genlab.serve.web_models import WEB_MODELS
+from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
+from ui.web import PageSpec, page_component
 from ui.whats_happening import TEXT_GAN_INTRO, drawn, panel, text_gan_words
 
 TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
+KNOBS = {knob: f"genlab-textgan-{knob}" for knob in ("count", "temperature", "seed")}
+BUTTONS = {button: f"genlab-textgan-{button.replace('_', '-')}" for button in ("write", "new_seed")}
+LIVE_ID = "genlab-textgan-live"
+MEASURE = "Measure the lines on screen"
+NOTICE = '<div class="genlab-notice"></div>'
+NOTICE_CSS = ".genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }"
+SHOW_LINES = "() => window.genlab.textgan"  # the page's table into the tab's block, in the page alone
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextGanSpec(PageSpec):
+    """What ui/web/text_gan.js writes the three sets of lines with: each writer's step graph and sizes (the
+    GAN's generator, its copy from before adversarial training, and the character LSTM where it knows the
+    same characters, which also judges every line), the vocabulary, the longest line, the knobs' and
+    buttons' ids, and the server's refusals, for the page to say alike."""
+
+    writers: list[dict]  # {name, graph, layers, hidden}, in the table's order
+    judge: dict | None  # the LSTM's {graph, layers, hidden}, or None where it learned from another text
+    vocab: str
+    max_chars: int
+    max_count: int
+    max_seed: int
+    knobs: dict[str, str]
+    buttons: dict[str, str]
+    words: dict[str, str]
 
 
 def comparison_html(written: dict[str, Written]) -> str:
@@ -55,6 +87,30 @@ class Handlers:
     def __init__(self, lab: Lab):
         self.lab = lab
 
+    def live_spec(self, model: str | None, request: gr.Request | None) -> TextGanSpec:
+        """What the page needs to write the lines itself with this text GAN (no model loaded: None, and the
+        page asks the server, which says what is missing)."""
+        checkpoint = self.lab.checkpoint(model, "textgan", user_of(request)) if model else None
+        gan, why = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=MODEL)
+        before, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=BEFORE)
+        lstm = self.lab.checkpoints.get("lstm")
+        judge = None
+        if checkpoint and judges(checkpoint.model, lstm and lstm.model):
+            graph, _ = WEB_MODELS.try_url(lstm, keep=True)
+            judge = graph and {"graph": graph, "layers": lstm.model.config.layers, "hidden": lstm.model.config.hidden}
+        config = checkpoint.model.config if checkpoint else None
+        sizes = {"layers": 1, "hidden": config.hidden if config else 0}
+        writers = [{"name": GAN, "graph": gan, **sizes}, {"name": PRETRAINED, "graph": before, **sizes}]
+        if judge:
+            writers.append({"name": LSTM, **judge})
+        return TextGanSpec(why=why, server_blocks=(), writers=writers if gan and before else [], judge=judge,
+                           vocab=config.vocab if config else "", max_chars=config.max_chars if config else 0,
+                           max_count=MAX_COUNT, max_seed=MAX_SEED, knobs=KNOBS, buttons=BUTTONS,
+                           words={"count": COUNT_REFUSED, "temperature": TEMPERATURE_REFUSED})
+
+    def page_spec(self, model: str, request: gr.Request) -> str:
+        return self.live_spec(model, request).to_json()
+
     def sample(self, model: str, count: float, temperature: float, seed: float, request: gr.Request):
         """`count` lines from each generator at this temperature and seed, side by side."""
         checkpoint = self.lab.checkpoint(model, "textgan", user_of(request))
@@ -86,16 +142,16 @@ class Handlers:
 
 
 class Page(NamedTuple):
-    """The knobs (in the order Handlers.sample takes them), the buttons and the lines written."""
+    """The knobs (in the order Handlers.sample takes them), the lines written (by the page's side, in_page,
+    or the server's) and What's happening."""
     model: gr.Radio
     count: NumberSlider
     temperature: NumberSlider
     seed: WholeNumber
-    sample_button: gr.Button
-    seed_button: gr.Button
+    in_page: gr.HTML
     compared: gr.HTML
     stored: gr.Markdown
-    explained: tuple[gr.HTML, gr.Markdown, None] | None
+    explained: tuple[gr.HTML, gr.Markdown, gr.Button] | None
 
 
 def layout(handlers: Handlers) -> Page:
@@ -111,13 +167,15 @@ def layout(handlers: Handlers) -> Page:
     choices = model_choices(handlers.lab, TITLES)
     model = gr.Radio(choices, value=choices[0][1], label="Model")
     with gr.Row():
-        count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each")
-        temperature = NumberSlider(0.1, 2.0, value=1.0, step=0.05,
+        count = NumberSlider(1, MAX_COUNT, value=8, step=1, label="Lines from each", elem_id=KNOBS["count"])
+        temperature = NumberSlider(0.1, 2.0, value=1.0, step=0.05, elem_id=KNOBS["temperature"],
                                    label="Temperature (1: the distribution the GAN was trained with)")
-        seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed")
+        seed = WholeNumber(0, precision=0, minimum=0, maximum=MAX_SEED, label="Seed", elem_id=KNOBS["seed"])
     with gr.Row():
-        sample_button = gr.Button("Write", variant="primary")
-        seed_button = gr.Button("New seed")
+        gr.Button("Write", variant="primary", elem_id=BUTTONS["write"])
+        gr.Button("New seed", elem_id=BUTTONS["new_seed"])
+    in_page = page_component("text_gan.js", handlers.live_spec(choices[0][1] if handlers.lab.names("textgan") else None,
+                                                               None), LIVE_ID, NOTICE, NOTICE_CSS)
     shown, measured = handlers.first_sample()
     compared = gr.HTML(shown, elem_classes=["wide-table"])
     stored = gr.Markdown(measured, elem_classes=["wide-table"])
@@ -125,22 +183,28 @@ def layout(handlers: Handlers) -> Page:
     if handlers.lab.names("textgan"):
         first = handlers.lab.checkpoints[choices[0][1]].model
         explained = panel(TEXT_GAN_INTRO, first, handlers.explain(choices[0][1], count.value, temperature.value,
-                                                                  seed.value, None))
-    return Page(model, count, temperature, seed, sample_button, seed_button, compared, stored, explained)
+                                                                  seed.value, None), measure=MEASURE)
+    return Page(model, count, temperature, seed, in_page, compared, stored, explained)
 
 
 def wire(handlers: Handlers, page: Page) -> None:
     knobs, shown = [page.model, page.count, page.temperature, page.seed], [page.compared, page.stored]
-    page.sample_button.click(runs_a_model(handlers.sample), knobs, shown, api_name="sample_text_gan", **CHEAP)
+    # The page writes the lines itself when Write or New seed is pressed and puts its table into the block (the
+    # select listener, in the page alone); where it cannot, it asks the server (input; submit for a new seed),
+    # as API clients do.
+    page.in_page.input(runs_a_model(handlers.sample), knobs, shown, api_name="sample_text_gan", **CHEAP)
+    page.in_page.submit(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
+                        [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
+    page.in_page.select(None, None, page.compared, js=SHOW_LINES)
     chosen = choose_model(handlers.lab, "textgan", page.model).success
     chosen(runs_a_model(handlers.sample), knobs, shown, api_visibility="private", **CHEAP)
-    if page.explained is not None:
-        diagram, live, _ = page.explained
+    chosen(answers(handlers.page_spec), page.model, page.in_page, api_visibility="private", **CHEAP)
+    if page.explained is not None:  # the critic's scores of the lines on screen: on a model switch, and when asked
+        diagram, live, measure = page.explained
         chosen(runs_a_model(handlers.diagram), page.model, diagram, api_visibility="private", **CHEAP)
-        page.compared.change(runs_a_model(handlers.explain), knobs, live, api_visibility="private",
-                             trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    page.seed_button.click(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
-                           [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
+        for trigger in (measure.click, chosen):
+            trigger(runs_a_model(handlers.explain), knobs, live, api_visibility="private",
+                    trigger_mode="always_last", show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from genlab.core.corpus import TextError, build_vocab, decode, encode, training_text
 from genlab.core.data import load_shakespeare
+from genlab.core.seeds import MAX_SEED, picked, uniform
 
 NEWLINE = "\n"
 
@@ -125,17 +126,20 @@ def distinct_ngrams(lines: list[str], n: int) -> float:
 @torch.no_grad()
 def sample_lines(model: torch.nn.Module, count: int, max_chars: int, device: torch.device,
                  temperature: float = 1.0, seed: int = 0) -> list[str]:
-    """count lines from a character LM (a CharLSTM), each from the start state to its first end
-    or max_chars characters, whichever comes first."""
+    """count lines from a character LM (a CharLSTM), each from the start state to its first end or max_chars
+    characters, whichever comes first; line i's character t picked by the seed's uniform draw
+    i x (max_chars + 1) + t (genlab.core.seeds, which the page draws alike: ui/web/lstm.js's sampleLines)."""
     vocab = model.config.vocab
     newline = vocab.index(NEWLINE)
-    generator = torch.Generator().manual_seed(seed)
+    steps = max_chars + 1
+    draws = uniform(seed, count * steps).reshape(count, steps)
     step = model.stepper()
     ids = torch.full((count,), newline, dtype=torch.long, device=device)
     state, chosen = None, []
-    for _ in range(max_chars + 1):
+    for t in range(steps):
         logits, state = step(ids, state)
-        ids = torch.multinomial((logits.float().cpu() / temperature).softmax(1), 1, generator=generator)[:, 0]
+        chances = (logits.float().cpu() / temperature).softmax(1).numpy()
+        ids = torch.tensor([picked(row, draws[i, t]) for i, row in enumerate(chances)])
         chosen.append(ids)
         ids = ids.to(device)
     return first_lines(torch.stack(chosen, 1), vocab)
@@ -166,7 +170,7 @@ def lm_lines(model: torch.nn.Module, count: int, max_chars: int, device: torch.d
     character LM trained on whole text: its lines from the start state, the other kinds passed over."""
     kept: list[str] = []
     for attempt in range(tries):
-        drawn = sample_lines(model, 4 * count, max_chars, device, temperature, seed + attempt * 7919)
+        drawn = sample_lines(model, 4 * count, max_chars, device, temperature, (seed + attempt * 7919) % (MAX_SEED + 1))
         kept += [line for line in drawn if 2 <= len(line) <= max_chars and not is_speaker(line.strip())]
         if len(kept) >= count:
             break

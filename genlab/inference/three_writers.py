@@ -14,6 +14,8 @@ from genlab.models.text_gan import TextGAN
 
 MAX_COUNT = 32
 GAN, PRETRAINED, LSTM = "Text GAN", "Before adversarial training", "Character LSTM"
+COUNT_REFUSED = f"Lines from each must be a whole number from 1 to {MAX_COUNT}."
+TEMPERATURE_REFUSED = "The temperature must be a positive number."
 
 
 @dataclass
@@ -27,14 +29,20 @@ def compare(model: TextGAN, judge: nn.Module | None, count: float, temperature: 
     """`count` lines from each writer at this temperature and seed, by writer. The LSTM writes (and
     judges) only when it knows the same characters as the GAN, i.e. both learned from the same text."""
     if count is None or not math.isfinite(count) or not 1 <= count <= MAX_COUNT:
-        raise RequestError(f"Lines from each must be a whole number from 1 to {MAX_COUNT}.")
+        raise RequestError(COUNT_REFUSED)
     if temperature is None or not math.isfinite(temperature) or temperature <= 0:
-        raise RequestError("The temperature must be a positive number.")
+        raise RequestError(TEMPERATURE_REFUSED)
     count, seed, chars = int(count), checked_seed(seed), model.config.max_chars
     writers = {GAN: sample_lines(model.generator, count, chars, device, temperature, seed),
                PRETRAINED: sample_lines(model.pretrained, count, chars, device, temperature, seed)}
-    same_text = judge is not None and judge.config.vocab == model.config.vocab
+    same_text = judges(model, judge)
     if same_text:
         writers[LSTM] = lm_lines(judge, count, chars, device, temperature, seed)
     return {who: Written(lines, line_statistics(lines, judge if same_text else None, device))
             for who, lines in writers.items()}
+
+
+def judges(model: TextGAN, judge: nn.Module | None) -> bool:
+    """Whether the LSTM writes beside the GAN and judges the lines: it knows the same characters (it learned
+    from the same text)."""
+    return judge is not None and judge.config.vocab == model.config.vocab

@@ -16,7 +16,8 @@ These graphs, each with its output post-processing inside, so the page only draw
   log-variance;
 - and a character LSTM as one graph that carries its state: ids (n, t) with h and c (layers, n, hidden)
   -> logits (n, t, V) and the state after the last id, h_out and c_out. The page reads a prompt in one
-  run (t its length) and then writes one character a run (t = 1) on the carried state.
+  run (t its length) and then writes one character a run (t = 1) on the carried state. A text GAN's
+  generator is such an LSTM, and so is its copy from before adversarial training (its PRETRAINED part).
 
 `python -m genlab export [NAME ...] [--out DIR]` (genlab.commands.export) writes them as files; the app exports in memory
 (genlab.serve.web_models) for the committed checkpoints and for visitors' own models alike.
@@ -39,8 +40,9 @@ from genlab.models.text_vae import TextVAE
 from genlab.models.vae import VAE
 
 OPSET = 18
-MODEL, JUDGE, EXPLAINER, ENCODER = "model", "judge", "explainer", "encoder"  # the parts of a checkpoint the page
-# runs: the model itself, a GAN's discriminator, a classifier with its heat map, a VAE's encoder
+MODEL, JUDGE, EXPLAINER, ENCODER, PRETRAINED = "model", "judge", "explainer", "encoder", "pretrained"  # the parts of
+# a checkpoint the page runs: the model itself, a GAN's discriminator, a classifier with its heat map, a VAE's
+# encoder, a text GAN's generator before adversarial training
 EXPORTING = threading.Lock()  # torch's exporter keeps global state: one export at a time in a process
 MAX_ONNX_BYTES = 32 * 1024 * 1024  # a graph the page would fetch; larger visitor models stay on the server
 
@@ -192,6 +194,11 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
         if family != "vae":
             raise ExportError(f"Only a VAE has an encoder graph; a {family} model does not.")
         return graph(Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"])
+    if part == PRETRAINED:
+        if family != "textgan":
+            raise ExportError(f"Only a text GAN keeps its generator from before adversarial training; a {family} "
+                              "model does not.")
+        return stepper(model.pretrained)
     if part == EXPLAINER:
         if family != "classifier":
             raise ExportError(f"Only a classifier has an explainer; a {family} model does not.")
@@ -210,12 +217,18 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
         example = (torch.zeros(n, dtype=torch.long), torch.zeros(n, model.config.latent), state, state, torch.ones(n, 1))
         return graph(LineWriter(model), example, ["ids", "z", "h", "c", "fresh"], ["logits", "h_out", "c_out"],
                      **STATE_AXES)
-    if family == "lstm":  # the ids have a length too
-        state = torch.zeros(model.config.layers, 1, model.config.hidden)
-        return graph(Stepper(model), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"],
-                     ["logits", "h_out", "c_out"], ids={0: "n", 1: "t"}, logits={0: "n", 1: "t"}, **STATE_AXES)
-    raise ExportError(f"Only the image models, the character LSTM and the sentence VAE run in the page; a {family} "
-                      "model does not.")
+    if family == "lstm":
+        return stepper(model)
+    if family == "textgan":
+        return stepper(model.generator)
+    raise ExportError(f"Only the image models and the text models run in the page; a {family} model does not.")
+
+
+def stepper(lstm: CharLSTM) -> Graph:
+    """A character LSTM's step graph: the ids have a length too."""
+    state = torch.zeros(lstm.config.layers, 1, lstm.config.hidden)
+    return graph(Stepper(lstm), (torch.zeros(1, 2, dtype=torch.long), state, state), ["ids", "h", "c"],
+                 ["logits", "h_out", "c_out"], ids={0: "n", 1: "t"}, logits={0: "n", 1: "t"}, **STATE_AXES)
 
 
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
@@ -234,7 +247,7 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
 
 
 PARTS = {"vae": (MODEL, ENCODER), "gan": (MODEL, JUDGE), "classifier": (MODEL, EXPLAINER), "lstm": (MODEL,),
-         "textvae": (MODEL, ENCODER)}
+         "textvae": (MODEL, ENCODER), "textgan": (MODEL, PRETRAINED)}
 
 
 def exportable(checkpoint: Checkpoint) -> bool:

@@ -5,6 +5,7 @@ and what the page draws is what the server's own endpoints draw for the same val
 pixel); hovering the 2-D map decodes the point under the pointer; a visitor's own VAE runs in the page
 too; and where the runtime cannot load, the tab says so once and the server draws instead."""
 import base64
+import html
 import io
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -513,6 +514,33 @@ def test_sentences_are_rebuilt_walked_and_written_in_the_page_as_the_server_does
     panel.get_by_role("button", name="Rebuild", exact=True).click()
     expect(panel.get_by_text("⚠ The line is empty: type a line with letters the model knows.")).to_be_visible()
     assert calls == [], "the Sentences tab asks the server nothing"
+
+
+def test_the_text_gans_three_writers_write_in_the_page_as_the_server_does(page, running_app):
+    """The Text GAN tab in the page: Write and New seed give the very table /sample_text_gan gives for the same
+    knobs (the three sets of lines, the LSTM's nats per character, distinct 4-grams and mean length of each), at
+    two temperatures and seeds and a new one; a refused knob is said as the server says it; none of it asks the
+    server."""
+    panel = open_tab(page, "Text GAN")
+    page.wait_for_function("() => window.genlab?.modes?.['text-gan'] === 'page'", timeout=30_000)
+    calls = server_calls(page)
+
+    def written(press: str) -> str:
+        page.evaluate("() => { window.genlab.textgan = null; }")
+        panel.get_by_role("button", name=press, exact=True).click()
+        return page.wait_for_function("() => window.genlab.textgan").json_value()
+
+    for count, temperature, seed in ((8, 1, 0), (5, 0.7, 123456789)):
+        set_number(panel, "Lines from each", count)
+        set_number(panel, "Temperature (1: the distribution the GAN was trained with)", temperature)
+        panel.get_by_label("Seed", exact=True).fill(str(seed))
+        table = written("Write")
+        assert table == running_app.predict("textgan", count, temperature, seed, api_name="/sample_text_gan")[0]
+        expect(panel.locator("table.lines").first).to_contain_text(html.unescape(table.split("<code>")[1].split("</code>")[0]))
+    table = written("New seed")
+    new_seed = int(panel.get_by_label("Seed", exact=True).input_value())
+    assert new_seed != 123456789 and table == running_app.predict("textgan", 5, 0.7, new_seed, api_name="/sample_text_gan")[0]
+    assert calls == [], "the Text GAN tab asks the server nothing"
 
 
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):

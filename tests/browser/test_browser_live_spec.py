@@ -11,17 +11,20 @@ from genlab.serve.lab import Lab
 from genlab.serve.web_models import MODELS_PATH
 from tests.browser.test_browser import draw_a_seven, grid_drawn, grid_position, open_tab, set_number
 from tests.helpers import CHECKPOINTS
-from ui import classify, explore, sample, sentences
+from ui import classify, explore, sample, sentences, text_gan
 from ui.web import LiveSpec
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 READ_ONLY_WHEN_REFUSED = {"why"}  # the page reads why only when it cannot run the model
 
 
-def as_compared(spec: dict) -> dict:
+def as_compared(spec):
     """The spec with each graph's address as 'a graph': every Lab's models are served under keys of their own."""
-    return {field: "a graph" if isinstance(value, str) and value.startswith(MODELS_PATH) else value
-            for field, value in spec.items()}
+    if isinstance(spec, dict):
+        return {field: as_compared(value) for field, value in spec.items()}
+    if isinstance(spec, list):
+        return [as_compared(value) for value in spec]
+    return "a graph" if isinstance(spec, str) and spec.startswith(MODELS_PATH) else spec
 
 
 def specs_on_opening() -> dict[str, LiveSpec]:
@@ -33,13 +36,17 @@ def specs_on_opening() -> dict[str, LiveSpec]:
     return {"classify": classify.Handlers(lab).live_spec("cnn", None),
             "explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
             "gan-grid": grid, "gan": walk, "gan-between": between,
-            **{f"sentences-{spec.action}": spec for spec in sentences.Handlers(lab).specs("textvae", None)}}
+            **{f"sentences-{spec.action}": spec for spec in sentences.Handlers(lab).specs("textvae", None)},
+            "text-gan": text_gan.Handlers(lab).live_spec("textgan", None)}
 
 
 TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler",
         "gan-between": "GAN sampler", "sentences-rebuild": "Sentences", "sentences-walk": "Sentences",
-        "sentences-prior": "Sentences"}
-PRESSED = {"sentences-rebuild": "Rebuild", "sentences-walk": "Walk", "sentences-prior": "New seed"}  # what each does
+        "sentences-prior": "Sentences", "text-gan": "Text GAN"}
+PRESSED = {"sentences-rebuild": "Rebuild", "sentences-walk": "Walk", "sentences-prior": "New seed",
+           "text-gan": "Write"}  # what each does
+SHOWN = {"sentences-rebuild": "window.genlab.lines?.rebuild", "sentences-walk": "window.genlab.lines?.walk",
+         "sentences-prior": "window.genlab.lines?.prior", "text-gan": "window.genlab.textgan"}  # where it shows it
 
 
 def test_the_page_reads_the_live_spec_python_gives(page: Page):
@@ -65,7 +72,7 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name in PRESSED:  # a button pressed, and the lines shown
             page.wait_for_function("(name) => window.genlab?.modes?.[name] === 'page'", arg=name, timeout=30_000)
             panel.get_by_role("button", name=PRESSED[name], exact=True).click()
-            page.wait_for_function("(action) => window.genlab.lines?.[action]", arg=name.removeprefix("sentences-"))
+            page.wait_for_function(SHOWN[name])
         else:
             page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
                                    arg=name, timeout=30_000)

@@ -75,7 +75,8 @@ def in_page(page: Page, *names: str) -> None:
 
 def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visitor, running_app):
     page, trouble = visitor
-    expect(page.get_by_role("tab")).to_have_text(["Classify", "VAE explorer", "GAN sampler", "Text", "Sentences", "Train"])
+    expect(page.get_by_role("tab")).to_have_text(["Classify", "VAE explorer", "GAN sampler", "Text", "Sentences", "Text GAN",
+                                                  "Train"])
 
     panel = open_tab(page, "Classify")
     in_page(page, "classify")
@@ -124,6 +125,12 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     panel.get_by_role("button", name="Rebuild", exact=True).click()
     rebuilt = running_app.predict("textvae", "Now is the winter of our discontent", 0, api_name="/rebuild_line")[0]
     expect(panel.get_by_label("Rebuilt from the code's mean", exact=True)).to_have_value(rebuilt)
+
+    panel = open_tab(page, "Text GAN")
+    in_page(page, "text-gan")
+    panel.get_by_role("button", name="Write", exact=True).click()
+    page.wait_for_function("() => window.genlab.textgan")
+    assert page.evaluate("window.genlab.textgan") == running_app.predict("textgan", 8, 1, 0, api_name="/sample_text_gan")[0]
 
     panel = open_tab(page, "Train")
     expect(panel).to_contain_text(TRAIN_TAB.split(":")[0])

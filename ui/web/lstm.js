@@ -7,6 +7,7 @@ import { shown } from './live.js';
 import { run, session } from './runtime.js';
 import { uniform } from './seeds.js';
 
+export const WHITESPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/; // what Python's str.split() splits on
 const CHECKPOINT_EVERY = 64; // characters between the states a reader keeps, to read an edited text again from near the edit
 
 // The tab's LSTM for one of its page modules, once the module's element is shown (its tab opened): the
@@ -189,4 +190,49 @@ export async function* write(session, spec, prompt, sampling, stopped = () => fa
     yield { char: spec.vocab[id], drawnFrom };
     ({ logits, state } = await step(session, spec, [id], state));
   }
+}
+
+// `count` lines from the start state of an LSTM's step graph ({ graph's session, layers, hidden } and the
+// vocabulary), all at once, as genlab.core.lines.sample_lines writes them: each to its first end or
+// maxChars characters, line i's character t picked at the temperature by the seed's uniform draw
+// i x (maxChars + 1) + t.
+export async function sampleLines(writer, vocab, count, maxChars, temperature, seed) {
+  const steps = maxChars + 1, V = vocab.length, newline = vocab.indexOf('\n');
+  const draws = uniform(seed, count * steps);
+  const sampling = { temperature, topK: 0, topP: 1, greedy: false };
+  const dims = [writer.layers, count, writer.hidden];
+  let h = new Float32Array(writer.layers * count * writer.hidden), c = h.slice();
+  let ids = new Array(count).fill(newline);
+  const written = Array.from({ length: count }, () => []), ended = new Array(count).fill(false);
+  for (let t = 0; t < steps && !ended.every(Boolean); t++) {
+    const [logits, hOut, cOut] = await run(writer.session, {
+      ids: { data: BigInt64Array.from(ids, BigInt), dims: [count, 1] }, h: { data: h, dims }, c: { data: c, dims },
+    }, ['logits', 'h_out', 'c_out']);
+    [h, c] = [hOut, cOut];
+    ids = ids.map((_, i) => {
+      const { id } = pick(logits.subarray(i * V, (i + 1) * V), sampling, draws[i * steps + t]);
+      if (id === newline) ended[i] = true;
+      if (!ended[i]) written[i].push(vocab[id]);
+      return id;
+    });
+  }
+  return written.map((chars) => chars.join(''));
+}
+
+// The nats a character LSTM gives each line, its end included, read from the start state
+// (genlab.core.lines.lm_line_nll): all lines in one run, padded with the newline as line_batch pads them.
+export async function lineNats(reader, vocab, lines) {
+  const newline = vocab.indexOf('\n'), V = vocab.length;
+  const encoded = lines.map((line) => [...line].filter((char) => vocab.includes(char)).map((char) => vocab.indexOf(char)));
+  const width = Math.max(...encoded.map((ids) => ids.length)) + 1; // the start, the characters, the end
+  const ids = encoded.flatMap((line) => [newline, ...line, ...new Array(width - line.length).fill(newline)].slice(0, width));
+  const dims = [reader.layers, lines.length, reader.hidden];
+  const zeros = new Float32Array(reader.layers * lines.length * reader.hidden);
+  const [logits] = await run(reader.session, {
+    ids: { data: BigInt64Array.from(ids, BigInt), dims: [lines.length, width] }, h: { data: zeros, dims }, c: { data: zeros, dims },
+  }, ['logits', 'h_out', 'c_out']);
+  return encoded.map((line, i) => {
+    const targets = [...line, newline];
+    return targets.reduce((nats, target, t) => nats - logSoftmax(logits.subarray((i * width + t) * V, (i * width + t + 1) * V))[target], 0);
+  });
 }

@@ -13,13 +13,12 @@
 import { fixed } from './digit.js';
 import { checkedIn, numberIn, onClick, setNumber, textIn } from './knobs.js';
 import { fill, given, shown } from './live.js';
-import { leftOut, pick } from './lstm.js';
+import { leftOut, pick, WHITESPACE } from './lstm.js';
 import { run, session } from './runtime.js';
 import { between, gaussian, uniform } from './seeds.js';
 
 window.genlab.lines ??= {};
 const DRAWS = 4; // the posterior draws a rebuilt line is shown with (ui/sentences.py's reconstruct)
-const WHITESPACE = /[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/; // Python's str.split()
 
 class TextError extends Error {}
 
