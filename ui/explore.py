@@ -13,8 +13,12 @@ from genlab.core.errors import RequestError
 from genlab.core.seeds import MAX_SEED
 from genlab.inference.explorer import (
     EXTENT,
+    DIGITS_PER_FILE,
+    FRAMES_REFUSED,
     MAX_FRAMES,
     NO_DIGIT,
+    NO_TEST_DIGITS,
+    TEST_RANGE,
     SCALE,
     SLIDERS,
     SOURCES,
@@ -30,9 +34,9 @@ from genlab.inference.preprocess import open_drawing
 from genlab.serve.export import ENCODER
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
+from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
-from ui.web import SliderSpec, drawing_pad, live_component, page_graphs
+from ui.web import DIGITS_PATH, LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
@@ -43,6 +47,25 @@ SEED_ID, RANDOM_ID, RESET_ID = "genlab-vae-seed", "genlab-vae-random", "genlab-v
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
 OWN = {"pad": "genlab-vae-pad", "upload": "genlab-vae-upload", "reconstruction": "genlab-vae-reconstruction-live"}
 ENCODE_ID, RECONSTRUCTION_ID = "genlab-vae-encode", "genlab-vae-reconstruction"
+ENDS = {"from": 0, "to": 1}  # the interpolation's ends, and the test digit each starts at
+BETWEEN = {**{f"{end}_{knob}": f"genlab-vae-{end}-{knob}" for end in ENDS for knob in ("source", "number", "preview")},
+           "frames": "genlab-vae-frames", "path": "genlab-vae-path"}
+BETWEEN_ID, BETWEEN_BUTTON_ID = "genlab-vae-between-live", "genlab-vae-interpolate"
+STRIP_ID, ANIMATION_ID = "genlab-vae-strip", "genlab-vae-animation"
+BETWEEN_PICTURES = (
+    '<div class="genlab-live genlab-vae-between">'
+    + "".join(f'<figure data-end="{end}"><span class="genlab-live-title"></span><canvas width="28" height="28" '
+              f'aria-label="The {end} end"></canvas></figure>' for end in ENDS)
+    + '<span class="genlab-live-title">Frames, with the CNN\'s reading of each</span>'
+      '<canvas data-picture="strip" aria-label="Frames"></canvas>'
+      '<span class="genlab-live-title">Animation</span><canvas data-picture="animation" width="28" height="28" '
+      'aria-label="Animation"></canvas><div class="genlab-notice"></div></div>')
+BETWEEN_CSS = LIVE_CSS + """
+.genlab-vae-between figure { display: inline-block; margin: 0 16px 8px 0; vertical-align: top; }
+.genlab-vae-between figure canvas, .genlab-vae-between [data-picture=animation] { width: 112px; height: 112px;
+  image-rendering: pixelated; display: block; }
+.genlab-vae-between [data-picture=strip] { display: block; max-width: 100%; }
+"""
 ENCODED = "The sliders jumped to your digit's code."
 RINGS = (" The rings on the map: where the encoder says that code could be (one and two standard deviations around "
          "it: {across} across, {up} up, against the prior's 1); in training the decoder is shown a code drawn from "
@@ -73,6 +96,30 @@ class ExplorerSpec(SliderSpec):
     said: dict[str, str]  # what the server says of an encoding (and of a missing digit), for the page to say alike
     ring_colour: str = "rgb{}".format(PATH_COLOUR)  # the posterior's rings on the map
     max_seed: int = MAX_SEED
+
+
+@dataclass(frozen=True, kw_only=True)
+class BetweenDigitsSpec(SliderSpec):
+    """What ui/web/vae_between.js interpolates with: the decoder and encoder, the code's size, the dimension each
+    slider holds (an end may be the sliders' code), the ends' controls, the frames and the path (knobs), the
+    button, the visitor's drawing pad and upload, where the test digits are (None where the server has none),
+    the map's block (a 2-D model's path is drawn on it) and what the server says, for the page to say alike."""
+
+    decoder: str | None
+    encoder: str | None
+    latent: int
+    order: tuple[int, ...]
+    code_sliders: tuple[str, ...]  # the explorer's sliders, whose code an end may be (it follows no slider itself)
+    extent: float
+    knobs: dict[str, str]
+    button: str
+    own: dict[str, str]
+    test_digits: dict | None  # {url, count, per_file}
+    map: str
+    said: dict[str, str]
+    max_frames: int = MAX_FRAMES
+    max_seed: int = MAX_SEED
+    path_colour: str = "rgb{}".format(PATH_COLOUR)
 
 
 def reading_text(decoded: Decoded) -> str:
@@ -131,6 +178,32 @@ class Handlers:
                             extent=EXTENT, map=MAP_ID, seed=SEED_ID,
                             buttons={"random": RANDOM_ID, "reset": RESET_ID, "encode": ENCODE_ID}, encoder=encoder,
                             own=OWN, said={"encoded": ENCODED, "rings": RINGS, "no_digit": NO_DIGIT})
+
+    def between_spec(self, name: str, vae: Checkpoint) -> BetweenDigitsSpec:
+        """What the page needs to interpolate with this VAE itself (ui/web/vae_between.js)."""
+        decoder, reader, why = page_graphs(self.lab, name, vae)
+        encoder, _ = WEB_MODELS.try_url(vae, keep=name != MINE, part=ENCODER)
+        try:
+            count = len(self.explorer.test_split())
+            digits = {"url": DIGITS_PATH, "count": count, "per_file": DIGITS_PER_FILE}
+        except RequestError:
+            digits = None
+        return BetweenDigitsSpec(
+            reader=reader, why=why, sliders=(), code_sliders=tuple(SLIDER_IDS), decoder=decoder, encoder=encoder,
+            server_blocks=(BETWEEN["from_preview"], BETWEEN["to_preview"], STRIP_ID, ANIMATION_ID),
+            latent=vae.meta["config"]["latent"], order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT,
+            knobs=BETWEEN, button=BETWEEN_BUTTON_ID, own=OWN, test_digits=digits, map=MAP_ID,
+            said={"no_digit": NO_DIGIT, "no_test_digits": NO_TEST_DIGITS, "frames": FRAMES_REFUSED,
+                  "test_range": TEST_RANGE})
+
+    def page_between(self, model: str, request: gr.Request) -> str:
+        return self.between_spec(model, self.vae_named(model, request)).to_json()
+
+    def end_previews(self, model: str, source_a: str, number_a: float, source_b: str, number_b: float,
+                     drawing: str | None, upload: str | None, request: gr.Request, **z: float):
+        """Both ends' previews (end_preview), for a page that cannot draw them itself."""
+        return [self.end_preview(model, source, number, drawing, upload, request, **z)
+                for source, number in ((source_a, number_a), (source_b, number_b))]
 
     def decode(self, model: str, request: gr.Request, **z: float):
         """Decode the latent code the sliders give (z1: the most-used dimension) and read it with the CNN."""
@@ -246,11 +319,12 @@ class End(NamedTuple):
 
 
 class Between(NamedTuple):
-    """An interpolation: its two ends, how it walks, and the frames it makes."""
+    """An interpolation: its two ends, how it walks, the frames it makes (the page's side, in_page, or the
+    server's pictures)."""
     ends: list[End]
     frames: NumberSlider
     path: gr.Radio
-    interpolate_button: gr.Button
+    in_page: gr.HTML
     strip: Picture
     animation: Picture
 
@@ -303,33 +377,37 @@ def own_digit() -> OwnDigit:
     return OwnDigit(pad, upload, reconstruction, encode_button)
 
 
-def end(explorer: Explorer, vae: Checkpoint, side: str, number: int) -> End:
+def end(explorer: Explorer, vae: Checkpoint, side: str) -> End:
     with gr.Column(min_width=200):
-        source = gr.Radio(list(SOURCES), value="test digit", label=side)
+        source = gr.Radio(list(SOURCES), value="test digit", label=side.capitalize(), elem_id=BETWEEN[f"{side}_source"])
         with gr.Row():
-            number_box = WholeNumber(value=number, precision=0, label="Test digit number or seed", min_width=120)
+            number_box = WholeNumber(value=ENDS[side], precision=0, label="Test digit number or seed", min_width=120,
+                                     elem_id=BETWEEN[f"{side}_number"])
             try:
-                start, title = explorer.end_preview(vae, "test digit", number, [], None, None)
+                start, title = explorer.end_preview(vae, "test digit", ENDS[side], [], None, None)
             except RequestError:  # no test digits on this server
                 start, title = None, "This end"
-            preview = Picture(start, label=title, interactive=False, format="png", height=112, width=112,
-                              buttons=[], elem_classes=["pixelated", "captioned"], min_width=120)
+            preview = Picture(start, label=title, interactive=False, format="png", height=112, width=112, buttons=[],
+                              elem_classes=["pixelated", "captioned"], min_width=120, elem_id=BETWEEN[f"{side}_preview"])
     return End(source, number_box, preview)
 
 
-def between(explorer: Explorer, vae: Checkpoint) -> Between:
+def between(handlers: Handlers, name: str) -> Between:
+    vae = handlers.lab.checkpoints[name]
     with gr.Accordion("Interpolate between two digits", open=False):
         with gr.Row():
-            ends = [end(explorer, vae, side, number) for side, number in (("From", 0), ("To", 1))]
+            ends = [end(handlers.explorer, vae, side) for side in ENDS]
         with gr.Row():
-            frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames")
-            path = gr.Radio(["linear", "spherical"], value="spherical", label="Path")
-            interpolate_button = gr.Button("Interpolate")
+            frames = NumberSlider(2, MAX_FRAMES, value=10, step=1, label="Frames", elem_id=BETWEEN["frames"])
+            path = gr.Radio(["linear", "spherical"], value="spherical", label="Path", elem_id=BETWEEN["path"])
+            gr.Button("Interpolate", elem_id=BETWEEN_BUTTON_ID)
+        in_page = page_component("vae_between.js", handlers.between_spec(name, vae), BETWEEN_ID, BETWEEN_PICTURES,
+                                 BETWEEN_CSS, elem_classes=["genlab-live-picture"])
         strip = Picture(label="Frames, with the CNN's reading of each", interactive=False, format="png",
-                        buttons=["download"], elem_classes=["pixelated", "captioned"])
+                        buttons=["download"], elem_classes=["pixelated", "captioned"], elem_id=STRIP_ID)
         animation = Picture(label="Animation", type="filepath", interactive=False, height=140, width=140,
-                            buttons=["download"], elem_classes=["pixelated", "captioned"])
-    return Between(ends, frames, path, interpolate_button, strip, animation)
+                            buttons=["download"], elem_classes=["pixelated", "captioned"], elem_id=ANIMATION_ID)
+    return Between(ends, frames, path, in_page, strip, animation)
 
 
 def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, walk: Between,
@@ -360,19 +438,20 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     # (in_page's upload event). API clients call /encode.
     view.in_page.upload(runs_a_model(handlers.encode), [model, own.pad, own.upload], [*shown, own.reconstruction],
                         api_name="encode", **CHEAP)
-    for source, number, preview in walk.ends:
-        for trigger in (source.change, number.change, chosen.success):
-            trigger(runs_a_model(handlers.end_preview), [model, source, number, own.pad, own.upload], preview,
-                    inputs_kwargs=latent, api_visibility="private", show_progress="hidden", **CHEAP)
+    # The interpolation is drawn by the page as its controls change: the ends' previews, the strip, the animation
+    # and, on a 2-D model, the path on the map. Where it cannot, it asks the server: its focus event (the page's
+    # own, never a person's) for the previews, its input event (Interpolate) for the frames, as API clients do.
     (source_a, number_a, _), (source_b, number_b, _) = walk.ends
-    walk.interpolate_button.click(runs_a_model(handlers.interpolate),
-                                  [model, source_a, number_a, source_b, number_b, walk.frames, walk.path, own.pad,
-                                   own.upload], [walk.strip, walk.animation], inputs_kwargs=latent,
-                                  api_name="interpolate", **CHEAP
-                                  ).success(runs_a_model(handlers.path_on_map),
-                                            [model, source_a, number_a, source_b, number_b, walk.frames, walk.path,
-                                             own.pad, own.upload], view.latent_map, inputs_kwargs=latent,
-                                            api_visibility="private", show_progress="hidden", **CHEAP)
+    ends = [model, source_a, number_a, source_b, number_b]
+    chosen.success(answers(handlers.page_between), model, walk.in_page, api_visibility="private", **CHEAP)
+    walk.in_page.focus(runs_a_model(handlers.end_previews), [*ends, own.pad, own.upload],
+                       [end.preview for end in walk.ends], inputs_kwargs=latent, api_visibility="private",
+                       show_progress="hidden", **CHEAP)
+    walk.in_page.input(runs_a_model(handlers.interpolate), [*ends, walk.frames, walk.path, own.pad, own.upload],
+                       [walk.strip, walk.animation], inputs_kwargs=latent, api_name="interpolate", **CHEAP
+                       ).success(runs_a_model(handlers.path_on_map), [*ends, walk.frames, walk.path, own.pad, own.upload],
+                                 view.latent_map, inputs_kwargs=latent, api_visibility="private",
+                                 show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:
@@ -386,7 +465,7 @@ def build(lab: Lab) -> None:
         model = gr.Radio(model_choices(lab, TITLES), value=loaded[0], label="Model")
         view = latent_view(handlers, loaded[0])
         own = own_digit()
-        walk = between(handlers.explorer, lab.checkpoints[loaded[0]])
+        walk = between(handlers, loaded[0])
         first = lab.checkpoints[loaded[0]]
         explained = panel(VAE_INTRO, first.model, vae_words(decoded_elbo(first.model, handlers.explorer.origin(first)),
                                                              handlers.explorer.origin(first).tolist()),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from genlab.inference.explorer import test_digit_file
 from genlab.serve.lab import MINE
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui import web
@@ -135,7 +136,7 @@ class Site:
     def report(self, out: Path) -> str:
         """What was written, by kind, in bytes."""
         kinds = {"graphs": MODELS_PATH, "runtime and vendored packages": f"{web.WEB_PATH}/vendor",
-                 "our modules": web.WEB_PATH, "pictures": FILES, "page": ""}
+                 "our modules": web.WEB_PATH, "pictures": FILES, "test digits": web.DIGITS_PATH, "page": ""}
         sizes = dict.fromkeys(kinds, 0)
         for path, data in self.files.items():
             sizes[next(kind for kind, folder in kinds.items() if path.startswith(folder))] += len(data)
@@ -214,6 +215,17 @@ def graphs(config: dict, site: Site) -> dict:
     return json.loads(text)
 
 
+def test_digits(config: dict, site: Site) -> None:
+    """The MNIST test digits an interpolation may start from, where a spec names them (and this machine has
+    them), in the files the server serves (genlab.inference.explorer.test_digit_file)."""
+    if web.DIGITS_PATH not in json.dumps(config):
+        return
+    number = 0
+    while (data := test_digit_file(number)) is not None:
+        site.add(f"{web.DIGITS_PATH}/{number}.bin", data)
+        number += 1
+
+
 def index_html(config: dict) -> str:
     data = json.dumps(config).replace("</", "<\\/")  # no '</script>' inside the script it is in
     return f"""<!doctype html>
@@ -250,6 +262,7 @@ def build_site(demo: gr.Blocks, train_at: str | None = None) -> Site:
         if component["id"] in radios:
             component["props"]["choices"] = values_of(page, component["id"])
     config = graphs(pictures(with_train_tab(config, train_at), site), site)
+    test_digits(config, site)
     for path in sorted(web.WEB.rglob("*")):
         if path.is_file() and path.name != "refresh.sh":
             site.add(f"{web.WEB_PATH}/{path.relative_to(web.WEB)}", path.read_bytes())

@@ -19,12 +19,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from genlab.core.checkpoint import Checkpoint
+from genlab.inference.explorer import test_digit_file
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui.glossary import page_glossary
 
 WEB = Path(__file__).resolve().parent / "web"
 WEB_PATH = "genlab/web"
+DIGITS_PATH = "genlab/data/mnist-test"  # the test digits the page interpolates from: DIGITS_PATH/N.bin
 LIVE_CSS = """
 [data-mode=server] canvas, [data-mode=server] .genlab-reading, [data-mode=server] .genlab-live-title { display: none; }
 .genlab-live-title { display: block; margin-bottom: 4px; font-size: var(--block-label-text-size);
@@ -98,8 +100,16 @@ async def model_graph(request: Request) -> Response:
     return Response(graph, media_type="application/octet-stream", headers={"Cache-Control": "private, max-age=3600"})
 
 
+async def test_digits(request: Request) -> Response:
+    data = await run_in_threadpool(test_digit_file, request.path_params["number"])
+    if data is None:
+        return Response("No such test digits on this server.", status_code=404)
+    return Response(data, media_type="application/octet-stream", headers={"Cache-Control": "public, max-age=86400"})
+
+
 def routes() -> list[BaseRoute]:
-    return [Mount(f"/{WEB_PATH}", GzippedFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph)]
+    return [Mount(f"/{WEB_PATH}", GzippedFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph),
+            Route(f"/{DIGITS_PATH}/{{number:int}}.bin", test_digits)]
 
 
 @dataclass(frozen=True, kw_only=True)

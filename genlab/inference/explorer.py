@@ -26,6 +26,7 @@ MAP_CELLS = 15
 MAP_SIDE = MAP_CELLS * 28  # pixels
 MAPS_KEPT = 8  # 2-D maps kept in memory (the pretrained one and the latest visitors' own), least recently used out
 MAX_FRAMES = 64
+FRAMES_REFUSED = f"Frames must be between 2 and {MAX_FRAMES}."
 SCALE = 8  # a decoded 28x28 digit is shown 224x224
 PREVIEW_SCALE = 4  # an interpolation end is shown 112x112
 SOURCES = ("test digit", "random", "current sliders", "my drawing")  # where an interpolation end comes from
@@ -86,7 +87,7 @@ class Explorer:
             try:
                 self._test = load_mnist(train=False)
             except DataMissingError:
-                raise RequestError("The MNIST test digits are not available on this server.") from None
+                raise RequestError(NO_TEST_DIGITS) from None
         return self._test
 
     def code(self, vae: Checkpoint, values: list[float]) -> torch.Tensor:
@@ -171,7 +172,7 @@ class Explorer:
         """Test digit `number`: its (1, 28, 28) image and what digit it is."""
         test = self.test_split()
         if not (0 <= number < len(test)) or number != int(number):
-            raise RequestError(f"Test digit numbers run from 0 to {len(test) - 1}.")
+            raise RequestError(TEST_RANGE.format(last=len(test) - 1))
         return test.images[int(number)], int(test.labels[int(number)])
 
     def endpoint(self, vae: Checkpoint, source: str, number: float, sliders: list[float],
@@ -203,13 +204,31 @@ class Explorer:
     def interpolate(self, vae: Checkpoint, a: torch.Tensor, b: torch.Tensor, frames: int,
                     spherical: bool) -> Interpolation:
         if not 2 <= frames <= MAX_FRAMES:
-            raise RequestError(f"Frames must be between 2 and {MAX_FRAMES}.")
+            raise RequestError(FRAMES_REFUSED)
         codes = path(a, b, frames, spherical)
         images = vae.model.decode(codes.to(self.device)).cpu()
         return Interpolation(captioned_grid(images, captions(self.reader, images), columns=len(images)), gif(images))
 
 
 NO_DIGIT = "Draw a digit (or upload one) under 'Encode your own' first."
+DIGITS_PER_FILE = 100  # test digits in one of the files the page reads them from (test_digit_file)
+NO_TEST_DIGITS = "The MNIST test digits are not available on this server."
+TEST_RANGE = "Test digit numbers run from 0 to {last}."
+
+
+def test_digit_file(number: int) -> bytes | None:
+    """File `number` of the MNIST test digits, as the page reads them to interpolate from one: DIGITS_PER_FILE
+    digits' 784 grey levels (uint8, row after row), then their labels (uint8); None past the last file, or where
+    this machine has no MNIST. The grey levels are the split's own (float32 / 255), so the page's digit is the server's."""
+    try:
+        test = load_mnist(train=False)
+    except DataMissingError:
+        return None
+    images, labels = test.images[number * DIGITS_PER_FILE:(number + 1) * DIGITS_PER_FILE], test.labels
+    if number < 0 or not len(images):
+        return None
+    grey = (images * 255).round().to(torch.uint8).flatten().numpy().tobytes()
+    return grey + labels[number * DIGITS_PER_FILE:(number + 1) * DIGITS_PER_FILE].to(torch.uint8).numpy().tobytes()
 
 
 def visitor_digit(drawing: Image.Image | np.ndarray | None, upload_path: str | None) -> np.ndarray | Image.Image:

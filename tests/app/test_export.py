@@ -2,6 +2,7 @@
 `onnxruntime` package against our torch models, and served by the app to the page."""
 
 import httpx
+import numpy as np
 import pytest
 
 from genlab.models.loading import load_all
@@ -27,3 +28,14 @@ def test_the_app_serves_the_runtime_and_graphs_by_key_only(running_app):
     assert missing.status_code == 404 and "choose the model again" in missing.text
     assert httpx.get(f"{base}/genlab/web/../web.py", timeout=30).status_code == 404
     assert httpx.get(f"{base}/genlab/web/%2e%2e/web.py", timeout=30).status_code == 404
+
+
+def test_the_app_serves_the_test_digits_an_interpolation_starts_from(running_app, mnist_test):
+    """The page's interpolation reads test digits from files the app serves: 100 digits' grey levels, then their
+    labels, the very digits the server interpolates from; past the last file, a 404."""
+    first = httpx.get(f"{running_app.src}genlab/data/mnist-test/0.bin", timeout=30)
+    assert first.status_code == 200 and len(first.content) == 100 * (784 + 1)
+    grey = np.frombuffer(first.content[:100 * 784], np.uint8).reshape(100, 1, 28, 28)
+    assert np.array_equal(grey / np.float32(255), mnist_test.images[:100].numpy())
+    assert list(first.content[100 * 784:]) == mnist_test.labels[:100].tolist()
+    assert httpx.get(f"{running_app.src}genlab/data/mnist-test/100.bin", timeout=30).status_code == 404

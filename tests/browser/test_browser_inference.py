@@ -20,6 +20,7 @@ from genlab.core.images import CAPTION_ROW
 from genlab.core.seeds import MAX_SEED, gaussian
 from genlab.inference.explorer import Explorer
 from genlab.inference.classify import SHOWN, Reading, captions, read_digit
+from genlab.inference.latent import path as latent_path
 from genlab.inference.latent import to_code
 from genlab.inference.preprocess import open_drawing, prepare_digit
 from genlab.inference.writer import insight
@@ -31,6 +32,7 @@ from ui.classify import FROM_DRAWING
 from ui.whats_happening import classify_words
 
 SLIDERS = 16
+VAE_BETWEEN = "#genlab-vae-between-live"  # the explorer's interpolation, drawn by the page (ui/web/vae_between.js)
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 expect.set_options(timeout=20_000)
 
@@ -543,6 +545,49 @@ def test_the_text_gans_three_writers_write_in_the_page_as_the_server_does(page, 
     assert calls == [], "the Text GAN tab asks the server nothing"
 
 
+def test_an_interpolation_between_two_digits_is_drawn_in_the_page_as_the_server_draws_it(page, cnn):
+    """Open "Interpolate between two digits": the ends' previews and titles, the frames and their captions are
+    drawn in the page as genlab.inference.explorer draws them (each frame within one grey level), for two test
+    digits along the great circle, then a seed's code to the sliders' straight, then the visitor's drawing; the
+    2-D map shows the path; none of it asks the server."""
+    panel = open_tab(page, "VAE explorer")
+    page.wait_for_function("() => window.genlab?.modes?.explore === 'page'", timeout=30_000)
+    calls = server_calls(page)
+    panel.get_by_text("Interpolate between two digits", exact=True).click()
+    vae, explorer = load_checkpoint(CHECKPOINTS / "vae2d"), Explorer(cnn, torch.device("cpu"))
+
+    def drawn_as_the_server_draws(ends: list[tuple[str, float]], frames: int, spherical: bool, sliders=(), drawing=None):
+        shown = page.wait_for_function("""(titles) => { const drawn = window.genlab.grids?.['vae-between'];
+            return drawn && drawn.captions.length && JSON.stringify(drawn.titles) === JSON.stringify(titles) && drawn; }""",
+            arg=[explorer.end_preview(vae, source, number, list(sliders), drawing, None)[1] for source, number in ends],
+            timeout=30_000).json_value()
+        a, b = (explorer.endpoint(vae, source, number, list(sliders), drawing, None) for source, number in ends)
+        with torch.no_grad():
+            images = vae.model.decode(latent_path(a, b, frames, spherical))
+        assert shown["captions"] == captions(cnn, images)
+        assert np.abs(np.array(shown["images"]) - images.flatten().numpy()).max() <= 1 / 255
+
+    drawn_as_the_server_draws([("test digit", 0), ("test digit", 1)], 10, True)
+    panel.get_by_role("radio", name="random", exact=True).first.check()
+    panel.get_by_label("Test digit number or seed").first.fill("5")
+    panel.get_by_role("radio", name="current sliders", exact=True).last.check()
+    set_number(panel, "z1", 1.5)
+    set_number(panel, "Frames", 6)
+    panel.get_by_role("radio", name="linear", exact=True).check()
+    drawn_as_the_server_draws([("random", 5), ("current sliders", 0)], 6, False, sliders=slider_values(page))
+    panel.get_by_text("Encode your own digit", exact=True).click()
+    draw_a_seven(page, page.locator("#genlab-vae-pad"))
+    panel.get_by_role("radio", name="my drawing", exact=True).first.check()
+    drawing = open_drawing(page.locator("#genlab-vae-pad canvas").evaluate("(canvas) => canvas.toDataURL()"))
+    drawn_as_the_server_draws([("my drawing", 0), ("current sliders", 0)], 6, False, sliders=slider_values(page),
+                              drawing=drawing)
+    overlay = page.locator("#genlab-vae-map canvas.genlab-map-overlay")
+    path = overlay.evaluate("(canvas) => canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data"
+                            ".filter((value, i) => i % 4 === 3 && value > 200).length")
+    assert path > 200, "the path drawn on the map"
+    assert calls == [], "the interpolation asks the server nothing"
+
+
 def test_a_vae_i_trained_runs_in_the_page(page, tmp_path):
     panel = open_tab(page, "Train")
     panel.get_by_role("radio", name="VAE", exact=True).check()
@@ -671,14 +716,15 @@ def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_tes
 
     # An interpolation's ends say what they are: test digit 0 is a 7, not a zero.
     panel.get_by_text("Interpolate between two digits", exact=True).click()
-    expect(panel.get_by_text(f"Test digit 0: a {int(mnist_test.labels[0])}", exact=True)).to_be_visible()
-    expect(panel.get_by_text(f"Test digit 1: a {int(mnist_test.labels[1])}", exact=True)).to_be_visible()
+    ends = panel.locator(VAE_BETWEEN)  # drawn by the page
+    expect(ends.get_by_text(f"Test digit 0: a {int(mnist_test.labels[0])}", exact=True)).to_be_visible()
+    expect(ends.get_by_text(f"Test digit 1: a {int(mnist_test.labels[1])}", exact=True)).to_be_visible()
     number = panel.get_by_label("Test digit number or seed").first
     number.fill("3")
     number.press("Enter")
-    expect(panel.get_by_text(f"Test digit 3: a {int(mnist_test.labels[3])}", exact=True)).to_be_visible()
+    expect(ends.get_by_text(f"Test digit 3: a {int(mnist_test.labels[3])}", exact=True)).to_be_visible()
     panel.get_by_role("radio", name="random", exact=True).first.check()  # a seed's code: decoded, and read
-    expect(panel.get_by_text(re.compile(r"This end: \d \(\d+%\)"))).to_be_visible()
+    expect(ends.get_by_text(re.compile(r"This end: \d \(\d+%\)"))).to_be_visible()
 
 
 PARITY_DIGITS = 1000

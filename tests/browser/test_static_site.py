@@ -97,6 +97,8 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     set_number(panel, "z1", 1.5)
     page.wait_for_function("(before) => window.genlab.stats.explore.length > before", arg=drawn)
     expect(panel.locator("#genlab-vae-live .genlab-reading")).to_contain_text("The CNN reads this as")
+    panel.get_by_text("Interpolate between two digits", exact=True).click()  # from test digits the site holds
+    page.wait_for_function("() => window.genlab.grids?.['vae-between']?.titles[0] === 'Test digit 0: a 7'")
     panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()  # sixteen sliders, no map
     expect(panel.get_by_role("slider", name="z16")).to_be_attached()
     expect(panel.get_by_alt_text("The 2-D latent space")).to_be_hidden()

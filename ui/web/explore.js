@@ -46,6 +46,7 @@ export function start({ element, props, trigger, watch }) {
   // the map's rings, if any, go with a new code (as the server draws its map again without them).
   function moveTo(spec, z, said, rings = null) {
     map.rings = rings;
+    map.path = null; // the server draws its map again without an interpolation's path
     moving = true;
     spec.order.forEach((dim, slot) => {
       if (slot < spec.sliders.length) setNumber(spec.sliders[slot], Math.round(100 * Math.max(-spec.extent, Math.min(spec.extent, z[dim]))) / 100);
@@ -117,7 +118,7 @@ export function start({ element, props, trigger, watch }) {
 }
 
 // The latent code of the sliders' values (most-used dimension first), as genlab.inference.explorer.code makes it.
-function code(spec, values) {
+export function code(spec, values) {
   const z = new Float32Array(spec.latent);
   spec.order.forEach((dim, slot) => {
     if (slot < values.length && Number.isFinite(values[slot])) z[dim] = Math.max(-spec.extent, Math.min(spec.extent, values[slot]));
@@ -136,6 +137,9 @@ class MapOverlay {
     this.listeners = [];
     this.drawn = ''; // what the overlay shows now: the code and the picture's box
     this.rings = null; // an encoding's posterior ({ mean, spread }) drawn as rings, or null
+    this.path = null; // an interpolation's codes ({ codes: [[z1, z2], ...], colour }) drawn as a path, or null
+    // (ui/web/vae_between.js sends it)
+    document.addEventListener('genlab-map-path', (event) => { this.path = event.detail; this.drawn = ''; });
   }
 
   image() {
@@ -186,7 +190,7 @@ class MapOverlay {
       image.parentElement.appendChild(this.canvas);
     }
     const box = this.box(image), ratio = window.devicePixelRatio || 1;
-    const drawing = [...z, box.width, box.height, image.offsetLeft, image.offsetTop, this.rings?.mean].join();
+    const drawing = [...z, box.width, box.height, image.offsetLeft, image.offsetTop, this.rings?.mean, this.path?.codes].join();
     if (drawing === this.drawn) return;
     this.drawn = drawing;
     Object.assign(this.canvas.style, {
@@ -200,6 +204,7 @@ class MapOverlay {
     drawAxes(context, box.width, box.height, this.getSpec().extent);
     const extent = this.getSpec().extent;
     if (this.rings) drawRings(context, this.rings, box, extent, this.getSpec().ring_colour);
+    if (this.path) drawPath(context, this.path, box, extent, box.width / image.naturalWidth);
     const x = (z[0] + extent) / (2 * extent) * box.width, y = (extent - z[1]) / (2 * extent) * box.height;
     for (const [radius, colour, width] of [[9, '#000', 3], [7, '#ffd400', 2]]) {
       context.beginPath();
@@ -226,6 +231,25 @@ function drawRings(context, { mean, spread }, box, extent, colour) {
   context.beginPath();
   context.arc(x, y, 4, 0, 2 * Math.PI);
   context.fill();
+}
+
+// An interpolation's path as genlab.inference.latent.draw_path draws it (its sizes in the map picture's pixels,
+// scaled to the box): a line through the codes, a dot at each, the start ringed.
+function drawPath(context, { codes, colour }, box, extent, scale) {
+  const points = codes.map(([a, b]) => [(a + extent) / (2 * extent) * box.width, (extent - b) / (2 * extent) * box.height]);
+  context.strokeStyle = context.fillStyle = colour;
+  context.lineWidth = 3 * scale;
+  context.beginPath();
+  points.forEach(([x, y], i) => (i ? context.lineTo(x, y) : context.moveTo(x, y)));
+  context.stroke();
+  for (const [x, y] of points) {
+    context.beginPath();
+    context.arc(x, y, 4 * scale, 0, 2 * Math.PI);
+    context.fill();
+  }
+  context.beginPath();
+  context.arc(points[0][0], points[0][1], 9 * scale, 0, 2 * Math.PI);
+  context.stroke();
 }
 
 // Ticks at every whole number along the bottom (z1) and the left edge (z2), with the axes' names.

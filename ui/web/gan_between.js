@@ -8,22 +8,19 @@
 // The spec (the component's value) is ui/sample.py's BetweenSpec record, its fields named as read here.
 // window.genlab.grids.between is what the strip shows now (its values, captions and pixels).
 
-import { drawDigit, gridFor, paintCaptioned, readings, SIDE } from './digit.js';
+import { readings } from './digit.js';
 import { choiceIn, numberIn, onClick } from './knobs.js';
 import { startLive } from './live.js';
 import { between, gaussian } from './seeds.js';
 import { run } from './runtime.js';
-
-const FPS = 12; // the server's GIF plays at 12 frames a second
+import { FrameStrip } from './strip.js';
 
 window.genlab.grids ??= {};
 
 export function start({ element, props, trigger, watch }) {
-  const strip = element.querySelector('canvas[data-picture=strip]');
-  const animation = element.querySelector('canvas[data-picture=animation]');
+  const strip = new FrameStrip(element.querySelector('canvas[data-picture=strip]'),
+                                element.querySelector('canvas[data-picture=animation]'));
   const notice = element.querySelector('.genlab-notice');
-  let shown = null; // { images, captions, n }
-  let playing = null;
   let pressed = 0; // Interpolate pressed so often: each press draws again (the server's path asks it then only)
   const live = startLive({
     name: 'gan-between', element, props, trigger, watch, graphs: ['generator', 'reader'],
@@ -46,27 +43,11 @@ export function start({ element, props, trigger, watch }) {
       }
       const images = await run(generator, feeds, 'image');
       const captions = reader ? (await readings(reader, images, n)).map((read) => read.caption) : Array(n).fill('');
-      shown = { images, captions, n };
-      paint();
-      play();
+      strip.show(images, captions, n);
       window.genlab.grids.between = { values: { seedA, seedB, frames: n, path, digit }, captions,
                                       images: Array.from(images) };
     },
   });
-
-  function paint() {
-    if (!shown) return;
-    const { columns, cell } = gridFor(strip.parentElement.clientWidth, shown.n);
-    paintCaptioned(strip, shown.images, shown.captions, shown.n, columns, cell);
-  }
-  new ResizeObserver(paint).observe(strip.parentElement);
-
-  function play() { // forward, then back without repeating the ends: a seamless loop
-    clearInterval(playing);
-    const order = [...Array(shown.n).keys(), ...Array.from({ length: shown.n - 2 }, (_, i) => shown.n - 2 - i)];
-    let step = 0;
-    playing = setInterval(() => drawDigit(animation, shown.images, SIDE * SIDE * order[step++ % order.length]), 1000 / FPS);
-  }
 
   onClick(live.spec().button, () => {
     pressed += 1;
