@@ -65,7 +65,8 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
                                    "?.checkVisibility()")
         if name == "gan-between":  # the interpolation is drawn once its accordion opens, and follows its frames
             panel.get_by_text("Interpolate between two seeds", exact=True).click()
-            set_number(panel, "Frames", 6)
+            page.wait_for_function("() => window.genlab?.modes?.['gan-between'] === 'page'", timeout=30_000)
+            set_number(panel, "Frames", 6)  # once its module listens: a slider's input is how it reads its sliders
         if name == "gan-grid":  # a click on a sample starts the walk there
             grid_drawn(page, seed=0)
             page.mouse.click(*grid_position(page, 2))
