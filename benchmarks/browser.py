@@ -182,9 +182,9 @@ def cold_visit(browser: Browser, url: str) -> dict:
 
 
 def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
-    """A scripted visitor, step by step: draws a 7 in Classify; drags a VAE slider, asks for a random sample
-    and encodes the drawing; draws a new GAN seed, drags the truncation and asks for every digit; writes in
-    Text; rebuilds a line in Sentences. The server calls (queue joins) of each step, and the session's
+    """A scripted visitor, step by step: draws a 7 in Classify; drags a VAE slider, asks for a random sample,
+    encodes the drawing and interpolates between two test digits; draws a new GAN seed, drags the truncation
+    and asks for every digit; writes in Text; rebuilds a line in Sentences; writes in Text GAN. The server calls (queue joins) of each step, and the session's
     length; with the runtime blocked, every tab's server path (the reference)."""
     page = context.new_page()
     if blocked:
@@ -233,6 +233,9 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
     page.get_by_text("Encode your own digit", exact=True).click()
     step("VAE explorer: encode a drawn 7", lambda: (draw("#genlab-vae-pad"),
                                                    page.get_by_role("button", name="Encode", exact=True).click()))
+    page.get_by_text("Interpolate between two digits", exact=True).click()
+    step("VAE explorer: interpolate between two test digits",
+         lambda: page.get_by_role("button", name="Interpolate", exact=True).click())
     open_tab("GAN sampler", "gan-grid")
     step("GAN sampler: new seed", lambda: page.get_by_role("button", name="New seed", exact=True).click())
     step("GAN sampler: drag the truncation", lambda: drag("genlab-gan-truncation"))
@@ -242,6 +245,8 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
     step("Text: write", lambda: page.get_by_role("button", name="Write", exact=True).click())
     open_tab("Sentences", "sentences-rebuild")
     step("Sentences: rebuild a line", lambda: page.get_by_role("button", name="Rebuild", exact=True).click())
+    open_tab("Text GAN", "text-gan")
+    step("Text GAN: write lines from the three writers", lambda: page.get_by_role("button", name="Write", exact=True).click())
     seconds = time.monotonic() - started
     page.close()
     return {"steps": steps, "seconds": seconds}
@@ -315,6 +320,30 @@ def text_written(context: BrowserContext, url: str, blocked: bool) -> dict:
     return {key: float(np.median([trial[key] for trial in trials])) for key in trials[0]}
 
 
+def lines_written(context: BrowserContext, url: str, blocked: bool) -> float:
+    """Milliseconds from Write in the Text GAN tab to its table of the three writers' lines on screen (8 lines
+    each, a new seed each time: the median of TRIALS), written in the page or, with the runtime blocked, by the server."""
+    page = context.new_page()
+    if blocked:
+        page.route(RUNTIME, lambda route: route.abort())
+    page.goto(url)
+    page.get_by_role("tab", name="Text GAN", exact=True).click()
+    page.wait_for_function(f"() => window.genlab?.modes?.['text-gan'] === '{'server' if blocked else 'page'}'",
+                           timeout=60_000)
+    table = page.locator("table.lines").first
+    times = []
+    for seed in range(1, TRIALS + 1):
+        page.locator("#genlab-textgan-seed input").fill(str(seed))
+        before = table.inner_text()
+        started = time.monotonic()
+        page.get_by_role("button", name="Write", exact=True).click()
+        page.wait_for_function("(before) => document.querySelector('table.lines')?.innerText !== before", arg=before,
+                               polling=5, timeout=60_000)
+        times.append(1000 * (time.monotonic() - started))
+    page.close()
+    return float(np.median(times))
+
+
 def bench_browser(device: torch.device) -> Iterator[Row]:
     running = RunningApp()
     with running as client, sync_playwright() as playwright:
@@ -368,6 +397,9 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                f"{per_minute[0]:.1f} ({sum(in_page['steps'].values())} calls in {in_page['seconds']:.0f} s)",
                f"{per_minute[1]:.1f} with the runtime blocked ({sum(on_server['steps'].values())} calls in "
                f"{on_server['seconds']:.0f} s)", "")
+        in_page, on_server = (lines_written(context, client.src, blocked) for blocked in (False, True))
+        yield (f"Text GAN: Write to the table of the three writers' lines (8 each, median of {TRIALS}), in the page",
+               f"{in_page:.0f} ms", f"the server writes: {on_server:.0f} ms", f"{on_server / in_page:.1f}x as fast")
         in_page, on_server = text_written(context, client.src, False), text_written(context, client.src, True)
         yield (f"Text: {WRITE_LENGTH:,} characters written after Write (median of {TRIALS}), in the page",
                f"first character {in_page['first']:.1f} ms after Write, then {in_page['perSecond']:,.0f} characters/s",
