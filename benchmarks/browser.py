@@ -3,11 +3,16 @@ moves a slider at 60 input events a second for 5 s (each event a new value, thre
 the page's own record (window.genlab.stats, ui/web/live.js) says when each picture was drawn and for
 which input. The same drag with the runtime blocked, so the server draws (the fallback path), is the
 reference. Classify is drawn with the mouse instead: a 7 stroke by stroke, each undone, at the same
-rate. Also: how soon the page draws after the tab opens, the server's CPU time per drag, and a first visit
-over a 20 Mbit/s link with nothing cached: when the first tab works, and the bytes it took."""
+rate. Also: how soon the page draws after the tab opens, the server's CPU time per drag, a first visit
+over a 20 Mbit/s link with nothing cached (to the app, and to the static site served by `python -m
+http.server`): when the first tab works, and the bytes it took; a scripted visitor's server calls; Text's
+characters a second and Text GAN's table, in the page against the server."""
 import json
 import os
 import re
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -16,7 +21,7 @@ import numpy as np
 import torch
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from benchmarks.running_app import RunningApp
+from benchmarks.running_app import ROOT, RunningApp, ServedFolder
 from genlab.commands.bench import Row
 
 CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's; the browser tests use it too
@@ -344,6 +349,17 @@ def lines_written(context: BrowserContext, url: str, blocked: bool) -> float:
     return float(np.median(times))
 
 
+def static_cold_visits(browser: Browser) -> dict:
+    """cold_visit's medians on the static site (`python -m genlab site`, written now), served as it is by
+    `python -m http.server`: no compression on the way, the runtime's WebAssembly unpacked in the page."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "genlab", "site", "--out", folder], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+        with ServedFolder(Path(folder)) as url:
+            visits = [cold_visit(browser, url) for _ in range(TRIALS)]
+    return {key: np.median([visit[key] for visit in visits]) for key in visits[0]}
+
+
 def bench_browser(device: torch.device) -> Iterator[Row]:
     running = RunningApp()
     with running as client, sync_playwright() as playwright:
@@ -355,6 +371,11 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                f"{median['first_bytes'] / 1e6:.1f} MB received by then",
                f"takes a drawing (the server reads it) at {median['takes_a_drawing']:.1f} s",
                f"{median['all_bytes'] / 1e6:.1f} MB once {', '.join(tab for tab, _ in TABS_IN_THE_PAGE)} run in the page too")
+        median = static_cold_visits(browser)
+        yield (f"the same first visit to the static site, served by python -m http.server (median of {TRIALS})",
+               f"reads drawings in the page {median['reads_in_page']:.1f} s after navigating, "
+               f"{median['first_bytes'] / 1e6:.1f} MB received by then", f"its pad on screen at {median['takes_a_drawing']:.1f} s",
+               f"{median['all_bytes'] / 1e6:.1f} MB once the same tabs run in the page too")
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for visit, idle_s in (("the tab opened at once", 0), ("the tab opened after 3 s on the first tab", 3)):
             trials = [first_picture(context, client.src, idle_s) for _ in range(TRIALS)]

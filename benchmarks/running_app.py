@@ -62,3 +62,30 @@ class RunningApp:
         self.client.close()
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class ServedFolder:
+    """A folder served by `python -m http.server` on a free loopback port, as any plain static server serves it
+    (the static site, `python -m genlab site`): its address."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self) -> str:
+        port = free_port()
+        self.process = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "-d",
+                                         str(self.folder), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return f"http://127.0.0.1:{port}/"
+            except OSError:  # not listening yet
+                if time.time() > deadline or self.process.poll() is not None:
+                    self.process.kill()
+                    raise RuntimeError("python -m http.server did not start within 30 s") from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)

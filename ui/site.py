@@ -9,6 +9,7 @@ uploads the server reads) is left out, and the page says where it lives.
     write_site(build_app(), Path("site"))   # python -m genlab site --out site
 """
 import asyncio
+import gzip
 import hashlib
 import html
 import json
@@ -228,6 +229,7 @@ def test_digits(config: dict, site: Site) -> None:
 
 def index_html(config: dict) -> str:
     data = json.dumps(config).replace("</", "<\\/")  # no '</script>' inside the script it is in
+    runtime = config["runtime"]["packed_wasm"]
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -240,7 +242,7 @@ def index_html(config: dict) -> str:
 <style>{(PAGE / 'page.css').read_text()}</style>
 <script defer src="{web.WEB_PATH}/vendor/katex/katex.min.js"></script>
 <script defer src="{web.WEB_PATH}/vendor/katex/auto-render.min.js"></script>
-{web.HEAD}
+{web.head(runtime)}
 <script type="application/json" id="genlab-site">{data}</script>
 <script type="module" src="{web.WEB_PATH}/shell.js"></script>
 </head>
@@ -262,9 +264,12 @@ def build_site(demo: gr.Blocks, train_at: str | None = None) -> Site:
         if component["id"] in radios:
             component["props"]["choices"] = values_of(page, component["id"])
     config = graphs(pictures(with_train_tab(config, train_at), site), site)
+    config["runtime"] = {"packed_wasm": f"{web.RUNTIME_WASM}.gz"}  # ui/web/runtime.js unpacks it
     test_digits(config, site)
     for path in sorted(web.WEB.rglob("*")):
         if path.is_file() and path.name != "refresh.sh":
             site.add(f"{web.WEB_PATH}/{path.relative_to(web.WEB)}", path.read_bytes())
+    wasm = site.files.pop(web.RUNTIME_WASM)  # a static host may send it as it is: it goes gzipped, unpacked in the page
+    site.add(config["runtime"]["packed_wasm"], gzip.compress(wasm, 9, mtime=0))
     site.add("index.html", index_html(config).encode())
     return site

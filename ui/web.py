@@ -50,16 +50,26 @@ mimetypes.add_type("text/javascript", ".mjs")  # module scripts must be served a
 mimetypes.add_type("application/wasm", ".wasm")  # lets the runtime compile while it downloads
 
 
-HEAD = page_glossary() + f"""<link rel="preload" href="{WEB_PATH}/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm"
-as="fetch" type="application/wasm" crossorigin>
+RUNTIME_WASM = f"{WEB_PATH}/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm"
+
+
+def head(wasm: str = RUNTIME_WASM) -> str:
+    """What the page's <head> carries: the glossary's terms defined as they appear (ui/web/terms.js); once the page
+    is idle (or 2 s on), the runtime set up (ui/web/warm.js). The runtime's WebAssembly (`wasm`: the file the page
+    fetches it from), most of a first visit's bytes, is fetched from the start, beside the page's own files, rather
+    than once the first tab's module asks for it."""
+    kind, packed = mimetypes.guess_type(wasm)
+    typed = "" if packed else f' type="{kind}"'
+    return page_glossary() + f"""<link rel="preload" href="{wasm}" as="fetch"{typed} crossorigin>
 <link rel="modulepreload" href="{WEB_PATH}/vendor/onnxruntime-web/ort.wasm.min.mjs">
 <script type="module">
 import(new URL('{WEB_PATH}/terms.js', document.baseURI).href).then((m) => m.defineTerms());
 const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 500));
 idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m) => m.warmUp()), {{ timeout: 2000 }});
-</script>"""  # the glossary's terms defined as they appear (ui/web/terms.js); once the page is idle (or 2 s on),
-# the runtime set up (ui/web/warm.js). The runtime's WebAssembly, most of a first visit's bytes, is fetched
-# from the start, beside Gradio's own files, rather than once the first tab's module asks for it.
+</script>"""
+
+
+HEAD = head()
 
 
 class GzippedFiles(StaticFiles):

@@ -3,28 +3,19 @@ server, with no genlab server behind it, every tab but Train runs in the page, w
 Gradio page and the same answers as the server's endpoints, another model can be chosen in each tab that has
 several, and there is no failed request and no page error."""
 import re
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from benchmarks.running_app import ServedFolder
+from genlab.commands import deploy
 from tests.browser.conftest import VIEWPORT
 from tests.browser.test_browser import draw_a_seven, grid_drawn, open_tab, set_number
 from tests.browser.test_browser_inference import written_in_page
-from genlab.commands import deploy
 from ui.site import TRAIN_TAB, Site, build_site
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
 expect.set_options(timeout=20_000)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +29,8 @@ def static_site(site, tmp_path_factory):
     """The site, written out and served by `python -m http.server`: its address."""
     folder = tmp_path_factory.mktemp("site")
     site.write(folder)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "-d", str(folder), str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while True:  # until the server listens
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None and time.monotonic() < deadline, "python -m http.server did not start"
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/"
-    server.terminate()
-    server.wait()
+    with ServedFolder(folder) as url:
+        yield url
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ const sessions = new Map(); // graph url -> Promise of an InferenceSession
 export async function loadRuntime() {
   if (!runtime) {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-    runtime = import(VENDOR + 'ort.wasm.min.mjs').then((ort) => {
+    const binary = unpacked(window.genlabSite?.runtime?.packed_wasm);
+    runtime = Promise.all([import(VENDOR + 'ort.wasm.min.mjs'), binary]).then(([ort, wasm]) => {
       ort.env.wasm.wasmPaths = VENDOR; // absolute: it resolves against the module, not the page
+      if (wasm) ort.env.wasm.wasmBinary = wasm;
       ort.env.wasm.numThreads = 1;
       ort.env.logLevel = 'error';
       performance.mark('genlab:runtime'); // when the runtime could run (the browser benchmark reads it)
@@ -19,6 +21,18 @@ export async function loadRuntime() {
     runtime.catch(() => { runtime = null; }); // a later call may try again
   }
   return runtime;
+}
+
+// The runtime's WebAssembly from a gzipped copy, unpacked in the page (DecompressionStream), or null where none
+// is named. The static site ships it so (ui/site.py): a static host may send a file as it is, and the runtime's
+// WebAssembly is most of a first visit; the app's server gzips it on the way instead (ui/web.py's GzippedFiles).
+async function unpacked(url) {
+  if (!url) return null;
+  const response = await fetch(new URL(url, document.baseURI).href);
+  if (!response.ok) throw new Error(`genlab: ${response.status} for the runtime`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes; // a host that sent it with Content-Encoding: gzip
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 }
 
 // The session of a graph: its bytes are fetched while the runtime loads (on a first visit both come at
