@@ -11,6 +11,7 @@ from genlab.serve.lab import MINE, Lab
 log = logging.getLogger("genlab")
 CHEAP = {"concurrency_limit": 8, "concurrency_id": "inference"}  # fast handlers share one pool
 MINE_TITLE = "Mine (from the Train tab)"
+MODEL_RADIO = "genlab-{family}-model"  # the elem_id of a tab's model radio, by the family it chooses from
 
 
 def user_of(request: gr.Request | None) -> str:
@@ -70,6 +71,7 @@ def choose_model(lab: Lab, family: str, radio: gr.Radio):
     an error. Returns the event: a tab chains what a new model redraws with `.success(...)`, reading
     the radio (never `radio.change`, which also fires when the radio is put back)."""
     before = gr.State(radio.value)
+    radio.elem_id = radio.elem_id or MODEL_RADIO.format(family=family)  # the static site's model file finds it so
 
     def choose(model: str, last: str, request: gr.Request) -> tuple[str, str]:
         if model == MINE:

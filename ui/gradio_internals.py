@@ -483,11 +483,16 @@ def plot_rows(plot: PlotData | dict | None) -> list[dict[str, Any]]:
     return [dict(zip(plot.columns, row)) for row in plot.data]
 
 
-async def answer_of(blocks: gr.Blocks, listener: int, inputs: list) -> list:
+async def answer_of(blocks: gr.Blocks, listener: int, inputs: list, request: gr.Request | None = None) -> list:
     """What a listener of `blocks` answers for these inputs (as the page sends them), postprocessed as Gradio
     sends it to the page (a gr.update as a dict marked "__type__": "update", a picture as a file's data), for
-    nobody's session: the static site records the answers it replays (ui/site.py)."""
+    `request`'s session (or nobody's): the static site records the answers it replays (ui/site.py)."""
     from gradio.state_holder import SessionState
 
-    answer = await blocks.process_api(blocks.fns[listener], inputs, state=SessionState(blocks))
+    answer = await blocks.process_api(blocks.fns[listener], inputs, state=SessionState(blocks), request=request)
     return answer["data"]
+
+
+def blocks_of(request: gr.Request) -> gr.Blocks:
+    """The app a request came to (Gradio's App keeps its Blocks)."""
+    return request.request.app.get_blocks()

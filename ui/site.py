@@ -9,10 +9,12 @@ uploads the server reads) is left out, and the page says where it lives.
     write_site(build_app(), Path("site"))   # python -m genlab site --out site
 """
 import asyncio
+import base64
 import gzip
 import hashlib
 import html
 import json
+import mimetypes
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,7 @@ from genlab.inference.explorer import test_digit_file
 from genlab.serve.lab import MINE
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui import web
+from ui.common import MODEL_RADIO
 from ui.gradio_internals import answer_of
 
 PAGE = Path(__file__).resolve().parent
@@ -37,8 +40,13 @@ PROPS = ("value", "label", "show_label", "info", "minimum", "maximum", "step", "
 GRAPH = re.compile(rf"{MODELS_PATH}/([\w-]+)\.onnx")
 FILES = "files"  # pictures the page shows as the server made them (the 2-D map of a VAE's latent space)
 TRAIN_TAB = """Training runs on a server, on PyTorch: no maintained library trains networks of this size in a
-browser. Train a model in the whole lab's **Train** tab: {where}. Everything else on this page runs in your
+browser. Train a model in the whole lab's **Train** tab: {where}. Then press **For the static site** under
+it, and open that file here: your model runs in its tab on this page. Everything on this page runs in your
 browser, and nothing you draw or type leaves it."""
+OPEN_MODEL = ('<label class="genlab-open-model"><span data-testid="block-info">Open a model you trained</span>'
+              '<input type="file" accept=".json"></label><div class="genlab-notice"></div>')
+OPEN_MODEL_LOADER = (f"import(new URL('{web.WEB_PATH}/mine.js', document.baseURI).href)"
+                     ".then((m) => m.start({ element }))")
 ON_YOUR_MACHINE = "on your own machine (`python app.py`, the README says how), or as a Hugging Face ZeroGPU Space"
 AT_SPACE = "[on its Space](https://huggingface.co/spaces/{space}), or on your own machine (`python app.py`)"
 
@@ -66,20 +74,26 @@ def strings_in(value) -> set[str]:
     return set().union(*map(strings_in, value)) if isinstance(value, list) else set()
 
 
+def chain_of(config: dict, radio: int) -> list[int]:
+    """The listeners that answer a choice on a model radio: what ui/common.py's choose_model chains with
+    `.success` (the new specs, the sliders, the card, the diagram)."""
+    chosen = [d["id"] for d in config["dependencies"] if [radio, "input"] in map(list, d["targets"])]
+    return [d["id"] for d in config["dependencies"] if d.get("trigger_after") in chosen and d["backend_fn"]]
+
+
 def model_radios(config: dict) -> dict[int, list[int]]:
     """The radios that choose a tab's model for its page modules, each with the listeners that answer a
-    choice (ui/common.py's choose_model, then what it chains with `.success`), where there are two models
-    or more to choose from (a visitor's own, Mine, lives on a server)."""
-    components = {component["id"]: component for component in config["components"]}
+    choice, where there are two models or more to choose from (a visitor's own, Mine, lives on a server)."""
     specs = page_specs(config["components"])
+    listeners = {listener["id"]: listener for listener in config["dependencies"]}
     radios = {}
-    for listener in config["dependencies"]:
-        radio = next((t for t, event in listener["targets"] if event == "input"
-                      and components.get(t, {}).get("type") == "radio"), None)
-        chain = [d for d in config["dependencies"] if d.get("trigger_after") == listener["id"] and d["backend_fn"]]
-        models = [value for _, value in components[radio]["props"]["choices"] if value != MINE] if radio else []
-        if chain and len(models) > 1 and any(o in specs for d in chain for o in d["outputs"]):
-            radios[radio] = [d["id"] for d in chain]
+    for component in config["components"]:
+        if component["type"] != "radio":
+            continue
+        chain = chain_of(config, component["id"])
+        models = [value for _, value in component["props"]["choices"] if value != MINE]
+        if len(models) > 1 and any(o in specs for listener in chain for o in listeners[listener]["outputs"]):
+            radios[component["id"]] = chain
     return radios
 
 
@@ -159,10 +173,12 @@ def with_train_tab(config: dict, train_at: str | None = None) -> dict:
     top = max(component["id"] for component in config["components"]) + 1
     config["components"] += [{"id": top, "type": "tabitem", "props": {"label": "Train", "visible": True}},
                               {"id": top + 1, "type": "markdown",
-                               "props": {"value": TRAIN_TAB.format(where=where), "visible": True}}]
+                               "props": {"value": TRAIN_TAB.format(where=where), "visible": True}},
+                              {"id": top + 2, "type": "html", "props": {"value": "", "html_template": OPEN_MODEL,
+                                                                        "js_on_load": OPEN_MODEL_LOADER, "visible": True}}]
     kinds = {component["id"]: component["type"] for component in config["components"]}
     tabs = next(node for node in config["layout"]["children"] if kinds.get(node["id"]) == "tabs")
-    tabs["children"].append({"id": top, "children": [{"id": top + 1}]})
+    tabs["children"].append({"id": top, "children": [{"id": top + 1}, {"id": top + 2}]})
     return config
 
 
@@ -181,21 +197,23 @@ def pictures(value, site: Site):
     return {key: pictures(item, site) for key, item in value.items()}
 
 
-async def replayed(demo: gr.Blocks, config: dict, radios: dict[int, list[int]], shown: set[int]) -> dict:
-    """What the server answers each model choice on each radio, for the components the site shows, as Gradio
-    sends it: {radio id: {model: [[component id, value or update], ...]}}. The other inputs are the page's first."""
+async def answered(demo: gr.Blocks, config: dict, radio: int, model: str, request: gr.Request | None = None) -> list:
+    """What the server answers choosing `model` on a model radio (for `request`'s session), as Gradio sends it:
+    [[component id, value or update], ...]. The other inputs are the page's first."""
     values = {component["id"]: component["props"].get("value") for component in config["components"]}
     listeners = {listener["id"]: listener for listener in config["dependencies"]}
-    choices = {}
-    for radio, chain in radios.items():
-        for _, model in values_of(config, radio):
-            answers = []
-            for listener in chain:
-                inputs = [model if i == radio else values[i] for i in listeners[listener]["inputs"]]
-                data = await answer_of(demo, listener, inputs)
-                answers += [[o, v] for o, v in zip(listeners[listener]["outputs"], data) if o in shown]
-            choices.setdefault(str(radio), {})[model] = answers
-    return choices
+    answers = []
+    for listener in chain_of(config, radio):
+        inputs = [model if i == radio else values[i] for i in listeners[listener]["inputs"]]
+        answers += zip(listeners[listener]["outputs"], await answer_of(demo, listener, inputs, request))
+    return [list(answer) for answer in answers]
+
+
+async def replayed(demo: gr.Blocks, config: dict, radios: dict[int, list[int]], shown: set[int]) -> dict:
+    """What the server answers each pretrained model on each radio, for the components the site shows:
+    {radio id: {model: [[component id, value or update], ...]}}."""
+    return {str(radio): {model: [[o, v] for o, v in await answered(demo, config, radio, model) if o in shown]
+                         for _, model in values_of(config, radio)} for radio in radios}
 
 
 def values_of(config: dict, radio: int) -> list[list[str]]:
@@ -225,6 +243,49 @@ def test_digits(config: dict, site: Site) -> None:
     while (data := test_digit_file(number)) is not None:
         site.add(f"{web.DIGITS_PATH}/{number}.bin", data)
         number += 1
+
+
+PAGE_MODEL = "genlab page model"  # the format of the file a visitor's model goes to the static site in
+
+
+def inlined(value):
+    """The value with each file Gradio made (a picture) as a data URL, so it travels in one file."""
+    if isinstance(value, list):
+        return [inlined(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
+        kind = mimetypes.guess_type(value["path"])[0] or "application/octet-stream"
+        return {"url": f"data:{kind};base64,{base64.b64encode(Path(value['path']).read_bytes()).decode()}"}
+    return {key: inlined(item) for key, item in value.items()}
+
+
+def tab_of(config: dict, component: int) -> str:
+    """The label of the tab a component is in."""
+    labels = {c["id"]: c["props"].get("label") for c in config["components"] if c["type"] == "tabitem"}
+    tab = next(node for node in walk(config["layout"]) if node["id"] in labels and component in ids_in(node))
+    return labels[tab["id"]]
+
+
+def walk(node: dict):
+    yield node
+    for child in node.get("children", []):
+        yield from walk(child)
+
+
+def page_model(demo: gr.Blocks, family: str, request: gr.Request) -> dict:
+    """A visitor's own model of `family` (Mine), as the static site opens it: what its tab's model radio answers
+    choosing Mine for the visitor's session (its specs, its sliders), keyed by the components' elem_ids, with the
+    model's graphs inside, base64. The static site replays it (ui/web/mine.js)."""
+    config = demo.get_config_file()
+    radio = next(c["id"] for c in config["components"] if c["props"].get("elem_id") == MODEL_RADIO.format(family=family))
+    named = {c["id"]: c["props"]["elem_id"] for c in config["components"] if c["props"].get("elem_id")}
+    with ThreadPoolExecutor(1) as own_loop:  # the handler's thread may not run a loop of its own
+        answers = own_loop.submit(asyncio.run, answered(demo, config, radio, MINE, request)).result()
+    answers = inlined([[named[o], v] for o, v in answers if o in named and o != radio])
+    keys = sorted(set(GRAPH.findall(json.dumps(answers))))
+    return {"format": PAGE_MODEL, "version": 1, "family": family, "tab": tab_of(config, radio), "answers": answers,
+            "graphs": {f"{MODELS_PATH}/{key}.onnx": base64.b64encode(WEB_MODELS.graph(key)).decode() for key in keys}}
 
 
 def index_html(config: dict) -> str:

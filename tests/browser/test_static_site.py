@@ -2,6 +2,7 @@
 server, with no genlab server behind it, every tab but Train runs in the page, with the same modules as the
 Gradio page and the same answers as the server's endpoints, another model can be chosen in each tab that has
 several, and there is no failed request and no page error."""
+import json
 import re
 
 import pytest
@@ -124,3 +125,37 @@ def test_the_site_goes_up_as_a_static_space_whose_every_rule_holds(site):
     assert all(rule.ok for rule in verdicts), verdicts
     graphs = [path for path in files if path.endswith(".onnx")]
     assert graphs and all(deploy.in_lfs(path) for path in graphs), "the graphs go up through LFS"
+
+
+def test_a_model_trained_in_the_lab_runs_in_the_static_site(page, visitor, tmp_path):
+    """A visitor trains a VAE in the whole lab, takes the file its Train tab offers for the static site, and
+    opens it in the static site's Train tab: the explorer there runs their VAE in the page (its own graph, its
+    sliders), with no failed request and no page error."""
+    panel = open_tab(page, "Train")
+    panel.get_by_role("radio", name="VAE", exact=True).check()
+    expect(panel.get_by_role("slider", name="Beta (weight of the KL term)")).to_be_visible()  # the VAE's knobs came
+    set_number(panel, "Time limit (seconds)", 5)
+    panel.get_by_role("button", name="Train", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"Your VAE is ready"))).to_be_visible(timeout=90_000)
+    panel.get_by_role("button", name="For the static site", exact=True).click()
+    link = page.locator("#page-model-file a[download]")
+    expect(link).to_have_attribute("download", "mine-vae.genlab.json")
+    model = tmp_path / "mine-vae.genlab.json"
+    model.write_bytes(page.request.get(link.get_attribute("href")).body())
+    answers = dict(json.loads(model.read_text())["answers"])
+    latent = json.loads(answers["genlab-vae-live"])["latent"]  # my VAE's code size, in the spec the lab gave it
+
+    site, trouble = visitor
+    train = open_tab(site, "Train")
+    train.get_by_label("Open a model you trained").set_input_files(model)
+    expect(train.get_by_text("Your model runs in the VAE explorer tab now.", exact=True)).to_be_visible()
+    explore = open_tab(site, "VAE explorer")
+    site.wait_for_function("() => window.genlab?.graphs?.explore?.startsWith('blob:')", timeout=30_000)
+    in_page(site, "explore")
+    assert site.evaluate("window.genlab.specs.explore.latent") == latent
+    drawn = site.evaluate("window.genlab.stats.explore.length")
+    first = explore.locator("#genlab-z1 input[type=number]")  # my VAE's most used dimension
+    first.fill("1.5")
+    first.press("Enter")
+    site.wait_for_function("(before) => window.genlab.stats.explore.length > before", arg=drawn)
+    assert trouble == [], "no failed request and no page error"

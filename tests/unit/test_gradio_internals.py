@@ -3,6 +3,7 @@ where Gradio validates an input payload, how it names a block, where it caches f
 component's preprocess and postprocess receive. Each is checked here against the Gradio this project
 pins, so an upgrade that moves one fails in this file, naming what to re-check, instead of as a
 strange error in some tab."""
+import asyncio
 import inspect
 import re
 import threading
@@ -11,11 +12,11 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from gradio import route_utils
+from gradio import route_utils, routes
 from PIL import Image
 
 from tests.helpers import ROOT
-from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, WholeNumber,
+from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, WholeNumber, answer_of,
                                   mend_cache_sweep, plot_rows)
 
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -118,3 +119,16 @@ def test_a_plots_listener_reads_its_rows_from_either_form_gradio_gives():
     rows = [{"step": 1, "curve": "A: loss", "value": 0.5}, {"step": 2, "curve": "A: loss", "value": 0.25}]
     assert plot_rows(payload) == plot_rows(PlotData(**payload)) == rows
     assert plot_rows(None) == []
+
+
+def test_a_listener_is_answered_for_a_session_as_the_page_is_answered():
+    """answer_of runs a listener through Blocks.process_api with a SessionState and a request, and takes the
+    answer's "data" (postprocessed, a gr.update as a dict): the static site records its answers so. blocks_of
+    finds the app a request came to through the App's get_blocks."""
+    with gr.Blocks() as demo:
+        number, text = gr.Number(1), gr.Textbox()
+        number.change(lambda value: (f"{value:.0f} dots", gr.update(visible=False)), number, [text, number])
+    answer = asyncio.run(answer_of(demo, 0, [3]))
+    assert answer[0] == "3 dots" and answer[1]["__type__"] == "update" and answer[1]["visible"] is False
+    assert {"state", "request"} <= set(inspect.signature(gr.Blocks.process_api).parameters)
+    assert callable(getattr(routes.App, "get_blocks", None))

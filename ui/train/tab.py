@@ -2,6 +2,7 @@
 learned. The result is the user's own model ("Mine" in the other tabs), with a download; a
 checkpoint can be uploaded back. Handlers first, then the layout, then the wiring; the knobs travel
 by name (their sliders keyed by KNOBS), so their order is written once, in KNOBS."""
+import json
 import math
 from pathlib import Path
 
@@ -12,10 +13,11 @@ from genlab.families import ARCHITECTURES, family_of
 from genlab.families.recipes import KNOBS, Recipe
 from genlab.families.training import visitor_text
 from genlab.inference.anatomy import planned
-from genlab.serve.lab import Lab
+from genlab.serve.lab import MINE, Lab
 from genlab.serve.runs.run import Run
 from ui.common import CHEAP, answers, user_of
-from ui.gradio_internals import FileInput, NumberSlider, Picture, PlotData, plot_rows
+from ui.gradio_internals import FileInput, NumberSlider, Picture, PlotData, blocks_of, cached_file, plot_rows
+from ui.site import page_model
 from ui.train import generated_digits
 from ui.train import two_recipes as compare
 from ui.train.run_view import curves, latest_preview, measured_axis, progress_html, result_markdown, run_plots, watch
@@ -47,6 +49,14 @@ class Training:
             mine = visitor_text(family, text, Path(text_file).read_bytes() if text_file else None)
         run = self.lab.runs.start(user_of(request), architecture, [(config, settings)], mine)
         yield from watch(self.lab.runs, run, view)
+
+    def page_model(self, architecture: str, request: gr.Request, cache: Path) -> str:
+        """Your model of this architecture's family as one file the static site opens (ui/site.py's page_model),
+        so you can play with it anywhere: a path in `cache`."""
+        family = family_of(architecture).name
+        self.lab.checkpoint(MINE, family, user_of(request))  # says so if there is none yet
+        bundle = page_model(blocks_of(request), family, request)
+        return cached_file(json.dumps(bundle).encode(), f"mine-{family}.genlab.json", cache)
 
     def stop(self, request: gr.Request) -> str:
         """Stop your training run; the model keeps what it learned so far."""
@@ -161,6 +171,9 @@ def build(lab: Lab) -> None:
                 result = gr.Markdown()
                 files = gr.File(label="Download your model (.safetensors + .json)", file_count="multiple",
                                 interactive=False, elem_id="model-files")
+                for_the_site = gr.Button("For the static site", size="sm")
+                site_file = gr.File(label="Your model for the static site (open it in its Train tab)",
+                                    interactive=False, elem_id="page-model-file")
         first = family_of(FIRST)
         diagram, live, _ = panel(TRAIN_INTRO, planned(FIRST, first.build(ARCHITECTURES[FIRST],
                                                                      ARCHITECTURES[FIRST].recipe.defaults())[0]),
@@ -188,4 +201,9 @@ def build(lab: Lab) -> None:
         loss_plot.change(latest_terms, [architecture, loss_plot], live, api_visibility="private", queue=False,
                          show_progress="hidden")
         stop_button.click(answers(handlers.stop), None, stop_note, api_name="stop_training", queue=False)
+
+        def page_model_file(architecture: str, request: gr.Request) -> str:
+            return handlers.page_model(architecture, request, Path(site_file.GRADIO_CACHE))
+
+        for_the_site.click(answers(page_model_file), architecture, site_file, api_visibility="private", **CHEAP)
         upload_button.click(answers(handlers.upload), uploaded, upload_note, api_name="upload_checkpoint")

@@ -210,6 +210,25 @@ function drawTabs(node, parent) {
   choose(tabs[0]);
 }
 
+// Answers keyed by elem_id (a visitor's own model, mine.js): each replayed into its component, drawn now or
+// when its tab first opens (one the site left out is passed over); the page modules' specs this page has no
+// component for (a file from another version of the lab).
+window.genlabShell = {
+  replayNamed(answers) {
+    const named = new Map(config.components.filter((c) => c.props.elem_id).map((c) => [c.props.elem_id, c]));
+    const missing = [];
+    for (const [name, answer] of answers) {
+      const component = named.get(name);
+      if (!component) {
+        if (typeof answer === 'string' && answer.includes('"server_blocks"')) missing.push(name);
+      } else if (drawn.has(component.id)) replay([[component.id, answer]]);
+      else if (answer?.__type__ === 'update') Object.assign(component.props, answer);
+      else component.props.value = answer;
+    }
+    return missing;
+  },
+};
+
 // What the server answered a choice: each component's new value, or a gr.update of some of its props.
 function replay(answers) {
   for (const [id, answer] of answers) {
