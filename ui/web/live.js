@@ -213,3 +213,28 @@ export function shown(element) {
     else requestAnimationFrame(check);
   })());
 }
+
+// The graphs of a page module that acts when a button is pressed (Sentences, Text GAN), made (`make()`) once its
+// element is shown: then window.genlab.modes[name] is 'page' and the server blocks the spec names are hidden (the
+// results go into the server's own blocks). Null, in the mode 'server' with the notice saying why, where the spec
+// is not `ready` (no graph to run) or they cannot load; null too where another spec came meanwhile (`current()`),
+// whose own load goes on.
+export async function graphsWhenShown({ element, name, notice, spec, current, ready, make, serverDoes }) {
+  window.genlab.modes[name] = 'server';
+  if (!ready) {
+    notice.textContent = spec.why;
+    return null;
+  }
+  await shown(element);
+  try {
+    const made = await make();
+    if (current() !== spec) return null;
+    window.genlab.modes[name] = 'page';
+    for (const id of spec.server_blocks) document.getElementById(id)?.style.setProperty('display', 'none');
+    return made;
+  } catch (error) {
+    console.error(`genlab: the ${name} models did not load in the page`, error);
+    notice.textContent = `This browser could not run the model, so the server ${serverDoes}.`;
+    return null;
+  }
+}

@@ -12,7 +12,7 @@
 
 import { fixed } from './digit.js';
 import { checkedIn, numberIn, onClick, setNumber, textIn } from './knobs.js';
-import { fill, given, shown } from './live.js';
+import { fill, given, graphsWhenShown } from './live.js';
 import { leftOut, pick, WHITESPACE } from './lstm.js';
 import { run, session } from './runtime.js';
 import { between, gaussian, uniform } from './seeds.js';
@@ -31,23 +31,10 @@ export function start({ element, props, trigger, watch }) {
 
   async function load() {
     graphs = null;
-    window.genlab.modes[name] = 'server';
-    if (!spec.writer || !spec.encoder) {
-      notice.textContent = spec.why;
-      return;
-    }
-    await shown(element);
-    try {
-      const loading = spec;
-      const made = { writer: await session(spec.writer), encoder: await session(spec.encoder) };
-      if (spec !== loading) return;
-      graphs = made;
-      window.genlab.modes[name] = 'page';
-      for (const id of spec.server_blocks) document.getElementById(id)?.style.setProperty('display', 'none'); // none yet: the lines go into the server's own blocks
-    } catch (error) {
-      console.error('genlab: the sentence VAE did not load in the page', error);
-      notice.textContent = 'This browser could not run the model, so the server writes the lines.';
-    }
+    graphs = await graphsWhenShown({
+      element, name, notice, spec, current: () => spec, ready: spec.writer && spec.encoder, serverDoes: 'writes the lines',
+      make: async () => ({ writer: await session(spec.writer), encoder: await session(spec.encoder) }),
+    });
   }
 
   async function act(serverEvent, before = () => {}) {

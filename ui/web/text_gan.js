@@ -12,7 +12,7 @@
 
 import { fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { given, shown } from './live.js';
+import { given, graphsWhenShown } from './live.js';
 import { lineNats, sampleLines, WHITESPACE } from './lstm.js';
 import { session } from './runtime.js';
 import { escape } from './text_write.js';
@@ -28,23 +28,10 @@ export function start({ element, props, trigger, watch }) {
 
   async function load() {
     writers = null;
-    window.genlab.modes[NAME] = 'server';
-    if (!spec.writers.length) {
-      notice.textContent = spec.why;
-      return;
-    }
-    await shown(element);
-    try {
-      const loading = spec;
-      const made = await Promise.all(spec.writers.map(async (writer) => ({ ...writer, session: await session(writer.graph) })));
-      if (spec !== loading) return;
-      writers = made;
-      window.genlab.modes[NAME] = 'page';
-      for (const id of spec.server_blocks) document.getElementById(id)?.style.setProperty('display', 'none'); // none yet: the lines go into the server's own block
-    } catch (error) {
-      console.error('genlab: the text GAN did not load in the page', error);
-      notice.textContent = 'This browser could not run the models, so the server writes the lines.';
-    }
+    writers = await graphsWhenShown({
+      element, name: NAME, notice, spec, current: () => spec, ready: spec.writers.length > 0, serverDoes: 'writes the lines',
+      make: () => Promise.all(spec.writers.map(async (writer) => ({ ...writer, session: await session(writer.graph) }))),
+    });
   }
 
   async function write(serverEvent, before = () => {}) {
