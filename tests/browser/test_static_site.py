@@ -13,6 +13,7 @@ from genlab.commands import deploy
 from tests.browser.conftest import VIEWPORT
 from tests.browser.test_browser import draw_a_seven, grid_drawn, open_tab, set_number
 from tests.browser.test_browser_inference import written_in_page
+from tests.helpers import CHECKPOINTS
 from ui.site import TRAIN_TAB, Site, build_site
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
@@ -68,6 +69,8 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     page.wait_for_function("(heat) => document.querySelector('[data-picture=why]').toDataURL() !== heat", arg=heat)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     panel.get_by_text("What's happening", exact=True).click()
+    mlp = json.loads((CHECKPOINTS / "mlp.json").read_text())["parameters"]
+    expect(panel.locator(".whats-happening-diagram")).to_contain_text(f"{mlp:,} weights")  # the MLP's own diagram
     expect(panel.locator(".whats-happening-live .katex").first).to_be_visible()  # the loss, typeset
     expect(panel.locator(".whats-happening-live")).to_contain_text("loss")
 

@@ -73,8 +73,12 @@ const KINDS = {
     const own = { value: props.value };
     const watchers = [];
     const template = props.html_template ?? '${value}';
-    block.innerHTML = template.includes('${value}') ? template.replaceAll('${value}', own.value ?? '') : template;
-    if (props.css_template) block.prepend(make('style', {}, props.css_template));
+    const filled = template.includes('${value}'); // a picture of its value (a diagram, a card): drawn again with it
+    const render = () => {
+      block.innerHTML = filled ? template.replaceAll('${value}', own.value ?? '') : template;
+      if (props.css_template) block.prepend(make('style', {}, props.css_template));
+    };
+    render();
     if (props.js_on_load) {
       const watch = (name, callback) => watchers.push(callback);
       try {
@@ -85,7 +89,11 @@ const KINDS = {
     }
     return {
       get: () => own.value,
-      set(value) { own.value = value; watchers.forEach((callback) => callback()); },
+      set(value) {
+        own.value = value;
+        if (filled) render();
+        watchers.forEach((callback) => callback());
+      },
     };
   },
   slider(block, props) {
@@ -245,9 +253,10 @@ function update(id, changes) {
   const label = element.querySelector('[data-testid=block-info], [data-testid=block-label], summary > span');
   if ('label' in changes && label) label.textContent = changes.label;
   if ('label' in changes) element.querySelectorAll('[aria-label]').forEach((named) => named.setAttribute('aria-label', changes.label));
-  if ('info' in changes) {
-    const info = element.querySelector('.info-text') ?? label?.after(make('span', { class: 'info-text' })) ?? element.querySelector('.info-text');
-    if (info) info.textContent = changes.info ?? '';
+  if ('info' in changes && label) { // the line under a label: made where the first model had none
+    let info = element.querySelector('.info-text');
+    if (!info) label.after(info = make('span', { class: 'info-text' }));
+    info.textContent = changes.info ?? '';
   }
   for (const [prop, attribute] of [['minimum', 'min'], ['maximum', 'max'], ['step', 'step']]) {
     if (prop in changes) element.querySelectorAll('input').forEach((input) => input.setAttribute(attribute, changes[prop]));
