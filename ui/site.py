@@ -182,19 +182,24 @@ def with_train_tab(config: dict, train_at: str | None = None) -> dict:
     return config
 
 
-def pictures(value, site: Site):
-    """The value with each file Gradio made (a picture's data, "meta": gradio.FileData) copied into the site
-    under FILES/, named by its content, and pointed at there."""
+def with_files(value, how):
+    """The value with each file Gradio made (a picture's data, "meta": gradio.FileData) put as `how` puts it:
+    how(path, data) gives the URL the page fetches it from."""
     if isinstance(value, list):
-        return [pictures(item, site) for item in value]
+        return [with_files(item, how) for item in value]
     if not isinstance(value, dict):
         return value
     if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
-        data = Path(value["path"]).read_bytes()
-        path = f"{FILES}/{hashlib.sha256(data).hexdigest()[:20]}{Path(value['path']).suffix}"
-        site.add(path, data)
-        return {"url": path}
-    return {key: pictures(item, site) for key, item in value.items()}
+        return {"url": how(Path(value["path"]), Path(value["path"]).read_bytes())}
+    return {key: with_files(item, how) for key, item in value.items()}
+
+
+def pictures(value, site: Site):
+    """The value with each file Gradio made copied into the site under FILES/, named by its content."""
+    def copied(path: Path, data: bytes) -> str:
+        site.add(url := f"{FILES}/{hashlib.sha256(data).hexdigest()[:20]}{path.suffix}", data)
+        return url
+    return with_files(value, copied)
 
 
 async def answered(demo: gr.Blocks, config: dict, radio: int, model: str, request: gr.Request | None = None) -> list:
@@ -250,14 +255,9 @@ PAGE_MODEL = "genlab page model"  # the format of the file a visitor's model goe
 
 def inlined(value):
     """The value with each file Gradio made (a picture) as a data URL, so it travels in one file."""
-    if isinstance(value, list):
-        return [inlined(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
-        kind = mimetypes.guess_type(value["path"])[0] or "application/octet-stream"
-        return {"url": f"data:{kind};base64,{base64.b64encode(Path(value['path']).read_bytes()).decode()}"}
-    return {key: inlined(item) for key, item in value.items()}
+    def data_url(path: Path, data: bytes) -> str:
+        return f"data:{mimetypes.guess_type(path)[0] or 'application/octet-stream'};base64,{base64.b64encode(data).decode()}"
+    return with_files(value, data_url)
 
 
 def tab_of(config: dict, component: int) -> str:

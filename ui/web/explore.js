@@ -69,20 +69,15 @@ export function start({ element, props, trigger, watch }) {
     const spec = live.spec();
     const uploaded = document.querySelector(`#${spec.own.upload} img`);
     if (live.mode !== 'page' || !spec.encoder || uploaded) return trigger('upload');
-    const pad = document.querySelector(`#${spec.own.pad} canvas`);
-    const { data, width, height } = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
     notice.textContent = '';
-    let digit;
+    let mean, spread;
     try {
-      if (!data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
-      digit = prepareDigit(data, width, height).digit;
+      ({ mean, spread } = await encodePad(await session(spec.encoder), spec));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       notice.textContent = `⚠ ${error.message}`;
       return;
     }
-    const [mean, spread] = await run(await session(spec.encoder), { image: { data: digit, dims: [1, 1, 28, 28] } },
-                                     ['mean', 'spread']);
     const twoD = spec.latent === 2;
     const said = spec.said.encoded + (twoD ? fill(spec.said.rings, { across: fixed(spread[0], 2), up: fixed(spread[1], 2) }) : '');
     moveTo(spec, mean, said, twoD ? { mean: mean.map((v) => Math.max(-spec.extent, Math.min(spec.extent, v))), spread } : null);
@@ -115,6 +110,17 @@ export function start({ element, props, trigger, watch }) {
     event.stopPropagation();
     moveTo(live.spec(), z, `Decoded the point (${fixed(z[0], 2)}, ${fixed(z[1], 2)}).`);
   });
+}
+
+// The encoder's posterior for the drawing on the explorer's pad (genlab.inference.explorer.posterior): its mean
+// and standard deviation; an InputError with the server's words for a blank or unreadable drawing.
+export async function encodePad(encoder, spec) {
+  const pad = document.querySelector(`#${spec.own.pad} canvas`);
+  const { data, width, height } = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
+  if (!data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
+  const { digit } = prepareDigit(data, width, height);
+  const [mean, spread] = await run(encoder, { image: { data: digit, dims: [1, 1, 28, 28] } }, ['mean', 'spread']);
+  return { mean, spread };
 }
 
 // The latent code of the sliders' values (most-used dimension first), as genlab.inference.explorer.code makes it.

@@ -12,10 +12,10 @@
 // is what is shown now (the ends' titles, the captions and the frames' pixels).
 
 import { caption, drawDigit, readings } from './digit.js';
-import { code } from './explore.js';
+import { code, encodePad } from './explore.js';
 import { choiceIn, numberIn, onClick } from './knobs.js';
 import { fill, sliderValues, startLive } from './live.js';
-import { InputError, prepareDigit } from './preprocess.js';
+import { InputError } from './preprocess.js';
 import { run } from './runtime.js';
 import { between, gaussian } from './seeds.js';
 import { FrameStrip } from './strip.js';
@@ -128,22 +128,12 @@ async function endOf({ decoder, reader, encoder }, spec, source, number) {
   } else if (source === 'current sliders') {
     z = code(spec, sliderValues(spec.code_sliders));
   } else if (source === 'my drawing') {
-    z = await drawnCode(encoder, spec);
+    ({ mean: z } = await encodePad(encoder, spec));
   } else {
     throw new InputError(`An interpolation starts and ends at one of its sources; got '${source}'.`);
   }
   const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
   return { z, image, title: `This end: ${await caption(reader, image)}` };
-}
-
-// The code of the visitor's drawing on the explorer's pad (genlab.inference.explorer.encode): its mean.
-async function drawnCode(encoder, spec) {
-  const pad = document.querySelector(`#${spec.own.pad} canvas`);
-  const { data, width, height } = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
-  if (!data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
-  const { digit } = prepareDigit(data, width, height);
-  const [mean] = await run(encoder, { image: { data: digit, dims: [1, 1, SIDE, SIDE] } }, ['mean', 'spread']);
-  return mean;
 }
 
 // Test digit `number`: its grey levels as the server holds them (uint8 / 255 in float32) and its label.
