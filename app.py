@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from genlab.core.checkpoint import checkpoint_dir
 from genlab.core.device import describe, pick_device
@@ -80,9 +81,9 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     wants the app on their network says so (a Space sets it itself)."""
     demo.queue(default_concurrency_limit=1, max_size=64)
     admit_fairly(demo, fairness or Fairness())
-    return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True,
-                       state_session_capacity=SESSIONS_KEPT, head=web.HEAD,
-                       app_kwargs={"routes": web.routes(), "middleware": [guard_routes(demo)]}, **options)
+    middleware = [guard_routes(demo), Middleware(web.CompressedPage)]
+    return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True, state_session_capacity=SESSIONS_KEPT,
+                       head=web.HEAD, app_kwargs={"routes": web.routes(), "middleware": middleware}, **options)
 
 
 if __name__ == "__main__":

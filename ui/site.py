@@ -38,6 +38,7 @@ PROPS = ("value", "label", "show_label", "info", "minimum", "maximum", "step", "
          "elem_id", "elem_classes", "html_template", "css_template", "js_on_load", "latex_delimiters", "open",
          "variant", "size", "precision", "scale", "min_width", "interactive", "height", "num_top_classes")
 GRAPH = re.compile(rf"{MODELS_PATH}/([\w-]+)\.onnx")
+PACKED_WASM = f"{web.RUNTIME_WASM}.gz"  # the runtime's WebAssembly, gzipped: ui/web/runtime.js unpacks it
 FILES = "files"  # pictures the page shows as the server made them (the 2-D map of a VAE's latent space)
 TRAIN_TAB = """Training runs on a server, on PyTorch: no maintained library trains networks of this size in a
 browser. Train a model in the whole lab's **Train** tab: {where}. Then press **For the static site** under
@@ -290,7 +291,6 @@ def page_model(demo: gr.Blocks, family: str, request: gr.Request) -> dict:
 
 def index_html(config: dict) -> str:
     data = json.dumps(config).replace("</", "<\\/")  # no '</script>' inside the script it is in
-    runtime = config["runtime"]["packed_wasm"]
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -299,11 +299,8 @@ def index_html(config: dict) -> str:
 <link rel="icon" href="data:,">
 <title>{html.escape(config['title'])}</title>
 <link rel="stylesheet" href="{web.WEB_PATH}/shell.css">
-<link rel="stylesheet" href="{web.WEB_PATH}/vendor/katex/katex.min.css">
 <style>{(PAGE / 'page.css').read_text()}</style>
-<script defer src="{web.WEB_PATH}/vendor/katex/katex.min.js"></script>
-<script defer src="{web.WEB_PATH}/vendor/katex/auto-render.min.js"></script>
-{web.head(runtime)}
+{web.head(PACKED_WASM)}
 <script type="application/json" id="genlab-site">{data}</script>
 <script type="module" src="{web.WEB_PATH}/shell.js"></script>
 </head>
@@ -325,12 +322,11 @@ def build_site(demo: gr.Blocks, train_at: str | None = None) -> Site:
         if component["id"] in radios:
             component["props"]["choices"] = values_of(page, component["id"])
     config = graphs(pictures(with_train_tab(config, train_at), site), site)
-    config["runtime"] = {"packed_wasm": f"{web.RUNTIME_WASM}.gz"}  # ui/web/runtime.js unpacks it
     test_digits(config, site)
     for path in sorted(web.WEB.rglob("*")):
-        if path.is_file() and path.name != "refresh.sh":
+        if path.is_file() and path.name != "refresh.sh" and path.suffix != ".br":  # the app's brotli copies: not here
             site.add(f"{web.WEB_PATH}/{path.relative_to(web.WEB)}", path.read_bytes())
     wasm = site.files.pop(web.RUNTIME_WASM)  # a static host may send it as it is: it goes gzipped, unpacked in the page
-    site.add(config["runtime"]["packed_wasm"], gzip.compress(wasm, 9, mtime=0))
+    site.add(PACKED_WASM, gzip.compress(wasm, 9, mtime=0))
     site.add("index.html", index_html(config).encode())
     return site

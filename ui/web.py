@@ -12,11 +12,12 @@ from pathlib import Path
 import gradio as gr
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from genlab.core.checkpoint import Checkpoint
 from genlab.inference.explorer import test_digit_file
@@ -54,16 +55,23 @@ RUNTIME_WASM = f"{WEB_PATH}/vendor/onnxruntime-web/ort-wasm-simd-threaded.wasm"
 
 
 def head(wasm: str = RUNTIME_WASM) -> str:
-    """What the page's <head> carries: the glossary's terms defined as they appear (ui/web/terms.js); once the page
-    is idle (or 2 s on), the runtime set up (ui/web/warm.js). The runtime's WebAssembly (`wasm`: the file the page
-    fetches it from), most of a first visit's bytes, is fetched from the start, beside the page's own files, rather
-    than once the first tab's module asks for it."""
+    """What the page's <head> carries: the glossary's terms defined as they appear (ui/web/terms.js); the runtime
+    set up from the start, beside the page's own files, rather than once the first tab's module asks for it: its
+    WebAssembly (`wasm`: the file the page fetches it from) is most of a first visit's bytes, and compiles while
+    it downloads (ui/web/runtime.js); once the page is idle (or 2 s on), the sessions of the graphs that read
+    every tab's digits made (ui/web/warm.js). A visitor who asked their browser to save data gets the runtime
+    when a tab needs it."""
     kind, packed = mimetypes.guess_type(wasm)
-    typed = "" if packed else f' type="{kind}"'
+    typed = " data-genlab-packed" if packed else f' type="{kind}"'  # ui/web/runtime.js unpacks a packed one
     return page_glossary() + f"""<link rel="preload" href="{wasm}" as="fetch"{typed} crossorigin>
+<link rel="modulepreload" href="{WEB_PATH}/runtime.js">
 <link rel="modulepreload" href="{WEB_PATH}/vendor/onnxruntime-web/ort.wasm.min.mjs">
+<link rel="modulepreload" href="{WEB_PATH}/vendor/onnxruntime-web/ort-wasm-simd-threaded.mjs">
 <script type="module">
 import(new URL('{WEB_PATH}/terms.js', document.baseURI).href).then((m) => m.defineTerms());
+if (!navigator.connection?.saveData) {{
+  import(new URL('{WEB_PATH}/runtime.js', document.baseURI).href).then((m) => m.loadRuntime()).catch(() => {{}});
+}}  // a failure is told by the module that needs the runtime
 const idle = window.requestIdleCallback ?? ((then) => setTimeout(then, 500));
 idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m) => m.warmUp()), {{ timeout: 2000 }});
 </script>"""
@@ -72,35 +80,70 @@ idle(() => import(new URL('{WEB_PATH}/warm.js', document.baseURI).href).then((m)
 HEAD = head()
 
 
-class GzippedFiles(StaticFiles):
-    """Our modules and the vendored runtime, gzipped for a browser that accepts it: the runtime's WebAssembly,
-    most of what a first visit downloads, shrinks to about a quarter (docs/performance.md). Each file is compressed
-    once, when first asked for, off the event loop, and kept (the files change only with a new release)."""
+def accepted(headers: Headers) -> set[str]:
+    """The content codings a request accepts: Accept-Encoding's, less those it refuses (q=0)."""
+    codings = set()
+    for part in headers.get("accept-encoding", "").lower().split(","):
+        coding, _, weight = part.partition(";")
+        try:
+            refused = weight.strip().startswith("q=") and float(weight.strip()[2:]) == 0
+        except ValueError:
+            refused = True  # a weight that is no number accepts nothing
+        if coding.strip() and not refused:
+            codings.add(coding.strip())
+    return codings
+
+
+class CompressedFiles(StaticFiles):
+    """Our modules and the vendored runtime, compressed for a browser that accepts it: the runtime's WebAssembly,
+    most of what a first visit downloads, goes in brotli from the copy beside it (FILE.br, made once by
+    vendor/refresh.sh), to a browser that accepts br (over HTTPS, every current one), else gzipped
+    (docs/performance.md has the bytes of each). A file without a brotli copy is gzipped once, when first asked
+    for, off the event loop, and kept (the files change only with a new release)."""
 
     SMALLEST = 1024  # bytes: smaller files go as they are
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.gzipped: dict[tuple[str, int], bytes] = {}  # (path, modified) -> gzipped bytes
+        self.compressed: dict[tuple[str, int, str], bytes] = {}  # (path, modified, coding) -> compressed bytes
 
-    def compressed(self, path: Path, modified: int) -> bytes:
-        return self.gzipped.setdefault((str(path), modified), gzip.compress(path.read_bytes(), 9))
+    def coded(self, path: Path, modified: int, coding: str) -> bytes:
+        data = path.with_name(path.name + ".br").read_bytes() if coding == "br" else gzip.compress(path.read_bytes(), 9)
+        return self.compressed.setdefault((str(path), modified, coding), data)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
-        if (not isinstance(response, FileResponse) or response.status_code != 200
-                or "gzip" not in Headers(scope=scope).get("accept-encoding", "")):
+        if not isinstance(response, FileResponse) or response.status_code != 200:
             return response
-        stat = Path(response.path).stat()
-        if stat.st_size < self.SMALLEST:
+        file, codings = Path(response.path), accepted(Headers(scope=scope))
+        stat = file.stat()
+        coding = ("br" if "br" in codings and file.with_name(file.name + ".br").is_file()
+                  else "gzip" if "gzip" in codings and stat.st_size >= self.SMALLEST else None)
+        if coding is None:
             return response
-        body = self.gzipped.get((str(response.path), stat.st_mtime_ns)) or await run_in_threadpool(
-            self.compressed, Path(response.path), stat.st_mtime_ns)
+        body = self.compressed.get((str(file), stat.st_mtime_ns, coding)) or await run_in_threadpool(
+            self.coded, file, stat.st_mtime_ns, coding)
         headers = {name: value for name, value in response.headers.items()
                    if name not in ("content-length", "content-type", "accept-ranges", "etag")}
         # a weak tag: the same content, encoded; a revalidation then gets 304 Not Modified as for the plain file
-        headers |= {"content-encoding": "gzip", "vary": "Accept-Encoding", "etag": "W/" + response.headers["etag"]}
+        headers |= {"content-encoding": coding, "vary": "Accept-Encoding", "etag": "W/" + response.headers["etag"]}
         return Response(body, headers=headers, media_type=response.media_type)
+
+
+class CompressedPage:
+    """Gradio's page and its own scripts and styles, gzipped for a browser that accepts it (Gradio sends them as
+    they are, and the page, every tab's config inside, is a first visit's largest file after the runtime and the
+    first graph). Nothing else: an API call's answer and the event streams go as they are, costing no CPU."""
+
+    PREFIXES = ("/assets/", "/static/")
+
+    def __init__(self, app: ASGIApp):
+        self.app, self.zipped = app, GZipMiddleware(app, minimum_size=CompressedFiles.SMALLEST, compresslevel=6)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "").removeprefix(scope.get("root_path", "")) if scope["type"] == "http" else None
+        page = path is not None and scope["method"] in ("GET", "HEAD") and (path in ("", "/") or path.startswith(self.PREFIXES))
+        await (self.zipped if page else self.app)(scope, receive, send)
 
 
 async def model_graph(request: Request) -> Response:
@@ -118,7 +161,7 @@ async def test_digits(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    return [Mount(f"/{WEB_PATH}", GzippedFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph),
+    return [Mount(f"/{WEB_PATH}", CompressedFiles(directory=WEB)), Route(f"/{MODELS_PATH}/{{key}}.onnx", model_graph),
             Route(f"/{DIGITS_PATH}/{{number:int}}.bin", test_digits)]
 
 

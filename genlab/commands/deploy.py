@@ -37,7 +37,7 @@ CPU_WHEELS = "--extra-index-url https://download.pytorch.org/whl/cpu"  # CPU-onl
 
 APP_FILES = ("app.py", "genlab/**/*.py", "ui/**/*.py", "ui/**/*.js", "ui/**/*.css", "ui/web/vendor/onnxruntime-web/*",
              "checkpoints/*.json", "checkpoints/*.safetensors")
-LFS_PATTERNS = ("*.safetensors", "*.onnx", "*.wasm", "*.bin", "*.pt", "*.png", "*.jpg", "*.gif", "*.zip", "*.woff2", "*.gz")
+LFS_PATTERNS = ("*.safetensors", "*.onnx", "*.wasm", "*.bin", "*.pt", "*.png", "*.jpg", "*.gif", "*.zip", "*.woff2", "*.gz", "*.br")
 NOT_FOR_A_SPACE = ("data/*", "tests/*", "docs/*", "benchmarks/*", ".ci/*", "*-ubyte*", "*/input.txt")
 PLAIN_LIMIT = 10 * 2**20  # the Hub refuses a pushed file over 10 MiB that is not stored through LFS/Xet
 

@@ -24,11 +24,15 @@ These graphs, each with its output post-processing inside, so the page only draw
 """
 import copy
 import io
+import math
 import threading
 import warnings
 from typing import NamedTuple
 
+import numpy as np
+import onnx as onnx_format
 import torch
+from onnx import numpy_helper
 from torch import nn
 from torch.nn.utils import parametrize
 
@@ -231,15 +235,38 @@ def stepper(lstm: CharLSTM) -> Graph:
                  ["logits", "h_out", "c_out"], ids={0: "n", 1: "t"}, logits={0: "n", 1: "t"}, **STATE_AXES)
 
 
+HALVED = {EXPLAINER}  # parts whose weights go to the page in float16: Classify's graph, the first a first visit waits for
+HALF_FROM = 1024  # values: a smaller tensor (a bias, a shape) stays as it is
+
+
+def in_half(onnx: bytes) -> bytes:
+    """The graph with its weight tensors stored in float16, each cast back to float32 as the graph starts (the
+    runtime folds those casts once, when it makes the session): half the bytes to download, float32 arithmetic
+    after. The weights themselves round to float16's 11 bits (tests/unit/test_export.py holds what that moves)."""
+    model = onnx_format.load_from_string(onnx)
+    graph, casts = model.graph, []
+    for tensor in list(graph.initializer):
+        if tensor.data_type == onnx_format.TensorProto.FLOAT and math.prod(tensor.dims) >= HALF_FROM:
+            half = numpy_helper.from_array(numpy_helper.to_array(tensor).astype(np.float16), f"{tensor.name}.half")
+            graph.initializer.remove(tensor)
+            graph.initializer.append(half)
+            casts.append(onnx_format.helper.make_node("Cast", [half.name], [tensor.name], to=onnx_format.TensorProto.FLOAT))
+    nodes = [*casts, *graph.node]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model.SerializeToString()
+
+
 def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
-    """One self-contained ONNX file (weights inside) with a dynamic batch dimension."""
+    """One self-contained ONNX file (weights inside) with a dynamic batch dimension; a HALVED part's weights in
+    float16."""
     module, example, inputs, outputs, axes = graph_of(checkpoint, part)
     buffer = io.BytesIO()
     with EXPORTING, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
         torch.onnx.export(module, example, buffer, dynamo=False, opset_version=OPSET, input_names=inputs,
                           output_names=outputs, dynamic_axes=axes)
-    onnx = buffer.getvalue()
+    onnx = in_half(buffer.getvalue()) if part in HALVED else buffer.getvalue()
     if len(onnx) > MAX_ONNX_BYTES:
         raise ExportError(f"This model's graph is {len(onnx) / 2**20:.1f} MB; the page runs models up to "
                           f"{MAX_ONNX_BYTES / 2**20:.0f} MB, so the server draws it.")

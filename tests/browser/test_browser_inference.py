@@ -28,7 +28,7 @@ from genlab.models.loading import load_checkpoint
 from tests.browser.test_browser import (GAN_GRID, TEXT_WRITER, block_labelled, draw_a_seven, eventually, grid_drawn,
                                        grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
-from ui.classify import FROM_DRAWING
+from ui.classify import FROM_DRAWING, LIVE_ID
 from ui.whats_happening import classify_words
 
 SLIDERS = 16
@@ -98,19 +98,21 @@ def classify_picture(live: Locator, name: str) -> np.ndarray:
 
 def read_as_the_server_reads(page: Page, live: Locator, model: torch.nn.Module) -> None:
     """The page's reading of the drawing on the pad, held to the server's (genlab.inference.classify's
-    read_digit of the pad's PNG): the 28x28 input and the heat map over it within one level of each
-    colour, each probability within 1e-4, the same preprocessing, and the words of the status line and
-    of What's happening those of the server's functions for the page's own reading."""
+    read_digit of the pad's PNG): the 28x28 input within one level of each colour, the heat map over it
+    within one level on average (the page's graph keeps its weights in float16: tests/unit/test_export.py),
+    each probability within 1e-3, the same preprocessing, and the words of the status line and of What's
+    happening those of the server's functions for the page's own reading."""
     drawing = page.locator("#digit-pad canvas").evaluate("(canvas) => canvas.toDataURL('image/png')")
     expected = read_digit(model, open_drawing(drawing))
     seen, why = (np.asarray(picture, dtype=np.int16)[::SHOWN, ::SHOWN] for picture in expected.pictures())
 
-    def same(picture: np.ndarray, name: str) -> bool:
-        return int(np.abs(classify_picture(live, name) - picture.reshape(28, 28, -1)).max()) <= 1
-    eventually(page, lambda: same(seen, "seen") and same(why, "why"), "the page's pictures are the server's")
+    def off(picture: np.ndarray, name: str) -> np.ndarray:
+        return np.abs(classify_picture(live, name) - picture.reshape(28, 28, -1))
+    eventually(page, lambda: off(seen, "seen").max() <= 1 and off(why, "why").mean() <= 1,
+               "the page's pictures are the server's")
     detail = page.evaluate("window.genlab.readings.classifyDetail")
     assert detail["notes"] == expected.notes
-    assert np.abs(np.array(detail["probabilities"]) - [expected.probabilities[str(k)] for k in range(10)]).max() < 1e-4
+    assert np.abs(np.array(detail["probabilities"]) - [expected.probabilities[str(k)] for k in range(10)]).max() < 1e-3
     mine = Reading({str(k): p for k, p in enumerate(detail["probabilities"])}, expected.digit, expected.heat,
                    detail["notes"])
     label, status = page.evaluate("window.genlab.readings.classify")
@@ -756,7 +758,7 @@ def test_the_page_turns_a_thousand_drawings_into_the_input_the_server_makes(page
     """Classify's preprocessing runs in the page (ui/web/preprocess.js): on a thousand MNIST test digits
     drawn large, thick and off-centre, dark on light, light on dark or as the pad draws them, its 28x28
     input is within one grey level of genlab.inference.preprocess's, says the same about the drawing, and
-    the CNN reads both the same."""
+    the page's own graph (the CNN's, weights in float16) reads each as the server's CNN reads the server's."""
     rng = np.random.default_rng(0)
     digits = (mnist_test.images[:PARITY_DIGITS, 0].numpy() * 255).round().astype(np.uint8)
     cases = []
@@ -768,17 +770,25 @@ def test_the_page_turns_a_thousand_drawings_into_the_input_the_server_makes(page
         server_work = pool.submit(lambda: [prepare_digit(enlarged(digit, *case)) for digit, case in zip(digits, cases)])
         page_side = page.evaluate(f"""async ([cases, sent]) => {{  // pixels go both ways as base64: far quicker
             const {{ prepareDigit }} = await import(new URL('genlab/web/preprocess.js', document.baseURI).href);
+            const {{ run, session }} = await import(new URL('genlab/web/runtime.js', document.baseURI).href);
             const build = {BUILD};
             const digits = Uint8Array.from(atob(sent), (c) => c.charCodeAt(0));
-            const inputs = new Uint8Array(784 * cases.length), notes = [];
+            const prepared = new Float32Array(784 * cases.length), notes = [];
             cases.forEach(([k, top, left, style], i) => {{
-              const prepared = prepareDigit(build(k, top, left, style, digits.subarray(784 * i, 784 * i + 784)), 280, 280);
-              inputs.set(prepared.digit.map((v) => Math.round(255 * v)), 784 * i);
-              notes.push(prepared.notes);
+              const one = prepareDigit(build(k, top, left, style, digits.subarray(784 * i, 784 * i + 784)), 280, 280);
+              prepared.set(one.digit, 784 * i);
+              notes.push(one.notes);
+            }});
+            const spec = JSON.parse(window.gradio_config.components.find((c) => c.props.elem_id === '{LIVE_ID}').props.value);
+            const chances = await run(await session(spec.reader), {{ image: {{ data: prepared, dims: [cases.length, 1, 28, 28] }} }},
+                                      'probabilities');
+            const read = cases.map((_, i) => {{
+              const row = Array.from(chances.subarray(10 * i, 10 * i + 10));
+              return row.indexOf(Math.max(...row));
             }});
             let binary = '';
-            inputs.forEach((v) => {{ binary += String.fromCharCode(v); }});
-            return {{ inputs: btoa(binary), notes }};
+            prepared.forEach((v) => {{ binary += String.fromCharCode(Math.round(255 * v)); }});
+            return {{ inputs: btoa(binary), notes, read }};
         }}""", [cases, base64.b64encode(digits.tobytes()).decode()])
         server_side = server_work.result()
     page_inputs = np.frombuffer(base64.b64decode(page_side["inputs"]), np.uint8).reshape(-1, 28, 28).copy()
@@ -787,6 +797,5 @@ def test_the_page_turns_a_thousand_drawings_into_the_input_the_server_makes(page
     assert worst <= 1, f"a page input differs from the server's by {worst} grey levels"
     assert page_side["notes"] == [s.notes for s in server_side]
     with torch.no_grad():
-        read_in_page = cnn(torch.from_numpy(page_inputs).float().unsqueeze(1) / 255).argmax(1)
         read_on_server = cnn(torch.from_numpy(server_inputs).float().unsqueeze(1)).argmax(1)
-    assert torch.equal(read_in_page, read_on_server)
+    assert page_side["read"] == read_on_server.tolist()

@@ -9,12 +9,13 @@ const sessions = new Map(); // graph url -> Promise of an InferenceSession
 export async function loadRuntime() {
   if (!runtime) {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-    const binary = unpacked(window.genlabSite?.runtime?.packed_wasm);
+    const binary = unpacked(document.querySelector('link[data-genlab-packed]')?.getAttribute('href'));
     runtime = Promise.all([import(VENDOR + 'ort.wasm.min.mjs'), binary]).then(([ort, wasm]) => {
       ort.env.wasm.wasmPaths = VENDOR; // absolute: it resolves against the module, not the page
       if (wasm) ort.env.wasm.wasmBinary = wasm;
       ort.env.wasm.numThreads = 1;
       ort.env.logLevel = 'error';
+      setUp(ort);
       performance.mark('genlab:runtime'); // when the runtime could run (the browser benchmark reads it)
       return ort;
     });
@@ -23,9 +24,30 @@ export async function loadRuntime() {
   return runtime;
 }
 
-// The runtime's WebAssembly from a gzipped copy, unpacked in the page (DecompressionStream), or null where none
-// is named. The static site ships it so (ui/site.py): a static host may send a file as it is, and the runtime's
-// WebAssembly is most of a first visit; the app's server gzips it on the way instead (ui/web.py's GzippedFiles).
+// Sets the WebAssembly backend up now, without waiting for a model's graph: the runtime compiles its
+// WebAssembly while it downloads (served as application/wasm), and a first graph, fetched meanwhile, then
+// only makes its session. The runtime sets its backend up on the first session made (there is no other
+// way in), so this makes the smallest graph there is, and lets it go; the graphs' sessions share
+// the backend, and report any failure to set it up themselves.
+function setUp(ort) {
+  ort.InferenceSession.create(SMALLEST_GRAPH).then((made) => made.release()).catch(() => {});
+}
+
+// ONNX's smallest model, y = Identity(x) over one float, as protocol-buffer bytes (onnx.proto's field numbers).
+const SMALLEST_GRAPH = (() => {
+  const varint = (field, value) => [field << 3, value];
+  const message = (field, ...parts) => { const bytes = parts.flat(); return [(field << 3) | 2, bytes.length, ...bytes]; };
+  const text = (field, value) => message(field, [...new TextEncoder().encode(value)]);
+  const oneFloat = (field, name) => message(field, text(1, name), // ValueInfoProto: name, type
+    message(2, message(1, varint(1, 1), message(2, message(1, varint(1, 1)))))); // tensor: FLOAT, shape [1]
+  const node = message(1, text(1, 'x'), text(2, 'y'), text(4, 'Identity')); // NodeProto: input, output, op_type
+  const graph = message(7, node, text(2, 'g'), oneFloat(11, 'x'), oneFloat(12, 'y'));
+  return new Uint8Array([...varint(1, 8), ...graph, ...message(8, varint(2, 17))]); // IR version 8, opset 17
+})();
+
+// The runtime's WebAssembly from a gzipped copy, unpacked in the page (DecompressionStream), or null where the
+// page's head names none (ui/web.py's head). The static site ships it so (ui/site.py): a static host may send a file as it is, and the runtime's
+// WebAssembly is most of a first visit; the app's server compresses it on the way instead (ui/web.py's CompressedFiles).
 async function unpacked(url) {
   if (!url) return null;
   const response = await fetch(new URL(url, document.baseURI).href);

@@ -8,6 +8,7 @@
 // only then. Choosing another model replays what the server answered that choice when the site was
 // written (config.choices: the new specs, the sliders' labels, the model's card and diagram).
 
+import { shown } from './live.js';
 import { marked } from './vendor/marked/marked.esm.js';
 
 const config = JSON.parse(document.getElementById('genlab-site').textContent);
@@ -31,7 +32,27 @@ export function markdownHtml(text, delimiters = []) {
 
 function showMarkdown(element, text, delimiters) {
   element.innerHTML = markdownHtml(text, delimiters);
-  if (delimiters.length) window.renderMathInElement?.(element, { delimiters, throwOnError: false });
+  if (delimiters.some(({ left }) => (text ?? '').includes(left))) { // typeset once on screen (an accordion opened)
+    shown(element).then(typesetting).then(() => window.renderMathInElement(element, { delimiters, throwOnError: false }))
+      .catch((error) => console.warn('genlab: KaTeX did not load; formulas show as written', error));
+  }
+}
+
+// KaTeX (its scripts and stylesheet), loaded once a formula is shown: a first visit may show none.
+let katex = null;
+function typesetting() {
+  const vendored = (file) => new URL(`vendor/katex/${file}`, import.meta.url).href;
+  katex ??= Promise.all([loaded(make('link', { rel: 'stylesheet', href: vendored('katex.min.css') })),
+    loaded(make('script', { src: vendored('katex.min.js') })).then(() => loaded(make('script', { src: vendored('auto-render.min.js') })))]);
+  return katex;
+}
+
+function loaded(element) { // a script or stylesheet put in the head: resolves once it has loaded
+  return new Promise((resolve, reject) => {
+    element.addEventListener('load', resolve, { once: true });
+    element.addEventListener('error', () => reject(new Error(`${element.src || element.href} did not load`)), { once: true });
+    document.head.append(element);
+  });
 }
 
 function escapeRegExp(text) {

@@ -37,6 +37,12 @@ for file in ort.wasm.min.mjs ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.w
   cp "$WORK/ort/package/dist/$file" "$OUT/"
 done
 cp "$WORK/ort/package/package.json" "$OUT/"
+# the runtime's WebAssembly, most of a first visit, also brotli-compressed at the highest quality (here, once: it
+# takes half a minute and Python has no brotli of its own); the app sends it so to a browser that accepts br
+node -e 'const zlib = require("zlib"), fs = require("fs"), [file] = process.argv.slice(1), wasm = fs.readFileSync(file);
+fs.writeFileSync(file + ".br", zlib.brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+  [zlib.constants.BROTLI_PARAM_LGWIN]: 24, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } }));' \
+  "$OUT/ort-wasm-simd-threaded.wasm"
 # the package names its licence (MIT) without shipping the text; this is the text of the project's LICENSE
 cat > "$OUT/LICENSE" <<'LICENSE'
 MIT License
