@@ -12,7 +12,8 @@ from genlab.serve.fairness import Fairness
 from genlab.serve.lab import Lab
 from genlab.serve.runs.line import Runs
 from genlab.serve.shelf import Shelf, keep_few_heaps
-from ui import classify, explore, sample, sentences, text, text_gan, train, web
+from ui import choices, classify, explore, sample, sentences, text, text_gan, train, web
+from ui.choices import finish_choices
 from ui.common import user_of
 from ui.gradio_internals import admit_fairly, guard_routes, mend_cache_sweep
 from ui.zerogpu import lent_training
@@ -51,6 +52,7 @@ def build_app(folder: Path | None = None, cache_age: int = CACHE_AGE) -> gr.Bloc
             text_gan.build(lab)
             train.build(lab)
         about(describe(device))
+        finish_choices(demo)
 
         def forget_user(request: gr.Request) -> None:
             """A closed tab ends the session: stop its training run and delete its models."""
@@ -83,7 +85,7 @@ def launch(demo: gr.Blocks, fairness: Fairness | None = None, **options) -> tupl
     admit_fairly(demo, fairness or Fairness())
     middleware = [guard_routes(demo), Middleware(web.CompressedPage)]
     return demo.launch(css=CSS, js=JS, max_file_size=MAX_UPLOAD, show_error=True, state_session_capacity=SESSIONS_KEPT,
-                       head=web.HEAD, app_kwargs={"routes": web.routes(), "middleware": middleware}, **options)
+                       head=web.HEAD, app_kwargs={"routes": web.routes() + choices.routes(), "middleware": middleware}, **options)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from genlab.serve.export import EXPLAINER
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
 from ui.cards import confusion_html, model_card
-from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture
 from ui.web import LIVE_CSS, LiveSpec, drawing_pad, page_component
 from ui.whats_happening import CLASSIFY_INTRO, CLASSIFY_LINE, CLASSIFY_READ, CLASSIFY_UNREAD, classify_words, drawn, panel
@@ -185,13 +186,12 @@ def wire(handlers: Handlers, page: Page) -> None:
     page.upload.upload(runs_a_model(handlers.classify), [page.upload, page.model], outputs, api_name="classify",
                        **CHEAP)
     page.upload.clear(lambda: unread(INVITATION), None, outputs, api_visibility="private", queue=False)
-    chosen = choose_model(handlers.lab, "classifier", page.model)
-    chosen.success(runs_a_model(handlers.reclassify), [page.pad, page.upload, page.model], outputs,
-                   api_visibility="private", **CHEAP)
-    chosen.success(answers(handlers.card), page.model, [page.card_text, page.card_matrix], api_visibility="private",
-                   **CHEAP)
-    chosen.success(answers(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
-    chosen.success(answers(handlers.page_reader), page.model, page.in_page, api_visibility="private", **CHEAP)
+    choice = ModelChoice(handlers.lab, "classifier", page.model)
+    # After a choice the page took, the page reads the drawing again itself (its new spec comes in).
+    choice.on_server(runs_a_model(handlers.reclassify), [page.pad, page.upload, page.model], outputs, **CHEAP)
+    choice.redraws(answers(handlers.card), [page.card_text, page.card_matrix], **CHEAP)
+    choice.redraws(answers(handlers.diagram), page.diagram, **CHEAP)
+    choice.redraws(answers(handlers.page_reader), page.in_page, **CHEAP)
     page.label.change(None, page.label, page.explained, js=WORDS_OF)
 
 

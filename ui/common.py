@@ -63,24 +63,3 @@ def model_choices(lab: Lab, titles: dict[str, str]) -> list[tuple[str, str]]:
     """The radio choices of a tab: its pretrained models that the lab knows (loaded or not), then Mine."""
     names = [name for name in titles if name in lab.checkpoints or name in lab.errors]
     return [(titles[name], name) for name in names] + [(MINE_TITLE, MINE)]
-
-
-def choose_model(lab: Lab, family: str, radio: gr.Radio):
-    """Listen to a visitor choosing a model on a tab's `radio`. Choosing Mine before having one says
-    why, once, and puts the radio back on the model chosen before, so nothing on the tab turns into
-    an error. Returns the event: a tab chains what a new model redraws with `.success(...)`, reading
-    the radio (never `radio.change`, which also fires when the radio is put back)."""
-    before = gr.State(radio.value)
-    radio.elem_id = radio.elem_id or MODEL_RADIO.format(family=family)  # the static site's model file finds it so
-
-    def choose(model: str, last: str, request: gr.Request) -> tuple[str, str]:
-        if model == MINE:
-            try:
-                lab.checkpoint(MINE, family, user_of(request))
-            except RequestError as err:
-                gr.Warning(str(err))
-                return last, last
-        return model, model
-
-    return radio.input(choose, [radio, before], [radio, before], api_visibility="private",
-                       show_progress="hidden", **CHEAP)

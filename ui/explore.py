@@ -34,7 +34,8 @@ from genlab.inference.preprocess import open_drawing
 from genlab.serve.export import ENCODER
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
 from ui.web import DIGITS_PATH, LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
@@ -424,10 +425,10 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     # it cannot decode itself. API clients call /decode directly.
     view.in_page.input(runs_a_model(handlers.decode), model, [view.decoded, view.reading], inputs_kwargs=latent,
                        api_name="decode", trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    chosen = choose_model(handlers.lab, "vae", model)
-    chosen.success(runs_a_model(handlers.diagram), model, diagram, api_visibility="private", **CHEAP)
-    chosen.success(runs_a_model(handlers.switch_model), model,
-                   [*shown, view.more, view.map_column, view.no_map, view.in_page], api_visibility="private", **CHEAP)
+    choice = ModelChoice(handlers.lab, "vae", model)  # the figures follow the digit it redraws (above)
+    choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
+    choice.redraws(runs_a_model(handlers.switch_model), [*shown, view.more, view.map_column, view.no_map, view.in_page],
+                   **CHEAP)
     view.latent_map.select(runs_a_model(handlers.click_map), model, shown, api_visibility="private", **CHEAP)
     # Random sample and Reset are done by the page, which asks the server (in_page's submit and click
     # events) only where it cannot decode; API clients call /random_code.
@@ -443,7 +444,7 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     # own, never a person's) for the previews, its input event (Interpolate) for the frames, as API clients do.
     (source_a, number_a, _), (source_b, number_b, _) = walk.ends
     ends = [model, source_a, number_a, source_b, number_b]
-    chosen.success(answers(handlers.page_between), model, walk.in_page, api_visibility="private", **CHEAP)
+    choice.redraws(answers(handlers.page_between), walk.in_page, **CHEAP)
     walk.in_page.focus(runs_a_model(handlers.end_previews), [*ends, own.pad, own.upload],
                        [end.preview for end in walk.ends], inputs_kwargs=latent, api_visibility="private",
                        show_progress="hidden", **CHEAP)

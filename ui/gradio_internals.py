@@ -25,6 +25,7 @@ from gradio import route_utils, routes
 from gradio.block_function import BlockFunction
 from gradio.components.native_plot import PlotData
 from gradio.data_classes import ImageData, PredictBody, SimplePredictBody
+from gradio.events import Dependency
 from gradio.route_utils import API_PREFIX, GradioMultiPartParser
 from gradio_client.utils import construct_args
 from PIL import Image as PILImage
@@ -491,6 +492,23 @@ async def answer_of(blocks: gr.Blocks, listener: int, inputs: list, request: gr.
 
     answer = await blocks.process_api(blocks.fns[listener], inputs, state=SessionState(blocks), request=request)
     return answer["data"]
+
+
+def with_files(value, how):
+    """The value with each file Gradio made (a picture's data, "meta": gradio.FileData) put as `how` puts it:
+    how(path, data) gives the URL the page fetches it from."""
+    if isinstance(value, list):
+        return [with_files(item, how) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
+        return {"url": how(Path(value["path"]), Path(value["path"]).read_bytes())}
+    return {key: with_files(item, how) for key, item in value.items()}
+
+
+def listener_of(event: Dependency) -> int:
+    """The id of the listener an event method made (a Dependency is its config, a dict): blocks.fns' key."""
+    return event["id"]
 
 
 def blocks_of(request: gr.Request) -> gr.Blocks:

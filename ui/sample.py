@@ -15,7 +15,8 @@ from genlab.models.gan import GAN
 from genlab.serve.export import JUDGE
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import LIVE_CSS, SliderSpec, live_component, page_component, page_graphs
 from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
@@ -331,14 +332,14 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
                        show_progress="hidden", **CHEAP)
     grid.grid.select(answers(handlers.pick), grid.count, walk.sample, api_visibility="private", queue=False)
     # What's happening follows the server's grid and the model, and the page's grid when asked (the button).
-    chosen = choose_model(handlers.lab, "gan", grid.model).success
-    for trigger in (grid.grid.change, measure.click, chosen):
-        trigger(runs_a_model(handlers.explain), settings, live, api_visibility="private",
-                trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    chosen(runs_a_model(handlers.diagram), grid.model, diagram, api_visibility="private", **CHEAP)
-    chosen(runs_a_model(handlers.switch_model), grid.model,
-           [grid.in_page, walk.in_page, seeds.in_page, grid.digit, grid.every_digit_button, grid.rows],
-           api_visibility="private", **CHEAP)
+    choice = ModelChoice(handlers.lab, "gan", grid.model)
+    explaining = {"trigger_mode": "always_last", "show_progress": "hidden", **CHEAP}
+    for trigger in (grid.grid.change, measure.click):
+        trigger(runs_a_model(handlers.explain), settings, live, api_visibility="private", **explaining)
+    choice.rereads(runs_a_model(handlers.explain), settings, live, **explaining)
+    choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
+    choice.redraws(runs_a_model(handlers.switch_model),
+                   [grid.in_page, walk.in_page, seeds.in_page, grid.digit, grid.every_digit_button, grid.rows], **CHEAP)
     # The page draws the interpolation as its controls change and when Interpolate is pressed; where it cannot,
     # the button asks the server (in_page's input event). API clients call /interpolate_seeds.
     seeds.in_page.input(runs_a_model(handlers.interpolate),

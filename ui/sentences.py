@@ -28,7 +28,8 @@ from genlab.models.text_vae import TextVAEConfig
 from genlab.serve.export import ENCODER
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
 from ui.whats_happening import drawn, panel, sentences_intro, sentences_words
@@ -225,15 +226,14 @@ def lines_from_prior(spec: SentencesSpec) -> Prior:
 
 def wire(handlers: Handlers, model: gr.Radio, walk: Walk, rebuild: Rebuild, prior: Prior,
          explained: tuple[gr.HTML, gr.Markdown, gr.Button] | None) -> None:
-    chosen = choose_model(handlers.lab, "textvae", model).success
+    choice = ModelChoice(handlers.lab, "textvae", model)
     if explained is not None:  # the figures of the line on screen: on a model switch, and when asked
         diagram, live, measure = explained
-        chosen(runs_a_model(handlers.diagram), model, diagram, api_visibility="private", **CHEAP)
-        for trigger in (measure.click, chosen):
-            trigger(runs_a_model(handlers.explain), [model, rebuild.typed], live, api_visibility="private",
-                    trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        chosen(runs_a_model(handlers.page_specs), model, [rebuild.in_page, walk.in_page, prior.in_page],
-               api_visibility="private", **CHEAP)
+        choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
+        explaining = (runs_a_model(handlers.explain), [model, rebuild.typed], live)
+        measure.click(*explaining, api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        choice.rereads(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        choice.redraws(runs_a_model(handlers.page_specs), [rebuild.in_page, walk.in_page, prior.in_page], **CHEAP)
     # The page walks, rebuilds and writes itself when a button is pressed, and puts its lines into the blocks
     # (the select listeners, in the page alone); where it cannot, it asks the server (input, and submit for a
     # new seed), as API clients do.

@@ -28,7 +28,8 @@ from genlab.serve.lab import MINE
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui import web
 from ui.common import MODEL_RADIO
-from ui.gradio_internals import answer_of
+from ui.choices import answered, chain_of
+from ui.gradio_internals import with_files
 
 PAGE = Path(__file__).resolve().parent
 LAYOUT = {"tabs", "tabitem", "row", "column", "form", "group", "accordion"}
@@ -75,13 +76,6 @@ def strings_in(value) -> set[str]:
     return set().union(*map(strings_in, value)) if isinstance(value, list) else set()
 
 
-def chain_of(config: dict, radio: int) -> list[int]:
-    """The listeners that answer a choice on a model radio: what ui/common.py's choose_model chains with
-    `.success` (the new specs, the sliders, the card, the diagram)."""
-    chosen = [d["id"] for d in config["dependencies"] if [radio, "input"] in map(list, d["targets"])]
-    return [d["id"] for d in config["dependencies"] if d.get("trigger_after") in chosen and d["backend_fn"]]
-
-
 def model_radios(config: dict) -> dict[int, list[int]]:
     """The radios that choose a tab's model for its page modules, each with the listeners that answer a
     choice, where there are two models or more to choose from (a visitor's own, Mine, lives on a server)."""
@@ -105,7 +99,8 @@ def site_config(config: dict, choosers: set[int] = frozenset()) -> dict:
     components = {component["id"]: component for component in config["components"]}
     specs = page_specs(config["components"])
     named = strings_in(list(specs.values()))  # the blocks the modules read, move, hide or draw over
-    in_page = [d for d in config["dependencies"] if not d["backend_fn"] and d["js"]]
+    in_page = [d for d in config["dependencies"] if not d["backend_fn"] and d["js"] and d.get("trigger_after") is None
+               and not any(target in choosers for target, _ in d["targets"])]  # the shell replays choices itself
     listened = {i for d in in_page for i in [*d["inputs"], *d["outputs"], *(t[0] for t in d["targets"])]}
 
     def kept(component: dict) -> bool:
@@ -183,36 +178,12 @@ def with_train_tab(config: dict, train_at: str | None = None) -> dict:
     return config
 
 
-def with_files(value, how):
-    """The value with each file Gradio made (a picture's data, "meta": gradio.FileData) put as `how` puts it:
-    how(path, data) gives the URL the page fetches it from."""
-    if isinstance(value, list):
-        return [with_files(item, how) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if value.get("meta", {}).get("_type") == "gradio.FileData" and value.get("path"):
-        return {"url": how(Path(value["path"]), Path(value["path"]).read_bytes())}
-    return {key: with_files(item, how) for key, item in value.items()}
-
-
 def pictures(value, site: Site):
     """The value with each file Gradio made copied into the site under FILES/, named by its content."""
     def copied(path: Path, data: bytes) -> str:
         site.add(url := f"{FILES}/{hashlib.sha256(data).hexdigest()[:20]}{path.suffix}", data)
         return url
     return with_files(value, copied)
-
-
-async def answered(demo: gr.Blocks, config: dict, radio: int, model: str, request: gr.Request | None = None) -> list:
-    """What the server answers choosing `model` on a model radio (for `request`'s session), as Gradio sends it:
-    [[component id, value or update], ...]. The other inputs are the page's first."""
-    values = {component["id"]: component["props"].get("value") for component in config["components"]}
-    listeners = {listener["id"]: listener for listener in config["dependencies"]}
-    answers = []
-    for listener in chain_of(config, radio):
-        inputs = [model if i == radio else values[i] for i in listeners[listener]["inputs"]]
-        answers += zip(listeners[listener]["outputs"], await answer_of(demo, listener, inputs, request))
-    return [list(answer) for answer in answers]
 
 
 async def replayed(demo: gr.Blocks, config: dict, radios: dict[int, list[int]], shown: set[int]) -> dict:

@@ -16,7 +16,8 @@ from genlab.inference.objectives import next_chances
 from genlab.inference.writer import MAX_LENGTH, MAX_PROMPT, insight, notice, read_prompt, sampling_from, write_steps
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
 from ui.whats_happening import TEXT_INTRO, drawn, panel, shown_char, text_words
@@ -268,14 +269,15 @@ def wire(handlers: Handlers, page: Page) -> None:
     page.stop_button.click(None, None, None, cancels=[writing], queue=False)
     page.inside.input(runs_a_model(handlers.look_inside), [page.prompt, page.model], [page.candidates, page.surprise],
                       api_name="look_inside", trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    chosen = choose_model(handlers.lab, "lstm", page.model).success
-    chosen(answers(handlers.switch_model), page.model, [page.in_page, page.inside], api_visibility="private", **CHEAP)
+    choice = ModelChoice(handlers.lab, "lstm", page.model)
+    choice.redraws(answers(handlers.switch_model), [page.in_page, page.inside], **CHEAP)
     if page.explained is None:
         return
-    chosen(runs_a_model(handlers.diagram), page.model, page.diagram, api_visibility="private", **CHEAP)
-    for trigger in (page.measure.click, chosen):  # the figures of the prompt on screen, when asked
-        trigger(runs_a_model(handlers.explain), [page.prompt, page.model, page.temperature], page.explained,
-                api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    choice.redraws(runs_a_model(handlers.diagram), page.diagram, **CHEAP)
+    explaining = (runs_a_model(handlers.explain), [page.prompt, page.model, page.temperature], page.explained)
+    page.measure.click(*explaining, api_visibility="private", trigger_mode="always_last", show_progress="hidden",
+                       **CHEAP)  # the figures of the prompt on screen, when asked, and on a model switch
+    choice.rereads(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:

@@ -16,7 +16,8 @@ from genlab.serve.export import MODEL
 from genlab.serve.export import PRETRAINED as BEFORE
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
-from ui.common import CHEAP, answers, choose_model, model_choices, runs_a_model, user_of
+from ui.choices import ModelChoice
+from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
 from ui.whats_happening import TEXT_GAN_INTRO, drawn, panel, text_gan_words
@@ -196,15 +197,16 @@ def wire(handlers: Handlers, page: Page) -> None:
     page.in_page.submit(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
                         [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
     page.in_page.select(None, None, page.compared, js=SHOW_LINES)
-    chosen = choose_model(handlers.lab, "textgan", page.model).success
-    chosen(runs_a_model(handlers.sample), knobs, shown, api_visibility="private", **CHEAP)
-    chosen(answers(handlers.page_spec), page.model, page.in_page, api_visibility="private", **CHEAP)
+    choice = ModelChoice(handlers.lab, "textgan", page.model)
+    choice.rereads(runs_a_model(handlers.sample), knobs, shown, **CHEAP)
+    choice.redraws(answers(handlers.page_spec), page.in_page, **CHEAP)
     if page.explained is not None:  # the critic's scores of the lines on screen: on a model switch, and when asked
         diagram, live, measure = page.explained
-        chosen(runs_a_model(handlers.diagram), page.model, diagram, api_visibility="private", **CHEAP)
-        for trigger in (measure.click, chosen):
-            trigger(runs_a_model(handlers.explain), knobs, live, api_visibility="private",
-                    trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
+        measure.click(runs_a_model(handlers.explain), knobs, live, api_visibility="private", trigger_mode="always_last",
+                      show_progress="hidden", **CHEAP)
+        choice.rereads(runs_a_model(handlers.explain), knobs, live, trigger_mode="always_last", show_progress="hidden",
+                       **CHEAP)
 
 
 def build(lab: Lab) -> None:

@@ -150,6 +150,57 @@ def test_a_drawing_is_read_and_explained_in_the_page_as_the_server_would(page, c
     page.wait_for_function("() => window.genlab.specs.classify.reader !== null && window.genlab.modes.classify === 'page'")
     eventually(page, lambda: not np.array_equal(classify_picture(live, "why"), grad_cam), "the MLP's saliency shows")
     read_as_the_server_reads(page, live, mlp.eval())
+    assert calls == [], "choosing the MLP asked the server"
+
+
+def called(page: Page) -> list[dict]:
+    """The listeners the page asks the server to run from now on (a list that keeps filling), as the page's config
+    has them (their outputs among them)."""
+    listeners = {d["id"]: d for d in page.evaluate("window.gradio_config.dependencies")}
+    calls: list[dict] = []
+    page.on("request", lambda request: calls.append(listeners[request.post_data_json["fn_index"]])
+            if "/queue/join" in request.url else None)
+    return calls
+
+
+def test_choosing_a_pretrained_model_is_done_by_the_page(page):
+    """Choosing another pretrained model replays in the page what the server answered that choice once (the
+    page modules' specs, the card, the diagram, the sliders): the server is asked nothing on Classify, and on the
+    VAE explorer and the GAN sampler only for What's happening's figures of what is on screen. Choosing Mine before having one goes to the server, which says why and puts
+    the radio back on the model the page chose last."""
+    panel = open_tab(page, "Classify")
+    drawn_in_page(page, "classify")
+    draw_a_seven(page, panel)
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
+    calls = called(page)
+    panel.get_by_role("radio", name="MLP (pretrained)", exact=True).check()
+    page.wait_for_function("() => window.genlab.specs.classify.reader.includes('/') && window.genlab.modes.classify === 'page'"
+                           " && window.genlab.readings.classifyDetail")
+    panel.get_by_text("Model card", exact=True).click()
+    expect(panel.get_by_text("Pretrained MLP (classifier)")).to_be_visible()
+    expect(panel.get_by_test_id("label-output-value")).to_have_text("7")  # read again by the MLP, in the page
+    assert calls == [], "the page asked the server"
+    panel.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    expect(page.get_by_text("You have no classifier of your own yet", exact=False).first).to_be_visible()
+    expect(panel.get_by_role("radio", name="MLP (pretrained)", exact=True)).to_be_checked()
+    assert calls, "the server was asked about Mine"
+
+    words = {c["id"] for c in page.evaluate("window.gradio_config.components")
+             if "whats-happening-live" in (c["props"].get("elem_classes") or [])}
+    for tab, model, live, graph in (("VAE explorer", "VAE, 16-D latent", "explore", "explore"),
+                                    ("GAN sampler", "MLP GAN", "gan-grid", "gan-grid")):
+        panel = open_tab(page, tab)
+        drawn_in_page(page, live)
+        before = page.evaluate(f"window.genlab.graphs['{graph}']")
+        calls = called(page)
+        panel.get_by_role("radio", name=model, exact=True).check()
+        page.wait_for_function(f"(before) => window.genlab.graphs['{graph}'] !== before && window.genlab.modes['{live}'] === 'page'",
+                               arg=before)
+        eventually(page, lambda: calls, f"{tab}: What's happening's figures of the new model's digits asked for")
+        assert [set(call["outputs"]) <= words for call in calls] == [True], f"{tab}: the server was asked {calls}"
+    expect(panel.get_by_label("Digit", exact=True)).to_be_hidden()  # the MLP GAN draws no chosen digit
+    panel = open_tab(page, "VAE explorer")
+    expect(panel.get_by_text("A map of the latent space needs two dimensions", exact=False)).to_be_visible()
 
 
 def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, readme_screenshot):

@@ -17,7 +17,7 @@ from PIL import Image
 
 from tests.helpers import ROOT
 from ui.gradio_internals import (FileInput, ImageFile, NumberSlider, Picture, PlotData, WholeNumber, answer_of,
-                                  mend_cache_sweep, plot_rows)
+                                  listener_of, mend_cache_sweep, plot_rows)
 
 REQUIREMENTS = ROOT / "requirements.txt"
 
@@ -122,12 +122,14 @@ def test_a_plots_listener_reads_its_rows_from_either_form_gradio_gives():
 
 
 def test_a_listener_is_answered_for_a_session_as_the_page_is_answered():
-    """answer_of runs a listener through Blocks.process_api with a SessionState and a request, and takes the
-    answer's "data" (postprocessed, a gr.update as a dict): the static site records its answers so. blocks_of
+    """answer_of runs a listener (listener_of an event method's answer) through Blocks.process_api with a
+    SessionState and a request, and takes the answer's "data" (postprocessed, a gr.update as a dict): model
+    choices are recorded so (ui/choices.py), and the static site's. blocks_of
     finds the app a request came to through the App's get_blocks."""
     with gr.Blocks() as demo:
         number, text = gr.Number(1), gr.Textbox()
-        number.change(lambda value: (f"{value:.0f} dots", gr.update(visible=False)), number, [text, number])
+        event = number.change(lambda value: (f"{value:.0f} dots", gr.update(visible=False)), number, [text, number])
+    assert listener_of(event) == 0 and demo.fns[0].outputs == [text, number]
     answer = asyncio.run(answer_of(demo, 0, [3]))
     assert answer[0] == "3 dots" and answer[1]["__type__"] == "update" and answer[1]["visible"] is False
     assert {"state", "request"} <= set(inspect.signature(gr.Blocks.process_api).parameters)

@@ -118,8 +118,7 @@ export class Live {
   // for drawing on the server is said once, in the notice line.
   setMode(mode, why = '') {
     this.mode = mode;
-    window.genlab.modes[this.name] = mode;
-    (this.element.querySelector('.genlab-live') ?? this.element).dataset.mode = mode; // inside the component's own CSS scope
+    noteMode(this.name, this.element, mode);
     for (const id of this.serverBlocks()) {
       const block = document.getElementById(id);
       if (block) block.style.display = mode === 'page' ? 'none' : '';
@@ -205,6 +204,13 @@ export function nextTask() {
   });
 }
 
+// Where a module draws now: in window.genlab.modes, and on its element (inside the component's own CSS scope),
+// where ui/web/choices.js reads it.
+function noteMode(name, element, mode) {
+  window.genlab.modes[name] = mode;
+  (element.querySelector('.genlab-live') ?? element).dataset.mode = mode;
+}
+
 // Resolves once the element is shown (its tab opened), scrolled to or not: a graph is fetched only for a
 // tab a visitor opens.
 export function shown(element) {
@@ -220,7 +226,7 @@ export function shown(element) {
 // is not `ready` (no graph to run) or they cannot load; null too where another spec came meanwhile (`current()`),
 // whose own load goes on.
 export async function graphsWhenShown({ element, name, notice, spec, current, ready, make, serverDoes }) {
-  window.genlab.modes[name] = 'server';
+  noteMode(name, element, 'server');
   if (!ready) {
     notice.textContent = spec.why;
     return null;
@@ -229,7 +235,7 @@ export async function graphsWhenShown({ element, name, notice, spec, current, re
   try {
     const made = await make();
     if (current() !== spec) return null;
-    window.genlab.modes[name] = 'page';
+    noteMode(name, element, 'page');
     for (const id of spec.server_blocks) document.getElementById(id)?.style.setProperty('display', 'none');
     return made;
   } catch (error) {
