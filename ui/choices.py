@@ -147,8 +147,7 @@ async def recorded_answers(request: Request) -> Response:
     recording = blocks.__dict__.setdefault("genlab_recording", Recording())
     try:
         answers = await recording.answers(blocks)
-    except Exception:  # a handler that failed: the page takes the server's path
-        recording.made = None
+    except Exception:  # a handler failed: kept so (not made again for each stranger); the page takes the server's path
         return Response("The server answers model choices itself now.", status_code=503)
     return JSONResponse(answers, headers={"Cache-Control": "private, max-age=3600"})
 
