@@ -187,10 +187,11 @@ def cold_visit(browser: Browser, url: str) -> dict:
 
 
 def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
-    """A scripted visitor, step by step: draws a 7 in Classify; drags a VAE slider, asks for a random sample,
-    encodes the drawing and interpolates between two test digits; draws a new GAN seed, drags the truncation
-    and asks for every digit; writes in Text; rebuilds a line in Sentences; writes in Text GAN. The server calls (queue joins) of each step, and the session's
-    length; with the runtime blocked, every tab's server path (the reference)."""
+    """A scripted visitor, step by step: draws a 7 in Classify and chooses the MLP; drags a VAE slider, asks for a
+    random sample, encodes the drawing, interpolates between two test digits and chooses the 16-D VAE; draws a new
+    GAN seed, drags the truncation, asks for every digit and chooses the MLP GAN; writes in Text; rebuilds a line in
+    Sentences; writes in Text GAN. The server calls (queue joins) of each step, and the session's length; with the
+    runtime blocked, every tab's server path (the reference)."""
     page = context.new_page()
     if blocked:
         page.route(RUNTIME, lambda route: route.abort())
@@ -230,8 +231,12 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
         page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2, steps=30)
         page.mouse.up()
 
+    def choose(model: str) -> None:
+        page.get_by_role("radio", name=model, exact=True).check()
+
     page.wait_for_function(f"() => window.genlab?.modes?.classify === '{mode}'", timeout=60_000)
     step("Classify: draw a 7", lambda: draw("#digit-pad"))
+    step("Classify: choose the MLP", lambda: choose("MLP (pretrained)"))
     open_tab("VAE explorer", "explore")
     step("VAE explorer: drag a slider", lambda: drag("genlab-z1"))
     step("VAE explorer: random sample", lambda: page.get_by_role("button", name="Random sample", exact=True).click())
@@ -241,11 +246,13 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
     page.get_by_text("Interpolate between two digits", exact=True).click()
     step("VAE explorer: interpolate between two test digits",
          lambda: page.get_by_role("button", name="Interpolate", exact=True).click())
+    step("VAE explorer: choose the 16-D VAE", lambda: choose("VAE, 16-D latent"))
     open_tab("GAN sampler", "gan-grid")
     step("GAN sampler: new seed", lambda: page.get_by_role("button", name="New seed", exact=True).click())
     step("GAN sampler: drag the truncation", lambda: drag("genlab-gan-truncation"))
     step("GAN sampler: same noise, every digit",
          lambda: page.get_by_role("button", name="Same noise, every digit", exact=True).click())
+    step("GAN sampler: choose the MLP GAN", lambda: choose("MLP GAN"))
     open_tab("Text", "text")
     step("Text: write", lambda: page.get_by_role("button", name="Write", exact=True).click())
     open_tab("Sentences", "sentences-rebuild")

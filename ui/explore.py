@@ -13,7 +13,6 @@ from genlab.core.errors import RequestError
 from genlab.core.seeds import MAX_SEED
 from genlab.inference.explorer import (
     EXTENT,
-    DIGITS_PER_FILE,
     FRAMES_REFUSED,
     MAX_FRAMES,
     NO_DIGIT,
@@ -37,7 +36,7 @@ from genlab.serve.web_models import WEB_MODELS
 from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
-from ui.web import DIGITS_PATH, LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs
+from ui.web import LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs, test_digit_source
 from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
 
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
@@ -185,8 +184,7 @@ class Handlers:
         decoder, reader, why = page_graphs(self.lab, name, vae)
         encoder, _ = WEB_MODELS.try_url(vae, keep=name != MINE, part=ENCODER)
         try:
-            count = len(self.explorer.test_split())
-            digits = {"url": DIGITS_PATH, "count": count, "per_file": DIGITS_PER_FILE}
+            digits = test_digit_source(self.explorer.test_split())
         except RequestError:
             digits = None
         return BetweenDigitsSpec(

@@ -3,7 +3,7 @@ conditional GAN, a chosen digit or the same noise drawn as every digit; and one 
 toward another seed. The page draws the grid and the walk itself (ui/web/gan_grid.js, ui/web/gan_walk.js)
 from the seeds' own noise, which it draws as the server does (genlab.core.seeds); the server draws them
 for API clients and for browsers that cannot run the models. genlab.inference.sampler does the work."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import gradio as gr
@@ -18,8 +18,8 @@ from genlab.serve.web_models import WEB_MODELS
 from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
-from ui.web import LIVE_CSS, SliderSpec, live_component, page_component, page_graphs
-from ui.whats_happening import GAN_INTRO, drawn, gan_words, panel
+from ui.web import LIVE_CSS, SliderSpec, live_component, page_component, page_graphs, test_digit_source
+from ui.whats_happening import GAN_INTRO, GAN_WORDS, drawn, gan_words, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
 # The blocks the page reads and moves, by id: the grid's controls, its buttons, the server's grid, the walk's.
@@ -36,6 +36,7 @@ INTRO = ("Samples from generative adversarial networks. The same seed always giv
          "shrinks the noise towards its centre for cleaner, less varied digits. Under each sample: the CNN's "
          "reading and confidence, or the discriminator's chance that it is real.")
 MEASURE = "Measure the grid on screen"
+SHOW_WORDS = "() => window.genlab.readings.ganWords"  # the page's What's happening for its grid, in the page alone
 BETWEEN_PICTURES = ('<div class="genlab-live genlab-between"><span class="genlab-live-title">Frames</span>'
                     '<canvas data-picture="strip" aria-label="Frames"></canvas>'
                     '<span class="genlab-live-title">Animation</span><canvas data-picture="animation" width="28" '
@@ -76,6 +77,8 @@ class GridSpec(SamplesSpec):
     knobs: dict[str, str]
     buttons: dict[str, str]
     walk_sample: str
+    test_digits: dict | None  # the real digits D sees beside the samples (ui/web.py's test_digit_source)
+    words: dict = field(default_factory=lambda: GAN_WORDS)  # What's happening's, for the grid on screen
     judged: str = sampler.D_SCORE
     max_rows: int = sampler.MAX_ROWS
 
@@ -146,7 +149,7 @@ class Handlers:
         shared = dict(reader=reader, why=why, generator=generator, noise=gan.config.noise, classes=gan.classes or 0)
         grid = GridSpec(**shared, judge=judge, sliders=(KNOBS["count"], KNOBS["truncation"], KNOBS["rows"]),
                         server_blocks=(GRID_PICTURE_ID, GRID_SUMMARY_ID), knobs=KNOBS, buttons=BUTTONS,
-                        walk_sample=WALK_SAMPLE_ID)
+                        walk_sample=WALK_SAMPLE_ID, test_digits=test_digit_source(real_digits()))
         ends = {knob: KNOBS[knob] for knob in ("seed", "count", "truncation", "digit")}
         walk = WalkSpec(**shared, sliders=(WALK_ID, WALK_TRUNCATION_ID), server_blocks=(PICTURE_ID, READING_ID),
                         ends={**ends, "sample": WALK_SAMPLE_ID, "seed_b": WALK_SEED_B_ID})
@@ -332,11 +335,14 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
                        show_progress="hidden", **CHEAP)
     grid.grid.select(answers(handlers.pick), grid.count, walk.sample, api_visibility="private", queue=False)
     # What's happening follows the server's grid and the model, and the page's grid when asked (the button).
+    # What's happening: the page writes D's view of the grid it draws (in the page alone); the server's follows its
+    # own grid, the button, and a model it chose.
+    grid.in_page.select(None, None, live, js=SHOW_WORDS)
     choice = ModelChoice(handlers.lab, "gan", grid.model)
     explaining = {"trigger_mode": "always_last", "show_progress": "hidden", **CHEAP}
     for trigger in (grid.grid.change, measure.click):
         trigger(runs_a_model(handlers.explain), settings, live, api_visibility="private", **explaining)
-    choice.rereads(runs_a_model(handlers.explain), settings, live, **explaining)
+    choice.on_server(runs_a_model(handlers.explain), settings, live, **explaining)
     choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
     choice.redraws(runs_a_model(handlers.switch_model),
                    [grid.in_page, walk.in_page, seeds.in_page, grid.digit, grid.every_digit_button, grid.rows], **CHEAP)

@@ -20,7 +20,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from genlab.core.checkpoint import Checkpoint
-from genlab.inference.explorer import test_digit_file
+from genlab.core.data import ImageSplit
+from genlab.inference.explorer import DIGITS_PER_FILE, test_digit_file
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui.glossary import page_glossary
@@ -200,6 +201,12 @@ def page_graphs(lab: Lab, name: str, checkpoint: Checkpoint) -> tuple[str | None
     model, why = WEB_MODELS.try_url(checkpoint, keep=name != MINE)
     reader, _ = WEB_MODELS.try_url(lab.checkpoints.get("cnn"), keep=True)
     return model, reader, why
+
+
+def test_digit_source(split: ImageSplit | None) -> dict | None:
+    """Where the page reads the MNIST test digits (genlab.inference.explorer.test_digit_file's files, ui/web/
+    test_digits.js), or None on a server without them."""
+    return None if split is None else {"url": DIGITS_PATH, "count": len(split), "per_file": DIGITS_PER_FILE}
 
 
 def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:

@@ -112,19 +112,26 @@ GAN_FORMULA = (r"$$\min_G \max_D \; V(D, G) = \mathbb{E}_{x}\big[\log D(x)\big] 
                r"\mathbb{E}_{z}\big[\log\big(1 - D(G(z))\big)\big]$$")
 
 
+GAN_READ = ("On the {n} samples on screen and as many real test digits: E[log D(x)] = **{log_d_real}**, "
+            "E[log(1 − D(G(z)))] = **{log_one_minus_d_fake}**, so V = **{value}** (where D can only guess, "
+            "V = 2·log ½ = {equilibrium}).\n\nD's chance that each sample is real, in the grid's order: {scores}. Its "
+            "mean: **{d_fake}** for the samples, **{d_real}** for real digits.")
+GAN_READ_NO_REAL = ("D's chance that each sample on screen is real, in the grid's order: {scores}. Its mean: **{d_fake}**, "
+                    "so E[log(1 − D(G(z)))] = **{log_one_minus_d_fake}** (this server has no real digits to show D).")
+SCORES_SHOWN = 16  # D's scores listed, the grid's first
+GAN_WORDS = {"formula": GAN_FORMULA, "read": GAN_READ, "no_real": GAN_READ_NO_REAL, "scores_shown": SCORES_SHOWN,
+             "equilibrium": f"{EQUILIBRIUM:.3f}"}  # what ui/web/gan_grid.js writes the same words from
+
+
 def gan_words(value: GanValue) -> str:
     """D's view of the grid on screen and of as many real test digits, and the game's value on them."""
-    scores = ", ".join(f"{p:.2f}" for p in value.d_each_fake[:16])
-    more = " …" if len(value.d_each_fake) > 16 else ""
-    if math.isnan(value.d_real):  # a server without the MNIST test digits
-        return (GAN_FORMULA + f"\n\nD's chance that each sample on screen is real, in the grid's order: {scores}"
-                f"{more}. Its mean: **{value.d_fake:.2f}**, so E[log(1 − D(G(z)))] = "
-                f"**{value.log_one_minus_d_fake:.3f}** (this server has no real digits to show D).")
-    return (GAN_FORMULA + f"\n\nOn the {len(value.d_each_fake)} samples on screen and as many real test digits: "
-            f"E[log D(x)] = **{value.log_d_real:.3f}**, E[log(1 − D(G(z)))] = **{value.log_one_minus_d_fake:.3f}**, "
-            f"so V = **{value.value:.3f}** (where D can only guess, V = 2·log ½ = {EQUILIBRIUM:.3f}).\n\n"
-            f"D's chance that each sample is real, in the grid's order: {scores}{more}. Its mean: "
-            f"**{value.d_fake:.2f}** for the samples, **{value.d_real:.2f}** for real digits.")
+    scores = ", ".join(f"{p:.2f}" for p in value.d_each_fake[:SCORES_SHOWN])
+    scores += " …" if len(value.d_each_fake) > SCORES_SHOWN else ""
+    template = GAN_READ_NO_REAL if math.isnan(value.d_real) else GAN_READ
+    return GAN_FORMULA + "\n\n" + template.format(
+        n=len(value.d_each_fake), scores=scores, log_d_real=f"{value.log_d_real:.3f}",
+        log_one_minus_d_fake=f"{value.log_one_minus_d_fake:.3f}", value=f"{value.value:.3f}",
+        equilibrium=GAN_WORDS["equilibrium"], d_fake=f"{value.d_fake:.2f}", d_real=f"{value.d_real:.2f}")
 
 
 # Text ----------------------------------------------------------------------------------------------

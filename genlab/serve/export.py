@@ -9,7 +9,7 @@ These graphs, each with its output post-processing inside, so the page only draw
 - a classifier's explainer (the CNN or the MLP: Classify's reading): image -> probabilities and heat
   (n, 28, 28) in [0, 1], what drove each answer (genlab.inference.explain, gradient written out by hand);
 - a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
-  image is real (the GAN sampler's "D's chance it is real");
+  image is real (the GAN sampler's "D's chance it is real"), and its logit (What's happening's figures);
 - a sentence VAE's decoder as one step on a carried state: ids (n,), the codes z (n, latent), h and c
   (1, n, hidden), and `fresh` (n, 1), 1 where a line starts (its state made from its code) -> logits (n, V)
   with h_out and c_out; and its encoder: a line's ids, then a newline's (1, t) -> the posterior's mean and
@@ -100,8 +100,9 @@ class Judge(nn.Module):
             for name in list(module.parametrizations):
                 parametrize.remove_parametrizations(module, name, leave_parametrized=True)
 
-    def forward(self, image: torch.Tensor, digit: torch.Tensor | None = None) -> torch.Tensor:
-        return torch.sigmoid(self.discriminator(image * 2 - 1, digit).float().flatten())
+    def forward(self, image: torch.Tensor, digit: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        logit = self.discriminator(image * 2 - 1, digit).float().flatten()
+        return torch.sigmoid(logit), logit  # the logit too: log D and log(1 - D) from it, as gan_value takes them
 
 
 class Stepper(nn.Module):
@@ -189,8 +190,8 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
             raise ExportError(f"Only a GAN has a judge; a {family} model does not.")
         image = torch.zeros(1, 1, 28, 28)
         if model.classes:
-            return graph(Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real"])
-        return graph(Judge(model), (image,), ["image"], ["real"])
+            return graph(Judge(model), (image, torch.zeros(1, dtype=torch.long)), ["image", "digit"], ["real", "logit"])
+        return graph(Judge(model), (image,), ["image"], ["real", "logit"])
     if part == ENCODER:
         if family == "textvae":  # a line has a length
             return graph(LineReader(model), (torch.zeros(1, 3, dtype=torch.long),), ["ids"], ["mean", "log_var"],

@@ -18,10 +18,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from genlab.core.images import CAPTION_ROW
 from genlab.core.seeds import MAX_SEED, gaussian
+from genlab.inference import sampler
 from genlab.inference.explorer import Explorer
 from genlab.inference.classify import SHOWN, Reading, captions, read_digit
 from genlab.inference.latent import path as latent_path
 from genlab.inference.latent import to_code
+from genlab.inference.objectives import gan_value, real_digits
 from genlab.inference.preprocess import open_drawing, prepare_digit
 from genlab.inference.writer import insight
 from genlab.models.loading import load_checkpoint
@@ -29,7 +31,7 @@ from tests.browser.test_browser import (GAN_GRID, TEXT_WRITER, block_labelled, d
                                        grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
 from ui.classify import FROM_DRAWING, LIVE_ID
-from ui.whats_happening import classify_words
+from ui.whats_happening import classify_words, gan_words
 
 SLIDERS = 16
 VAE_BETWEEN = "#genlab-vae-between-live"  # the explorer's interpolation, drawn by the page (ui/web/vae_between.js)
@@ -165,8 +167,9 @@ def called(page: Page) -> list[dict]:
 
 def test_choosing_a_pretrained_model_is_done_by_the_page(page):
     """Choosing another pretrained model replays in the page what the server answered that choice once (the
-    page modules' specs, the card, the diagram, the sliders): the server is asked nothing on Classify, and on the
-    VAE explorer and the GAN sampler only for What's happening's figures of what is on screen. Choosing Mine before having one goes to the server, which says why and puts
+    page modules' specs, the card, the diagram, the sliders): the server is asked nothing on Classify and the GAN
+    sampler (whose What's happening the page writes), and on the VAE explorer only for What's happening's figures
+    of the digit on screen. Choosing Mine before having one goes to the server, which says why and puts
     the radio back on the model the page chose last."""
     panel = open_tab(page, "Classify")
     drawn_in_page(page, "classify")
@@ -185,22 +188,28 @@ def test_choosing_a_pretrained_model_is_done_by_the_page(page):
     expect(panel.get_by_role("radio", name="MLP (pretrained)", exact=True)).to_be_checked()
     assert calls, "the server was asked about Mine"
 
+    panel = open_tab(page, "GAN sampler")
+    drawn_in_page(page, "gan-grid")
+    before = page.evaluate("window.genlab.graphs['gan-grid']")
+    calls = called(page)
+    panel.get_by_role("radio", name="MLP GAN", exact=True).check()
+    page.wait_for_function("(before) => window.genlab.graphs['gan-grid'] !== before && window.genlab.modes['gan-grid'] === 'page'"
+                           " && window.genlab.readings.ganWords?.includes('On the 32 samples')", arg=before)
+    expect(panel.get_by_label("Digit", exact=True)).to_be_hidden()  # the MLP GAN draws no chosen digit
+    assert calls == [], "the page asked the server"
+
     words = {c["id"] for c in page.evaluate("window.gradio_config.components")
              if "whats-happening-live" in (c["props"].get("elem_classes") or [])}
-    for tab, model, live, graph in (("VAE explorer", "VAE, 16-D latent", "explore", "explore"),
-                                    ("GAN sampler", "MLP GAN", "gan-grid", "gan-grid")):
-        panel = open_tab(page, tab)
-        drawn_in_page(page, live)
-        before = page.evaluate(f"window.genlab.graphs['{graph}']")
-        calls = called(page)
-        panel.get_by_role("radio", name=model, exact=True).check()
-        page.wait_for_function(f"(before) => window.genlab.graphs['{graph}'] !== before && window.genlab.modes['{live}'] === 'page'",
-                               arg=before)
-        eventually(page, lambda: calls, f"{tab}: What's happening's figures of the new model's digits asked for")
-        assert [set(call["outputs"]) <= words for call in calls] == [True], f"{tab}: the server was asked {calls}"
-    expect(panel.get_by_label("Digit", exact=True)).to_be_hidden()  # the MLP GAN draws no chosen digit
     panel = open_tab(page, "VAE explorer")
+    drawn_in_page(page, "explore")
+    before = page.evaluate("window.genlab.graphs.explore")
+    calls = called(page)
+    panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()
+    page.wait_for_function("(before) => window.genlab.graphs.explore !== before && window.genlab.modes.explore === 'page'",
+                           arg=before)
     expect(panel.get_by_text("A map of the latent space needs two dimensions", exact=False)).to_be_visible()
+    eventually(page, lambda: calls, "What's happening's figures of the new model's digit asked for")
+    assert [set(call["outputs"]) <= words for call in calls] == [True], f"the server was asked {calls}"
 
 
 def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, readme_screenshot):
@@ -354,7 +363,9 @@ def test_a_seed_names_the_same_noise_in_the_page_as_on_the_server(page):
 def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_app):
     """Every control of the GAN grid redraws it in the page, asking the server nothing: the samples are
     /sample's (within one grey level), the captions and the summary under the grid are its words, for the
-    CNN's reading and for D's score, for a digit asked for and for every digit."""
+    CNN's reading and for D's score, for a digit asked for and for every digit; What's happening says what
+    the server says of the grid on screen (D's view of it and of as many real digits). Choosing another GAN
+    asks nothing either."""
     panel = open_tab(page, "GAN sampler")
     grid_drawn(page, seed=0)
     calls = server_calls(page)
@@ -373,6 +384,12 @@ def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_
         assert int(np.abs(grid_pixels(shown) - server_grid(picture, n, columns)).max()) <= 1, f"{model} {knobs}: the samples"
         assert shown["summary"] == summary, f"{model} {knobs}: the words under the grid"
         expect(panel.locator(f"{GAN_GRID} .genlab-reading")).to_have_text(summary)
+        if not every_digit:  # What's happening, as the server's explain writes it for these controls
+            gan = load_checkpoint(CHECKPOINTS / model).model
+            said = gan_words(gan_value(gan, *sampler.samples(gan, knobs["seed"], knobs["count"], knobs["truncation"],
+                                                             knobs["digit"] or sampler.ANY_DIGIT), real_digits()))
+            eventually(page, lambda: page.evaluate("window.genlab.readings.ganWords") == said,
+                       f"{model} {knobs}: What's happening's words")
 
     matches_the_server("cdcgan", seed=0, count=32)
     set_number(panel, "Truncation (1 = none)", 0.6)
@@ -390,10 +407,11 @@ def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_
     matches_the_server("cdcgan", seed=seed, count=13)
     assert calls == [], "the grid asks the server nothing"
 
-    panel.get_by_role("radio", name="DCGAN", exact=True).check()  # the one call: the new model's graphs
+    panel.get_by_text("What's happening", exact=True).click()
+    expect(panel.locator(".prose.whats-happening-live")).to_contain_text("On the 13 samples on screen")
+    panel.get_by_role("radio", name="DCGAN", exact=True).check()  # replayed in the page (ui/web/choices.js)
     expect(panel.get_by_label("Digit", exact=True)).to_be_hidden()
     page.wait_for_function("() => window.genlab.specs['gan-grid'].classes === 0")
-    calls.clear()
     panel.get_by_role("radio", name="the CNN's reading", exact=True).check()
     matches_the_server("dcgan", seed=seed, count=13, under="the CNN's reading", digit="")
     assert calls == []

@@ -72,16 +72,17 @@ GANS = [name for name in IMAGE_MODELS if CHECKPOINTS_LOADED[name].meta["family"]
 
 @pytest.mark.parametrize("name", GANS)
 def test_a_gans_judge_gives_what_the_sampler_shows(name):
-    """D's chance that each of 64 samples is real, from the judge's graph, within 1e-5 of what the GAN
-    sampler's captions and What's happening show (genlab.inference.objectives.gan_value)."""
+    """D's chance that each of 64 samples is real, and its logit, from the judge's graph, within 1e-5 of what
+    the GAN sampler's captions and What's happening show (genlab.inference.objectives.gan_value)."""
     gan = CHECKPOINTS_LOADED[name].model
     digits = torch.arange(64) % 10 if gan.classes else None
     samples = gan.sample(gan.noise(64, 3), digits)
     feeds = {"image": samples.numpy(), **({"digit": digits.numpy()} if digits is not None else {})}
-    got = onnx_session(to_onnx(CHECKPOINTS_LOADED[name], JUDGE)).run(None, feeds)[0]
+    got, logit = onnx_session(to_onnx(CHECKPOINTS_LOADED[name], JUDGE)).run(None, feeds)
     with torch.no_grad():
-        expected = torch.sigmoid(gan.discriminator(samples * 2 - 1, digits).flatten()).numpy()
-    assert got.shape == (64,) and np.abs(got - expected).max() < 1e-5
+        expected = gan.discriminator(samples * 2 - 1, digits).flatten()
+    assert got.shape == (64,) and np.abs(got - torch.sigmoid(expected).numpy()).max() < 1e-5
+    assert np.abs(logit - expected.numpy()).max() < 1e-4
     assert np.abs(got.round(3) - gan_value(gan, samples, digits, None).d_each_fake).max() <= 1e-3
 
 

@@ -13,14 +13,16 @@
 
 import { CAPTION, CELL, fixed, gridFor, paintCaptioned, readings, SIDE } from './digit.js';
 import { choiceIn, numberIn, onClick, setNumber } from './knobs.js';
-import { startLive } from './live.js';
+import { fill, startLive } from './live.js';
 import { gaussian } from './seeds.js';
 import { run } from './runtime.js';
+import { firstDigits } from './test_digits.js';
 
 const REST_MS = 150; // a slider still this long has come to rest: the CNN reads what it shows
 const SAMPLES = 'samples', EVERY_DIGIT = 'every digit'; // what the grid shows: the controls' samples, or the same noise as every digit
 
 window.genlab.grids ??= {};
+window.genlab.readings ??= {};
 
 export function start({ element, props, trigger, watch }) {
   const canvas = element.querySelector('canvas');
@@ -55,6 +57,10 @@ export function start({ element, props, trigger, watch }) {
       summary.textContent = shown.summary;
       summary.style.opacity = 1;
       paint();
+      if (mode === SAMPLES && sessions.judge) { // What's happening: D's view of this grid, into its block (in the page alone)
+        window.genlab.readings.ganWords = await judgedWords(sessions, spec, shown);
+        trigger('select');
+      }
       window.genlab.grids.gan = { values: knobs, mode, captions: shown.captions, summary: shown.summary,
                                   columns: shown.columns, cell: shown.cell, images: Array.from(shown.images) };
     },
@@ -149,4 +155,27 @@ async function readUnder({ reader, judge }, spec, knobs, { images, asked, digit,
     }
   }
   return { captions, summary };
+}
+
+// What's happening's words for the grid on screen (ui.whats_happening.gan_words of genlab.inference.objectives'
+// gan_value): D's view of its samples and of as many real test digits, from D's logits, and the game's value.
+async function judgedWords({ judge }, spec, { images, digit, n }) {
+  const judgedOn = (data, asked) => run(judge, { image: { data, dims: [n, 1, SIDE, SIDE] }, ...(asked && { digit: asked }) },
+                                        ['real', 'logit']);
+  const [chance, fake] = await judgedOn(images, digit);
+  const softplus = (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+  const mean = (values) => Array.from(values).reduce((a, b) => a + b, 0) / values.length;
+  const words = spec.words;
+  const each = Array.from(chance, (p) => Math.round(1000 * p) / 1000);
+  const logOneMinusDFake = -mean(Array.from(fake, softplus));
+  const values = {
+    n, equilibrium: words.equilibrium, d_fake: fixed(mean(chance), 2), log_one_minus_d_fake: fixed(logOneMinusDFake, 3),
+    scores: each.slice(0, words.scores_shown).map((p) => fixed(p, 2)).join(', ') + (n > words.scores_shown ? ' …' : ''),
+  };
+  if (!spec.test_digits) return `${words.formula}\n\n${fill(words.no_real, values)}`;
+  const real = await firstDigits(spec.test_digits, n);
+  const [realChance, realLogit] = await judgedOn(real.images, spec.classes && { data: BigInt64Array.from(real.labels, BigInt), dims: [n] });
+  const logDReal = -mean(Array.from(realLogit, (x) => softplus(-x)));
+  Object.assign(values, { log_d_real: fixed(logDReal, 3), value: fixed(logDReal + logOneMinusDFake, 3), d_real: fixed(mean(realChance), 2) });
+  return `${words.formula}\n\n${fill(words.read, values)}`;
 }

@@ -19,12 +19,12 @@ import { InputError } from './preprocess.js';
 import { run } from './runtime.js';
 import { between, gaussian } from './seeds.js';
 import { FrameStrip } from './strip.js';
+import { testDigit } from './test_digits.js';
 
 const NAME = 'vae-between';
 const SIDE = 28;
 const ENDS = ['from', 'to'];
 window.genlab.grids ??= {};
-const files = new Map(); // test digit file url -> Promise of its bytes
 
 export function start({ element, props, trigger, watch }) {
   const notice = element.querySelector('.genlab-notice');
@@ -134,21 +134,4 @@ async function endOf({ decoder, reader, encoder }, spec, source, number) {
   }
   const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
   return { z, image, title: `This end: ${await caption(reader, image)}` };
-}
-
-// Test digit `number`: its grey levels as the server holds them (uint8 / 255 in float32) and its label.
-async function testDigit({ url, per_file: perFile }, number) {
-  const file = new URL(`${url}/${Math.floor(number / perFile)}.bin`, document.baseURI).href;
-  if (!files.has(file)) {
-    const bytes = fetch(file).then((response) => {
-      if (!response.ok) throw new Error(`genlab: ${response.status} for the test digits`);
-      return response.arrayBuffer();
-    }).then((buffer) => new Uint8Array(buffer));
-    bytes.catch(() => files.delete(file));
-    files.set(file, bytes);
-  }
-  const bytes = await files.get(file);
-  const at = number % perFile, digits = (bytes.length / (SIDE * SIDE + 1));
-  const image = Float32Array.from(bytes.subarray(at * SIDE * SIDE, (at + 1) * SIDE * SIDE), (grey) => grey / 255);
-  return { image, label: bytes[digits * SIDE * SIDE + at] };
 }
