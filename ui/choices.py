@@ -55,12 +55,13 @@ class ModelChoice:
         self.after_either: list[tuple] = []
         radio.genlab_choice = self  # finish_choices() finds it
 
-    def redraws(self, fn, outputs, **listener) -> None:
-        """A listener on the model alone: the server's answer after a choice it took; recorded, replayed in the page."""
+    def redraws(self, fn, outputs, page_draws=(), **listener) -> None:
+        """A listener on the model alone: the server's answer after a choice it took; recorded, replayed in the page,
+        but for the `page_draws` among its outputs (the server's pictures, hidden while the page draws its own)."""
         outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
         event = self.chosen.success(fn, self.radio, outputs, api_visibility="private", **listener)
         self.recorded.append(listener_of(event))
-        self.replayed += [output for output in outputs if output not in self.replayed]
+        self.replayed += [output for output in outputs if output not in self.replayed and output not in page_draws]
 
     def rereads(self, fn, inputs, outputs, **listener) -> None:
         """A listener that reads more than the model: the server answers it after either choice."""

@@ -2,7 +2,7 @@
 own drawing, and interpolate between digits. genlab.inference.explorer does the work; while the sliders move,
 the page itself decodes (ui/web/explore.js), and the server's /decode serves API clients and
 browsers that cannot run the model."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import gradio as gr
@@ -37,8 +37,9 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
 from ui.web import LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs, test_digit_source
-from ui.whats_happening import VAE_INTRO, drawn, panel, vae_words
+from ui.whats_happening import VAE_INTRO, VAE_WORDS, drawn, panel, vae_words
 
+SHOW_WORDS = "() => window.genlab.readings.vaeWords"  # the page's What's happening for its digit, in the page alone
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
 TITLES = {"vae2d": "VAE, 2-D latent", "vae": "VAE, 16-D latent"}
 LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the sliders' values (Explorer.order)
@@ -94,6 +95,7 @@ class ExplorerSpec(SliderSpec):
     encoder: str | None  # the encoder's graph: Encode, in the page
     own: dict[str, str]  # the ids of the visitor's drawing pad, upload (read by the server) and the page's reconstruction
     said: dict[str, str]  # what the server says of an encoding (and of a missing digit), for the page to say alike
+    words: dict = field(default_factory=lambda: VAE_WORDS)  # What's happening's, for the digit on screen
     ring_colour: str = "rgb{}".format(PATH_COLOUR)  # the posterior's rings on the map
     max_seed: int = MAX_SEED
 
@@ -423,10 +425,12 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     # it cannot decode itself. API clients call /decode directly.
     view.in_page.input(runs_a_model(handlers.decode), model, [view.decoded, view.reading], inputs_kwargs=latent,
                        api_name="decode", trigger_mode="always_last", show_progress="hidden", **CHEAP)
-    choice = ModelChoice(handlers.lab, "vae", model)  # the figures follow the digit it redraws (above)
+    # The page writes What's happening's figures of the digit it draws (in the page alone).
+    view.in_page.select(None, None, live, js=SHOW_WORDS)
+    choice = ModelChoice(handlers.lab, "vae", model)  # the server's figures follow the digit it redraws (above)
     choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
     choice.redraws(runs_a_model(handlers.switch_model), [*shown, view.more, view.map_column, view.no_map, view.in_page],
-                   **CHEAP)
+                   page_draws=[view.decoded, view.reading], **CHEAP)
     view.latent_map.select(runs_a_model(handlers.click_map), model, shown, api_visibility="private", **CHEAP)
     # Random sample and Reset are done by the page, which asks the server (in_page's submit and click
     # events) only where it cannot decode; API clients call /random_code.

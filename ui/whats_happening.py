@@ -92,14 +92,18 @@ VAE_FORMULA = (r"$$-\text{ELBO}(x) = \underbrace{-\log p(x \mid z{=}\mu)}_{\text
                r"\underbrace{\mathrm{KL}\big(q(z \mid x)\,\|\,\mathcal{N}(0, I)\big)}_{\text{KL}}$$")
 
 
+VAE_READ = ("The digit on screen, encoded again: reconstruction **{reconstruction} nats** + KL **{kl} nats** = "
+            "**{total} nats**. Its code is {distance} from the centre of the prior. Drag a slider and let go: a code "
+            "far out decodes to an odd digit that costs more, and a digit with grey edges costs more nats than a crisp "
+            "one (each grey pixel is a coin flip the decoder cannot call).")
+VAE_WORDS = {"formula": VAE_FORMULA, "read": VAE_READ}  # what ui/web/explore.js writes the same words from
+
+
 def vae_words(elbo: Elbo, z: list[float]) -> str:
     """The digit on screen, encoded again: its two terms in nats, and how far its code is from the centre."""
     distance = math.sqrt(sum(v * v for v in z))
-    return (VAE_FORMULA + f"\n\nThe digit on screen, encoded again: reconstruction **{elbo.reconstruction:.1f} nats** "
-            f"+ KL **{elbo.kl:.1f} nats** = **{elbo.total:.1f} nats**. Its code is {distance:.2f} from the "
-            "centre of the prior. Drag a slider and let go: a code far out decodes to an odd digit that costs more, "
-            "and a digit with grey edges costs more nats than a crisp one (each grey pixel is a coin flip the "
-            "decoder cannot call).")
+    return VAE_FORMULA + "\n\n" + VAE_READ.format(reconstruction=f"{elbo.reconstruction:.1f}", kl=f"{elbo.kl:.1f}",
+                                                    total=f"{elbo.total:.1f}", distance=f"{distance:.2f}")
 
 
 # GAN -----------------------------------------------------------------------------------------------

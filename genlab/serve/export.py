@@ -2,8 +2,9 @@
 Web) and the sliders redraw at display rate without asking the server.
 
 These graphs, each with its output post-processing inside, so the page only draws:
-- a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1]; and its encoder: image -> the
-  posterior's mean and standard deviation (n, latent) (the explorer's Encode);
+- a VAE's decoder: code (n, latent) -> image (n, 1, 28, 28) in [0, 1] and its logits; and its encoder:
+  image -> the posterior's mean, standard deviation and log-variance (n, latent) (the explorer's Encode, and
+  What's happening's figures);
 - a GAN's generator: noise (n, noise) [+ digit (n,) for the conditional one] -> image in [0, 1];
 - a classifier (the CNN that reads the other models' digits): image in [0, 1] -> probabilities (n, 10);
 - a classifier's explainer (the CNN or the MLP: Classify's reading): image -> probabilities and heat
@@ -60,8 +61,9 @@ class Decoder(nn.Module):
         super().__init__()
         self.vae = vae
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        return self.vae.decode(z)
+    def forward(self, z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        logits = self.vae.decode_logits(z)
+        return torch.sigmoid(logits), logits  # the logits too: What's happening's reconstruction term is taken from them
 
 
 class Encoder(nn.Module):
@@ -71,9 +73,9 @@ class Encoder(nn.Module):
         super().__init__()
         self.vae = vae
 
-    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         mean, log_var = self.vae.encode(image)
-        return mean, (0.5 * log_var).exp()
+        return mean, (0.5 * log_var).exp(), log_var  # the log-variance too: What's happening's KL is taken from it
 
 
 class Generator(nn.Module):
@@ -198,7 +200,7 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
                          ids={0: "n", 1: "t"})
         if family != "vae":
             raise ExportError(f"Only a VAE has an encoder graph; a {family} model does not.")
-        return graph(Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread"])
+        return graph(Encoder(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["mean", "spread", "log_var"])
     if part == PRETRAINED:
         if family != "textgan":
             raise ExportError(f"Only a text GAN keeps its generator from before adversarial training; a {family} "
@@ -209,7 +211,7 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
             raise ExportError(f"Only a classifier has an explainer; a {family} model does not.")
         return graph(Explainer(model), (torch.zeros(1, 1, 28, 28),), ["image"], ["probabilities", "heat"])
     if family == "vae":
-        return graph(Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], ["image"])
+        return graph(Decoder(model), (torch.zeros(1, model.config.latent),), ["z"], ["image", "logits"])
     if family == "gan":
         noise = torch.zeros(1, model.config.noise)
         if model.classes:

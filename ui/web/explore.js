@@ -4,7 +4,7 @@
 // seed's code from the prior, seeds.js) and Reset move the sliders in the page too, and so does Encode:
 // the visitor's drawing is turned into the 28x28 input (preprocess.js) and the encoder's graph gives its
 // code, with the posterior's rings on a 2-D map and the reconstruction beside the drawing (an uploaded
-// picture is encoded by the server).
+// picture is encoded by the server). Once the sliders rest, What's happening's figures of their digit.
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
 // The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
@@ -17,6 +17,10 @@ import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
 
+const REST_MS = 150; // sliders still this long have come to rest: What's happening measures the digit they hold
+
+window.genlab.readings ??= {};
+
 export function start({ element, props, trigger, watch }) {
   let hovered = null; // the code under the pointer on the map, or null
   const canvas = element.querySelector('canvas');
@@ -26,6 +30,7 @@ export function start({ element, props, trigger, watch }) {
   let note = ''; // what the page did to the sliders (a random sample, a reset), said before the reading
   let moving = false; // the page itself is moving the sliders: their input events are not a person's
   let reconstruct = null; // an encoding's code (joined), whose digit is drawn beside the drawing too
+  let resting = null; // the figures wait for the sliders to rest
   const live = startLive({
     name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
@@ -35,9 +40,17 @@ export function start({ element, props, trigger, watch }) {
       if (reconstruct === z.join()) showReconstruction(spec, image);
       const read = await caption(reader, image);
       reading.innerHTML = [note, read ? `The CNN reads this as <strong>${read}</strong>.` : ''].filter(Boolean).join(' ');
+      clearTimeout(resting); // What's happening's figures, once the sliders rest
+      resting = setTimeout(() => writeFigures(decoder, spec), REST_MS);
     },
     onFrame: (spec, z) => map?.mark(z), // where the code is on the map: the pointer's point, else the sliders'
   });
+  // What's happening's figures of the sliders' digit, into its block (in the page alone; ui/explore.py's SHOW_WORDS).
+  async function writeFigures(decoder, spec) {
+    if (live.mode !== 'page' || live.spec() !== spec || !spec.encoder) return;
+    window.genlab.readings.vaeWords = await figures(decoder, await session(spec.encoder), spec, code(spec, sliderValues(spec.sliders)));
+    trigger('select');
+  }
   document.addEventListener('input', (event) => { // a person moving a slider: what the page did is past
     if (!moving && live.spec().sliders.some((id) => event.target.closest?.(`#${id}`))) note = '';
   }, true);
@@ -121,6 +134,21 @@ export async function encodePad(encoder, spec) {
   const { digit } = prepareDigit(data, width, height);
   const [mean, spread] = await run(encoder, { image: { data: digit, dims: [1, 1, 28, 28] } }, ['mean', 'spread']);
   return { mean, spread };
+}
+
+// What's happening's words for the digit the code z decodes to (ui.whats_happening.vae_words of genlab.inference.
+// objectives.decoded_elbo): the digit encoded again, its reconstruction (pixels as coin flips, from the decoder's
+// logits at the posterior's mean) and its KL from the prior, in nats, and how far z is from the prior's centre.
+async function figures(decoder, encoder, spec, z) {
+  const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
+  const [mean, logVar] = await run(encoder, { image: { data: image, dims: [1, 1, 28, 28] } }, ['mean', 'log_var']);
+  const logits = await run(decoder, { z: { data: mean, dims: [1, spec.latent] } }, 'logits');
+  let reconstruction = 0, kl = 0;
+  logits.forEach((l, i) => { reconstruction += Math.max(l, 0) - l * image[i] + Math.log1p(Math.exp(-Math.abs(l))); });
+  mean.forEach((m, i) => { kl += 0.5 * (m * m + Math.exp(logVar[i]) - 1 - logVar[i]); });
+  const distance = Math.sqrt(z.reduce((sum, v) => sum + v * v, 0));
+  return `${spec.words.formula}\n\n${fill(spec.words.read, {
+    reconstruction: fixed(reconstruction, 1), kl: fixed(kl, 1), total: fixed(reconstruction + kl, 1), distance: fixed(distance, 2) })}`;
 }
 
 // The latent code of the sliders' values (most-used dimension first), as genlab.inference.explorer.code makes it.
