@@ -199,6 +199,8 @@ def test_choosing_a_pretrained_model_is_done_by_the_page(page):
 
     panel = open_tab(page, "VAE explorer")
     drawn_in_page(page, "explore")
+    panel.get_by_text("What's happening", exact=True).click()
+    page.wait_for_function("() => window.genlab.readings.vaeWords")
     before = page.evaluate("[window.genlab.graphs.explore, window.genlab.readings.vaeWords]")
     calls = called(page)
     panel.get_by_role("radio", name="VAE, 16-D latent", exact=True).check()
@@ -215,6 +217,7 @@ def test_vae_drag_is_drawn_in_the_page_as_the_server_would(page, running_app, re
     expect(image_in(panel, "Decoded digit")).to_be_hidden()  # the page's own picture stands in for it
 
     vae, explorer = load_checkpoint(CHECKPOINTS / "vae2d"), Explorer(None, torch.device("cpu"))
+    panel.get_by_text("What's happening", exact=True).click()  # its figures follow the digit once open
 
     def matches_the_server() -> None:
         expected, reading = running_app.predict("vae2d", *slider_values(page), api_name="/decode")

@@ -70,6 +70,7 @@ def test_the_graph_draws_what_torch_draws(name):
 GANS = [name for name in IMAGE_MODELS if CHECKPOINTS_LOADED[name].meta["family"] == "gan"]
 
 
+@pytest.mark.smoke  # the Space exports these parts with ZeroGPU's torch and onnx too
 @pytest.mark.parametrize("name", GANS)
 def test_a_gans_judge_gives_what_the_sampler_shows(name):
     """D's chance that each of 64 samples is real, and its logit, from the judge's graph, within 1e-5 of what
@@ -91,6 +92,7 @@ def test_only_a_gan_has_a_judge():
         to_onnx(CHECKPOINTS_LOADED["vae2d"], JUDGE)
 
 
+@pytest.mark.smoke  # the Space exports these parts with ZeroGPU's torch and onnx too
 @pytest.mark.parametrize("name", ["vae2d", "vae"])
 def test_a_vaes_encoder_gives_the_posterior_the_explorer_shows(name, mnist_test):
     """The explorer's Encode in the page: on 200 test digits the graph's mean and standard deviation are
@@ -105,6 +107,7 @@ def test_a_vaes_encoder_gives_the_posterior_the_explorer_shows(name, mnist_test)
     assert np.abs(log_var - expected_log_var.numpy()).max() < 1e-4
 
 
+@pytest.mark.smoke  # the Space exports these parts with ZeroGPU's torch and onnx too
 @pytest.mark.parametrize("name", ["cnn", "mlp"])
 def test_a_classifiers_explainer_reads_and_explains_as_the_server_does(name, mnist_test, monkeypatch):
     """Classify's graph keeps its weights in float16 (half the bytes a first visit waits for). Its arithmetic is

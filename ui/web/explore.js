@@ -12,7 +12,7 @@
 
 import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { fill, sliderValues, startLive } from './live.js';
+import { fill, shown, sliderValues, startLive } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
@@ -31,6 +31,7 @@ export function start({ element, props, trigger, watch }) {
   let moving = false; // the page itself is moving the sliders: their input events are not a person's
   let reconstruct = null; // an encoding's code (joined), whose digit is drawn beside the drawing too
   let resting = null; // the figures wait for the sliders to rest
+  let waiting = null; // ... and for What's happening to open
   const live = startLive({
     name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
@@ -48,6 +49,11 @@ export function start({ element, props, trigger, watch }) {
   // What's happening's figures of the sliders' digit, into its block (in the page alone; ui/explore.py's SHOW_WORDS).
   async function writeFigures(decoder, spec) {
     if (live.mode !== 'page' || live.spec() !== spec || !spec.encoder) return;
+    const words = element.closest('[role=tabpanel]')?.querySelector('.whats-happening-live');
+    if (words && !words.checkVisibility()) { // closed: the encoder's graph is fetched once What's happening opens
+      waiting ??= shown(words).then(() => { waiting = null; live.changed(); });
+      return;
+    }
     window.genlab.readings.vaeWords = await figures(decoder, await session(spec.encoder), spec, code(spec, sliderValues(spec.sliders)));
     trigger('select');
   }
