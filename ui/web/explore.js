@@ -12,7 +12,7 @@
 
 import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { fill, shown, sliderValues, startLive } from './live.js';
+import { fill, sliderValues, startLive } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
@@ -47,11 +47,16 @@ export function start({ element, props, trigger, watch }) {
     onFrame: (spec, z) => map?.mark(z), // where the code is on the map: the pointer's point, else the sliders'
   });
   // What's happening's figures of the sliders' digit, into its block (in the page alone; ui/explore.py's SHOW_WORDS).
+  function figuresShown() { // What's happening is open (Gradio mounts a closed accordion's blocks only when it opens)
+    const tab = element.closest('[role=tabpanel]');
+    return !tab || Boolean(tab.querySelector('.whats-happening-live')?.checkVisibility());
+  }
   async function writeFigures(decoder, spec) {
     if (live.mode !== 'page' || live.spec() !== spec || !spec.encoder) return;
-    const words = element.closest('[role=tabpanel]')?.querySelector('.whats-happening-live');
-    if (words && !words.checkVisibility()) { // closed: the encoder's graph is fetched once What's happening opens
-      waiting ??= shown(words).then(() => { waiting = null; live.changed(); });
+    if (!figuresShown()) { // closed: the encoder's graph is fetched once What's happening opens
+      waiting ??= new Promise((open) => (function check() {
+        if (figuresShown()) open(); else requestAnimationFrame(check);
+      })()).then(() => { waiting = null; live.changed(); });
       return;
     }
     window.genlab.readings.vaeWords = await figures(decoder, await session(spec.encoder), spec, code(spec, sliderValues(spec.sliders)));
