@@ -55,8 +55,10 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
         if name == "classify":  # it reads drawings
             page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)
             draw_a_seven(page, panel)
-        if name == "explore":  # Random sample draws the seed's code; a drawing is encoded
+        if name == "explore":  # Random sample draws the seed's code; a drawing is encoded; What's happening measures
             page.wait_for_function("() => window.genlab?.modes?.explore === 'page'", timeout=30_000)
+            panel.get_by_text("What's happening", exact=True).click()
+            page.wait_for_function("() => window.genlab.readings?.vaeWords", timeout=30_000)
             page.get_by_role("button", name="Random sample", exact=True).click()
             panel.get_by_text("Encode your own digit", exact=True).click()
             draw_a_seven(page, page.locator("#genlab-vae-pad"))
