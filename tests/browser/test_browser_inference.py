@@ -365,6 +365,20 @@ def test_a_seed_names_the_same_noise_in_the_page_as_on_the_server(page):
         assert np.abs(np.array(got, dtype=np.float32) - expected).max() <= 1e-6, (seed, count, size, first)
 
 
+def test_the_page_writes_a_number_as_python_formats_it(page):
+    """ui/web/digit.js's fixed() against Python's format, which the server's words use: exact halves to even
+    (0.375 to 0.38, 2.5 to 2), and a number a little over a half (0.325) up, however a product rounds; D's
+    scores rounded to three decimals as gan_value does, then shown with two; readings with one and three."""
+    rng = np.random.default_rng(0)
+    cases = [(0.325, 2), (0.375, 2), (0.125, 2), (2.5, 0), (3.5, 0), (-2.5, 0), (1.005, 2), (12.345, 2), (-0.4, 0)]
+    cases += [(round(float(x), 3), 2) for x in rng.random(2000).astype(np.float32)]
+    cases += [(float(x), digits) for x in rng.normal(0, 3, 500) for digits in (1, 3)]
+    got = page.evaluate("""async (cases) => {
+        const { fixed } = await import(new URL('genlab/web/digit.js', document.baseURI).href);
+        return cases.map(([x, digits]) => fixed(x, digits)); }""", cases)
+    assert got == [format(x, f".{digits}f") for x, digits in cases]
+
+
 def test_the_gan_grid_is_drawn_in_the_page_as_the_server_draws_it(page, running_app):
     """Every control of the GAN grid redraws it in the page, asking the server nothing: the samples are
     /sample's (within one grey level), the captions and the summary under the grid are its words, for the

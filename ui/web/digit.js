@@ -80,9 +80,13 @@ export function percent(x) {
   return `${fixed(100 * x, 0)}%`;
 }
 
-// x with `digits` decimals as Python's format does: exact halves round to even (toFixed rounds them up).
+// x with `digits` decimals as Python's format (and round) does. Both round the number's exact binary value, so
+// they agree but for an exact half (0.375 to two decimals), which toFixed rounds up and Python to even. A
+// product such as 100 x can round to a half the number is not (0.325 is a little over), so the half is looked
+// for in the exact decimals, which toFixed gives.
 export function fixed(x, digits) {
-  const scaled = x * 10 ** digits;
-  if (scaled - Math.floor(scaled) === 0.5 && Math.floor(scaled) % 2 === 0) return (Math.floor(scaled) / 10 ** digits).toFixed(digits);
-  return x.toFixed(digits);
+  const exact = x.toFixed(Math.min(100, digits + 40));
+  const kept = exact.slice(0, exact.indexOf('.') + (digits ? 1 + digits : 0));
+  const half = /^50*$/.test(exact.slice(exact.indexOf('.') + 1 + digits));
+  return half && Number(kept.at(-1)) % 2 === 0 ? kept : x.toFixed(digits);
 }

@@ -140,7 +140,7 @@ async function generated({ generator }, spec, knobs, everyDigit) {
 async function readUnder({ reader, judge }, spec, knobs, { images, asked, digit, n }) {
   const judged = knobs.under === spec.judged && judge;
   const real = judged ? Array.from(await run(judge, { image: { data: images, dims: [n, 1, SIDE, SIDE] },
-                                                      ...(digit && { digit }) }, 'real'), (p) => Math.round(1000 * p) / 1000) : null;
+                                                      ...(digit && { digit }) }, 'real'), (p) => Number(fixed(p, 3))) : null; // Python's round(p, 3)
   const read = reader ? await readings(reader, images, n) : null;
   const captions = real ? real.map((p) => `D ${fixed(p, 2)}`) : read ? read.map((r) => r.caption) : Array(n).fill('');
   let summary = real ? `Under each sample: D's chance that it is real (their mean: ${fixed(real.reduce((a, b) => a + b) / n, 2)}). ` : '';
@@ -166,7 +166,7 @@ async function judgedWords({ judge }, spec, { images, digit, n }) {
   const softplus = (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
   const mean = (values) => Array.from(values).reduce((a, b) => a + b, 0) / values.length;
   const words = spec.words;
-  const each = Array.from(chance, (p) => Math.round(1000 * p) / 1000);
+  const each = Array.from(chance, (p) => Number(fixed(p, 3))); // gan_value's round(p, 3)
   const logOneMinusDFake = -mean(Array.from(fake, softplus));
   const values = {
     n, equilibrium: words.equilibrium, d_fake: fixed(mean(chance), 2), log_one_minus_d_fake: fixed(logOneMinusDFake, 3),
