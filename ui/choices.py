@@ -3,8 +3,9 @@ modules' specs, the sliders' labels, the card, the diagram) the server answers o
 first time a page asks (/genlab/choices.json), and the page replays it into the same blocks (ui/web/choices.js)
 without a server call. The server still takes what it alone can: a visitor's own model (Mine, which it checks
 first), a tab whose models the page cannot run (the server draws there), an upload on screen (it reads it again
-with the new model); and what reads more than the model (What's happening's figures of what is on screen) it
-answers after either. The static site replays the same answers, recorded when it is written (ui/site.py)."""
+with the new model). What reads more than the model (What's happening's figures of what is on screen, the Text
+GAN's table) the server answers after a choice it took, and the page module after one the page took. The static
+site replays the same answers, recorded when it is written (ui/site.py)."""
 import asyncio
 import hashlib
 import json
@@ -28,8 +29,8 @@ REPLAY = "async (model) => (await import(" + MODULE + ")).replay('{radio}', mode
 
 class ModelChoice:
     """A tab's model radio and what a choice on it redraws. A tab says what each listener reads: `redraws` (the
-    model alone: replayed in the page), `rereads` (more than the model: the server answers it after a choice the
-    page took too), `on_server` (only after a choice the server took: the page does it itself when it replays).
+    model alone: replayed in the page), `on_server` (more than the model, answered only after a choice the server
+    took: the page does it itself when it replays).
     Choosing Mine before having one says why, once, and puts the radio back on the model chosen before."""
 
     def __init__(self, lab: Lab, family: str, radio: gr.Radio):
@@ -52,7 +53,6 @@ class ModelChoice:
                                            show_progress="hidden", **CHEAP)
         self.replayed: list[gr.components.Component] = [self.before]  # the blocks the page's replay sets
         self.recorded: list[int] = []  # the listeners whose answers are recorded
-        self.after_either: list[tuple] = []
         radio.genlab_choice = self  # finish_choices() finds it
 
     def redraws(self, fn, outputs, page_draws=(), **listener) -> None:
@@ -63,22 +63,15 @@ class ModelChoice:
         self.recorded.append(listener_of(event))
         self.replayed += [output for output in outputs if output not in self.replayed and output not in page_draws]
 
-    def rereads(self, fn, inputs, outputs, **listener) -> None:
-        """A listener that reads more than the model: the server answers it after either choice."""
-        self.chosen.success(fn, inputs, outputs, api_visibility="private", **listener)
-        self.after_either.append((fn, inputs, outputs, listener))
-
     def on_server(self, fn, inputs, outputs, **listener) -> None:
         """A listener the server runs after a choice it took; after one the page took, the page does its work."""
         self.chosen.success(fn, inputs, outputs, api_visibility="private", **listener)
 
     def finish(self) -> None:
-        """The page's replay of the recorded answers, then what reads more than the model."""
+        """The page's replay of the recorded answers."""
         ids = json.dumps([output._id for output in self.replayed[1:]])
-        replay = self.decided.success(None, self.radio, self.replayed, js=REPLAY.format(radio=self.radio.elem_id, ids=ids),
-                                      show_progress="hidden")
-        for fn, inputs, outputs, listener in self.after_either:
-            replay.success(fn, inputs, outputs, api_visibility="private", **listener)
+        self.decided.success(None, self.radio, self.replayed, js=REPLAY.format(radio=self.radio.elem_id, ids=ids),
+                             show_progress="hidden")
 
 
 def choices_of(blocks: gr.Blocks) -> list[ModelChoice]:
@@ -92,8 +85,8 @@ def finish_choices(blocks: gr.Blocks) -> None:
 
 
 def chain_of(config: dict, radio: int) -> list[int]:
-    """The listeners the server runs after it took a choice on a model radio (a ModelChoice's redraws, rereads and
-    on_server), from a page config (Blocks.get_config_file())."""
+    """The listeners the server runs after it took a choice on a model radio (a ModelChoice's redraws and on_server),
+    from a page config (Blocks.get_config_file())."""
     decided = {d["id"] for d in config["dependencies"] if [radio, "input"] in map(list, d["targets"])}
     checked = {d["id"] for d in config["dependencies"] if d.get("trigger_after") in decided and d["backend_fn"]}
     return [d["id"] for d in config["dependencies"] if d.get("trigger_after") in checked and d["backend_fn"]]

@@ -37,7 +37,7 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
 from ui.web import LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs, test_digit_source
-from ui.whats_happening import VAE_INTRO, VAE_WORDS, drawn, panel, vae_words
+from ui.whats_happening import VAE_INTRO, VAE_WORDS, drawn, measured, panel, vae_words
 
 SHOW_WORDS = "() => window.genlab.readings.vaeWords"  # the page's What's happening for its digit, in the page alone
 MAIN_SLIDERS = 6  # beside the digit; the rest sit under "More dimensions", where a 2-D model has its map
@@ -418,9 +418,9 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     diagram, live, measure = explained
     # A drag is drawn by the page and asks the server nothing; the figures follow the server's redraws
     # (random, reset, the map, an encoding) and the button.
-    for trigger in (measure.click, view.decoded.change):
-        trigger(runs_a_model(handlers.explain), model, live, inputs_kwargs=latent, api_visibility="private",
-                trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    view.decoded.change(runs_a_model(handlers.explain), model, live, inputs_kwargs=latent, api_visibility="private",
+                        trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    measured(measure, "vae", runs_a_model(handlers.explain), model, live, inputs_kwargs=latent, **CHEAP)
     # A slider move is drawn by the page; the page asks the server (in_page's input event) only while
     # it cannot decode itself. API clients call /decode directly.
     view.in_page.input(runs_a_model(handlers.decode), model, [view.decoded, view.reading], inputs_kwargs=latent,

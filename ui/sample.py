@@ -19,7 +19,7 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, Picture, WholeNumber
 from ui.web import LIVE_CSS, SliderSpec, live_component, page_component, page_graphs, test_digit_source
-from ui.whats_happening import GAN_INTRO, GAN_WORDS, drawn, gan_words, panel
+from ui.whats_happening import GAN_INTRO, GAN_WORDS, drawn, gan_words, measured, panel
 
 TITLES = {"cdcgan": "Conditional DCGAN", "dcgan": "DCGAN", "mlpgan": "MLP GAN"}  # the best first: the tab opens on it
 # The blocks the page reads and moves, by id: the grid's controls, its buttons, the server's grid, the walk's.
@@ -340,8 +340,8 @@ def wire(handlers: Handlers, grid: Grid, walk: Walk, seeds: Between,
     grid.in_page.select(None, None, live, js=SHOW_WORDS)
     choice = ModelChoice(handlers.lab, "gan", grid.model)
     explaining = {"trigger_mode": "always_last", "show_progress": "hidden", **CHEAP}
-    for trigger in (grid.grid.change, measure.click):
-        trigger(runs_a_model(handlers.explain), settings, live, api_visibility="private", **explaining)
+    grid.grid.change(runs_a_model(handlers.explain), settings, live, api_visibility="private", **explaining)
+    measured(measure, "gan", runs_a_model(handlers.explain), settings, live, **CHEAP)
     choice.on_server(runs_a_model(handlers.explain), settings, live, **explaining)
     choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
     choice.redraws(runs_a_model(handlers.switch_model),

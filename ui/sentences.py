@@ -32,7 +32,7 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
-from ui.whats_happening import drawn, panel, sentences_intro, sentences_words
+from ui.whats_happening import drawn, measured, panel, sentences_intro, sentences_word_parts, sentences_words
 
 TITLES = {"textvae": "Sentence VAE (tiny-shakespeare lines)"}
 ACTIONS = ("rebuild", "walk", "prior")  # what the page does in this tab, a page component each
@@ -40,6 +40,7 @@ KNOBS = {"rebuild": ("typed", "draw_seed"), "walk": ("first", "second", "steps",
          "prior": ("count", "temperature", "seed")}
 BUTTONS = {"rebuild": ("rebuild",), "walk": ("walk",), "prior": ("write", "new_seed")}
 MEASURE = "Measure the line on screen"
+SHOW_WORDS = "() => window.genlab.readings.linesWords"  # the page's What's happening for the typed line, in the page alone
 NOTICE = '<div class="genlab-notice"></div>'
 NOTICE_CSS = ".genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }"
 
@@ -68,6 +69,7 @@ class SentencesSpec(PageSpec):
     longest: int  # the most characters a line is written with
     knobs: dict[str, str]
     buttons: dict[str, str]
+    figures: dict[str, str] | None = None  # rebuild's: What's happening's words (ui.whats_happening.sentences_word_parts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,11 +104,13 @@ class Handlers:
         encoder, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=ENCODER)
         config = checkpoint.model.config if checkpoint else TextVAEConfig(vocab=NEWLINE)
         typed = {"max_chars": config.max_chars, "words": {"too_long": TOO_LONG, "empty": EMPTY, "holds": HOLDS}}
+        exact = checkpoint.meta.get("metrics", {}).get("exact_reconstructions") if checkpoint else None
+        figures = {"rebuild": {"figures": sentences_word_parts(exact)}}
         return [(SentencesSpec if action == "prior" else TypedSpec)(
                     action=action, why=why, server_blocks=(), writer=writer, encoder=encoder, vocab=config.vocab,
                     latent=config.latent, hidden=config.hidden, longest=config.longest, knobs={knob: element_id(knob) for knob in KNOBS[action]},
                     buttons={button: element_id(button) for button in BUTTONS[action]},
-                    **({} if action == "prior" else typed))
+                    **({} if action == "prior" else typed), **figures.get(action, {}))
                 for action in ACTIONS]
 
     def page_specs(self, model: str, request: gr.Request) -> list[str]:
@@ -230,9 +234,12 @@ def wire(handlers: Handlers, model: gr.Radio, walk: Walk, rebuild: Rebuild, prio
     if explained is not None:  # the figures of the line on screen: on a model switch, and when asked
         diagram, live, measure = explained
         choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
+        # The figures of the typed line: the page's own (its rebuild module, into the block by its blur event, in the
+        # page alone), the server's where the page cannot run the model.
         explaining = (runs_a_model(handlers.explain), [model, rebuild.typed], live)
-        measure.click(*explaining, api_visibility="private", trigger_mode="always_last", show_progress="hidden", **CHEAP)
-        choice.rereads(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
+        measured(measure, "sentences", *explaining, **CHEAP)
+        rebuild.in_page.blur(None, None, live, js=SHOW_WORDS)
+        choice.on_server(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
         choice.redraws(runs_a_model(handlers.page_specs), [rebuild.in_page, walk.in_page, prior.in_page], **CHEAP)
     # The page walks, rebuilds and writes itself when a button is pressed, and puts its lines into the blocks
     # (the select listeners, in the page alone); where it cannot, it asks the server (input, and submit for a

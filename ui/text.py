@@ -20,7 +20,7 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
-from ui.whats_happening import TEXT_INTRO, drawn, panel, shown_char, text_words
+from ui.whats_happening import TEXT_INTRO, TEXT_WORDS, drawn, measured, panel, shown_char, text_words
 
 TITLES = {"lstm": "Character LSTM (tiny-shakespeare)"}
 STREAM_EVERY = 0.05  # seconds between streamed updates: smooth to watch, light on the network
@@ -37,6 +37,7 @@ WRITER_ID, INSIDE_ID = "genlab-text-live", "genlab-text-inside"
 OUTPUT_ID, NOTE_ID, CHOICE_ID = "genlab-text-output", "genlab-text-note", "text-choice"
 CANDIDATES_ID, SURPRISE_ID = "genlab-text-candidates", "genlab-text-surprise"
 MEASURE = "Measure the prompt on screen"
+SHOW_WORDS = "() => window.genlab.readings.textWords"  # the page's What's happening for the prompt, in the page alone
 TEXT_CSS = """
 [data-mode=server] .genlab-in-page { display: none; }
 .genlab-text textarea { width: 100%; box-sizing: border-box; font: inherit; font-family: var(--font-mono); padding: 8px;
@@ -76,10 +77,12 @@ class WriterSpec(LstmSpec):
 
 @dataclass(frozen=True, kw_only=True)
 class InsideSpec(LstmSpec):
-    """ui/web/text_inside.js's: the prompt's id, how many next characters to show, and the surprisal at
-    which a character is fully red."""
+    """ui/web/text_inside.js's: the prompt's and the temperature's ids, how many next characters to show, the
+    surprisal at which a character is fully red, and What's happening's words (ui.whats_happening.text_words)."""
 
     prompt: str
+    temperature: str
+    words: dict[str, str]
     top: int = TOP
     surprise_scale: float = SURPRISE_SCALE
 
@@ -150,7 +153,8 @@ class Handlers:
         config = checkpoint.model.config
         shared = dict(lstm=lstm, why=why, vocab=config.vocab, layers=config.layers, hidden=config.hidden)
         return (WriterSpec(**shared, server_blocks=(OUTPUT_ID, NOTE_ID, CHOICE_ID), knobs=KNOBS, buttons=BUTTONS),
-                InsideSpec(**shared, server_blocks=(CANDIDATES_ID, SURPRISE_ID), prompt=KNOBS["prompt"]))
+                InsideSpec(**shared, server_blocks=(CANDIDATES_ID, SURPRISE_ID), prompt=KNOBS["prompt"],
+                           temperature=KNOBS["temperature"], words=TEXT_WORDS))
 
     def switch_model(self, model: str, request: gr.Request) -> tuple[str, str]:
         return tuple(spec.to_json() for spec in self.specs(model, request))
@@ -274,10 +278,12 @@ def wire(handlers: Handlers, page: Page) -> None:
     if page.explained is None:
         return
     choice.redraws(runs_a_model(handlers.diagram), page.diagram, **CHEAP)
+    # What's happening's figures of the prompt on screen, when asked and after a model choice: the page's own (its
+    # look inside reads the prompt), the server's where the page cannot run the model.
     explaining = (runs_a_model(handlers.explain), [page.prompt, page.model, page.temperature], page.explained)
-    page.measure.click(*explaining, api_visibility="private", trigger_mode="always_last", show_progress="hidden",
-                       **CHEAP)  # the figures of the prompt on screen, when asked, and on a model switch
-    choice.rereads(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
+    measured(page.measure, "text", *explaining, **CHEAP)
+    page.inside.select(None, None, page.explained, js=SHOW_WORDS)
+    choice.on_server(*explaining, trigger_mode="always_last", show_progress="hidden", **CHEAP)
 
 
 def build(lab: Lab) -> None:

@@ -3,7 +3,7 @@ before adversarial training and from the character LSTM, with how each set reads
 genlab.inference.three_writers does the work on the server; the page writes and measures the lines itself
 (ui/web/text_gan.js), asking the server nothing, and puts them into the same block."""
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import gradio as gr
@@ -12,7 +12,7 @@ from genlab.core.seeds import MAX_SEED, new_seed
 from genlab.inference.objectives import critic_scores
 from genlab.inference.three_writers import (COUNT_REFUSED, GAN, LSTM, MAX_COUNT, PRETRAINED, TEMPERATURE_REFUSED, Written,
                                             compare, judges)
-from genlab.serve.export import MODEL
+from genlab.serve.export import JUDGE, MODEL
 from genlab.serve.export import PRETRAINED as BEFORE
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import WEB_MODELS
@@ -20,7 +20,7 @@ from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import NumberSlider, WholeNumber
 from ui.web import PageSpec, page_component
-from ui.whats_happening import TEXT_GAN_INTRO, drawn, panel, text_gan_words
+from ui.whats_happening import SCORED_LINES, TEXT_GAN_INTRO, TEXT_GAN_WORDS, drawn, measured, panel, text_gan_words
 
 TITLES = {"textgan": "Text GAN (tiny-shakespeare lines)"}
 KNOBS = {knob: f"genlab-textgan-{knob}" for knob in ("count", "temperature", "seed")}
@@ -30,6 +30,7 @@ MEASURE = "Measure the lines on screen"
 NOTICE = '<div class="genlab-notice"></div>'
 NOTICE_CSS = ".genlab-notice { color: var(--body-text-color-subdued); font-size: 0.9em; }"
 SHOW_LINES = "() => window.genlab.textgan"  # the page's table into the tab's block, in the page alone
+SHOW_WORDS = "() => window.genlab.readings.textGanWords"  # the page's What's happening for its lines, in the page alone
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +42,7 @@ class TextGanSpec(PageSpec):
 
     writers: list[dict]  # {name, graph, layers, hidden}, in the table's order
     judge: dict | None  # the LSTM's {graph, layers, hidden}, or None where it learned from another text
+    critic: str | None  # the GAN's critic (What's happening's scores), or None where the page cannot run it
     vocab: str
     max_chars: int
     max_count: int
@@ -48,6 +50,7 @@ class TextGanSpec(PageSpec):
     knobs: dict[str, str]
     buttons: dict[str, str]
     words: dict[str, str]
+    figures: dict[str, str | int] = field(default_factory=lambda: {**TEXT_GAN_WORDS, "scored": SCORED_LINES})
 
 
 def comparison_html(written: dict[str, Written]) -> str:
@@ -94,6 +97,7 @@ class Handlers:
         checkpoint = self.lab.checkpoint(model, "textgan", user_of(request)) if model else None
         gan, why = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=MODEL)
         before, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=BEFORE)
+        critic, _ = WEB_MODELS.try_url(checkpoint, keep=model != MINE, part=JUDGE)
         lstm = self.lab.checkpoints.get("lstm")
         judge = None
         if checkpoint and judges(checkpoint.model, lstm and lstm.model):
@@ -104,7 +108,7 @@ class Handlers:
         writers = [{"name": GAN, "graph": gan, **sizes}, {"name": PRETRAINED, "graph": before, **sizes}]
         if judge:
             writers.append({"name": LSTM, **judge})
-        return TextGanSpec(why=why, server_blocks=(), writers=writers if gan and before else [], judge=judge,
+        return TextGanSpec(why=why, server_blocks=(), writers=writers if gan and before else [], judge=judge, critic=critic,
                            vocab=config.vocab if config else "", max_chars=config.max_chars if config else 0,
                            max_count=MAX_COUNT, max_seed=MAX_SEED, knobs=KNOBS, buttons=BUTTONS,
                            words={"count": COUNT_REFUSED, "temperature": TEMPERATURE_REFUSED})
@@ -127,7 +131,7 @@ class Handlers:
         text_gan = self.lab.checkpoint(model, "textgan", user_of(request)).model
         written = compare(text_gan, None, count, temperature, seed, self.lab.device)  # the same lines, unjudged
         scored = [(who, line, score) for who, each in written.items()
-                  for line, score in zip(each.lines[:3], critic_scores(text_gan, each.lines[:3]))]
+                  for line, score in zip(each.lines[:SCORED_LINES], critic_scores(text_gan, each.lines[:SCORED_LINES]))]
         return text_gan_words(scored)
 
     def diagram(self, model: str, request: gr.Request) -> str:
@@ -197,16 +201,16 @@ def wire(handlers: Handlers, page: Page) -> None:
     page.in_page.submit(runs_a_model(handlers.new_seed_sample), [page.model, page.count, page.temperature],
                         [page.seed, *shown], api_name="new_text_gan_seed", **CHEAP)
     page.in_page.select(None, None, page.compared, js=SHOW_LINES)
-    choice = ModelChoice(handlers.lab, "textgan", page.model)
-    choice.rereads(runs_a_model(handlers.sample), knobs, shown, **CHEAP)
+    choice = ModelChoice(handlers.lab, "textgan", page.model)  # the page writes the new model's lines itself
+    choice.on_server(runs_a_model(handlers.sample), knobs, shown, **CHEAP)
     choice.redraws(answers(handlers.page_spec), page.in_page, **CHEAP)
     if page.explained is not None:  # the critic's scores of the lines on screen: on a model switch, and when asked
         diagram, live, measure = page.explained
         choice.redraws(runs_a_model(handlers.diagram), diagram, **CHEAP)
-        measure.click(runs_a_model(handlers.explain), knobs, live, api_visibility="private", trigger_mode="always_last",
-                      show_progress="hidden", **CHEAP)
-        choice.rereads(runs_a_model(handlers.explain), knobs, live, trigger_mode="always_last", show_progress="hidden",
-                       **CHEAP)
+        measured(measure, "textgan", runs_a_model(handlers.explain), knobs, live, **CHEAP)
+        page.in_page.blur(None, None, live, js=SHOW_WORDS)  # the page's, after a model choice
+        choice.on_server(runs_a_model(handlers.explain), knobs, live, trigger_mode="always_last", show_progress="hidden",
+                         **CHEAP)
 
 
 def build(lab: Lab) -> None:

@@ -24,6 +24,18 @@ def panel(intro: str, model, live: str, measure: str = "") -> tuple[gr.HTML, gr.
     return picture, words, again
 
 
+MEASURE_JS = ("async () => {{ const measure = window.genlab?.measures?.['{name}']; "
+              "if (!measure) throw new Error('genlab: the server measures'); return await measure(); }}")
+
+
+def measured(button: gr.Button, name: str, fn, inputs, words: gr.Markdown, **listener) -> None:
+    """The Measure button: the figures the page module `name` writes itself (ui/web/live.js's measuresIn), asking the
+    server nothing; the server's (`fn` of `inputs`) where the page cannot (its js throws, and the failure runs `fn`)."""
+    button.click(None, None, words, js=MEASURE_JS.format(name=name), trigger_mode="always_last", show_progress="hidden"
+                 ).failure(fn, inputs, words, api_visibility="private", trigger_mode="always_last",
+                           show_progress="hidden", **listener)
+
+
 def drawn(model) -> str:
     """The diagram of the model now chosen (a visitor's own included)."""
     return diagram_html(diagram(model))
@@ -153,16 +165,22 @@ def shown_char(char: str) -> str:
     return {"\n": "⏎", " ": "␣"}.get(char, char)
 
 
+TEXT_EMPTY = "Type a prompt: its cost and the next character's chances appear here."
+TEXT_READ = ("Your prompt costs the model **{mean} nats a character** on average (perplexity {perplexity}: as unsure "
+             "as a choice among that many characters).\n\nThe likeliest next characters, as the model gives them and "
+             "at temperature T = {temperature}:\n\n| next | p | p at T |\n|---|---|---|\n{rows}")
+TEXT_ROW = "| `{char}` | {p} | {p_t} |"
+TEXT_WORDS = {"formula": TEXT_FORMULA, "empty": TEXT_EMPTY, "read": TEXT_READ, "row": TEXT_ROW}  # ui/web/text_inside.js's
+
+
 def text_words(surprisal: list[tuple[str, float]], chances: list[tuple[str, float, float]], temperature: float) -> str:
     """The prompt's loss per character, and the next character's chances before and after temperature."""
     if not surprisal:
-        return TEXT_FORMULA + "\n\nType a prompt: its cost and the next character's chances appear here."
+        return TEXT_FORMULA + "\n\n" + TEXT_EMPTY
     mean = sum(n for _, n in surprisal) / len(surprisal)
-    rows = "\n".join(f"| `{shown_char(c)}` | {p:.3f} | {p_t:.3f} |" for c, p, p_t in chances)
-    return (TEXT_FORMULA + f"\n\nYour prompt costs the model **{mean:.2f} nats a character** on average "
-            f"(perplexity {math.exp(mean):.1f}: as unsure as a choice among that many characters).\n\n"
-            f"The likeliest next characters, as the model gives them and at temperature T = {temperature:g}:"
-            "\n\n| next | p | p at T |\n|---|---|---|\n" + rows)
+    rows = "\n".join(TEXT_ROW.format(char=shown_char(c), p=f"{p:.3f}", p_t=f"{p_t:.3f}") for c, p, p_t in chances)
+    return TEXT_FORMULA + "\n\n" + TEXT_READ.format(mean=f"{mean:.2f}", perplexity=f"{math.exp(mean):.1f}",
+                                                    temperature=f"{temperature:g}", rows=rows)
 
 
 # Sentences -----------------------------------------------------------------------------------------
@@ -179,15 +197,29 @@ SENTENCES_FORMULA = (r"$$-\text{ELBO}(\text{line}) = \underbrace{-\sum_t \log p(
                      r"\mathcal{N}(0, I)\big)}_{\text{what the code holds}}$$")
 
 
+SENTENCES_READ = ("Your line, {chars} characters: reconstruction **{reconstruction} nats** + KL **{kl} nats** = **{total} "
+                  "nats**. The code holds about {kl_bits} bits of it; the rest, about {reconstruction_bits} bits, the "
+                  "decoder must guess. Rebuilt from its code's centre: “{rebuilt}” ({exact}).{how_often}")
+EXACTLY, LOSSY = "exactly", "not exactly: the code is lossy"
+HOW_OFTEN = " On held-out lines this model rebuilds {share} exactly; the rest come back changed."
+
+
+def how_often(exact_share: float | None) -> str:
+    return HOW_OFTEN.format(share=f"{exact_share:.1%}") if exact_share is not None else ""
+
+
+def sentences_word_parts(exact_share: float | None) -> dict[str, str]:
+    """What ui/web/sentences.js writes sentences_words from, for a model that rebuilds `exact_share` of held-out lines."""
+    return {"formula": SENTENCES_FORMULA, "read": SENTENCES_READ, "exactly": EXACTLY, "lossy": LOSSY,
+            "how_often": how_often(exact_share)}
+
+
 def sentences_words(line: str, elbo: Elbo, rebuilt: str, exact_share: float | None) -> str:
     """The typed line's two terms, what the code can hold, and the rebuilt line beside it."""
-    exact = "exactly" if rebuilt.strip() == line.strip() else "not exactly: the code is lossy"
-    how_often = (f" On held-out lines this model rebuilds {exact_share:.1%} exactly; the rest come back changed."
-                 if exact_share is not None else "")
-    return (SENTENCES_FORMULA + f"\n\nYour line, {len(line)} characters: reconstruction **{elbo.reconstruction:.1f} "
-            f"nats** + KL **{elbo.kl:.1f} nats** = **{elbo.total:.1f} nats**. The code holds about "
-            f"{elbo.kl / math.log(2):.0f} bits of it; the rest, about {elbo.reconstruction / math.log(2):.0f} bits, "
-            f"the decoder must guess. Rebuilt from its code's centre: “{rebuilt}” ({exact}).{how_often}")
+    return SENTENCES_FORMULA + "\n\n" + SENTENCES_READ.format(
+        chars=len(line), reconstruction=f"{elbo.reconstruction:.1f}", kl=f"{elbo.kl:.1f}", total=f"{elbo.total:.1f}",
+        kl_bits=f"{elbo.kl / math.log(2):.0f}", reconstruction_bits=f"{elbo.reconstruction / math.log(2):.0f}",
+        rebuilt=rebuilt, exact=EXACTLY if rebuilt.strip() == line.strip() else LOSSY, how_often=how_often(exact_share))
 
 
 # Text GAN ------------------------------------------------------------------------------------------
@@ -201,11 +233,17 @@ TEXT_GAN_FORMULA = (r"$$y = \mathrm{softmax}\big((\log p + g)/\tau\big), \quad g
                     r"u_i \sim U(0, 1)$$")
 
 
+TEXT_GAN_READ = ("The critic's score of the first lines on screen (higher: more like Shakespeare's lines, as far as this "
+                 "critic can tell; it learned to catch its own writer's slips, so it is no judge of verse in general):"
+                 "\n\n| writer | line | critic |\n|---|---|---|\n{rows}")
+TEXT_GAN_ROW = "| {who} | {line} | {score} |"
+TEXT_GAN_WORDS = {"formula": TEXT_GAN_FORMULA, "read": TEXT_GAN_READ, "row": TEXT_GAN_ROW}  # ui/web/text_gan.js's
+SCORED_LINES = 3  # the critic's scores shown, of each writer's first lines
+
+
 def text_gan_words(scored: list[tuple[str, str, float]]) -> str:
-    rows = "\n".join(f"| {who} | {line} | {score:.2f} |" for who, line, score in scored)
-    return (TEXT_GAN_FORMULA + "\n\nThe critic's score of the first lines on screen (higher: more like Shakespeare's "
-            "lines, as far as this critic can tell; it learned to catch its own writer's slips, so it is no judge of "
-            "verse in general):\n\n| writer | line | critic |\n|---|---|---|\n" + rows)
+    rows = "\n".join(TEXT_GAN_ROW.format(who=who, line=line, score=f"{score:.2f}") for who, line, score in scored)
+    return TEXT_GAN_FORMULA + "\n\n" + TEXT_GAN_READ.format(rows=rows)
 
 
 # Train ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ These graphs, each with its output post-processing inside, so the page only draw
 - a classifier's explainer (the CNN or the MLP: Classify's reading): image -> probabilities and heat
   (n, 28, 28) in [0, 1], what drove each answer (genlab.inference.explain, gradient written out by hand);
 - a GAN's judge, its discriminator: image in [0, 1] [+ digit] -> real (n,), its chance that each
-  image is real (the GAN sampler's "D's chance it is real"), and its logit (What's happening's figures);
+  image is real (the GAN sampler's "D's chance it is real"), and its logit (What's happening's figures); a text
+  GAN's judge, its critic: lines as one-hots (n, max_chars + 1, V) -> score (n,);
 - a sentence VAE's decoder as one step on a carried state: ids (n,), the codes z (n, latent), h and c
   (1, n, hidden), and `fresh` (n, 1), 1 where a line starts (its state made from its code) -> logits (n, V)
   with h_out and c_out; and its encoder: a line's ids, then a newline's (1, t) -> the posterior's mean and
@@ -41,6 +42,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.inference.explain import explain
 from genlab.models.gan import GAN
 from genlab.models.lstm import CharLSTM
+from genlab.models.text_gan import TextGAN
 from genlab.models.text_vae import TextVAE
 from genlab.models.vae import VAE
 
@@ -89,22 +91,39 @@ class Generator(nn.Module):
         return (self.generator(noise, digit) + 1) / 2
 
 
+def divided_once(module: nn.Module) -> nn.Module:
+    """The module with spectral norm's weights divided once (its vdot has no ONNX operator). Removing a
+    parametrization edits the module's class, which a deep copy shares with the served model: each gets a class of
+    its own."""
+    for part in [m for m in module.modules() if parametrize.is_parametrized(m)]:
+        part.__class__ = type(part.__class__.__name__, part.__class__.__bases__, dict(part.__class__.__dict__))
+        for name in list(part.parametrizations):
+            parametrize.remove_parametrizations(part, name, leave_parametrized=True)
+    return module
+
+
 class Judge(nn.Module):
     """The discriminator on images in [0, 1], as genlab.inference.objectives.gan_value shows it."""
 
     def __init__(self, gan: GAN):
         super().__init__()
-        self.discriminator = gan.discriminator
-        # Spectral norm's weights divided once here (its vdot has no ONNX operator). Removing a parametrization
-        # edits the module's class, which a deep copy shares with the served model: each gets a class of its own.
-        for module in [m for m in self.discriminator.modules() if parametrize.is_parametrized(m)]:
-            module.__class__ = type(module.__class__.__name__, module.__class__.__bases__, dict(module.__class__.__dict__))
-            for name in list(module.parametrizations):
-                parametrize.remove_parametrizations(module, name, leave_parametrized=True)
+        self.discriminator = divided_once(gan.discriminator)
 
     def forward(self, image: torch.Tensor, digit: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         logit = self.discriminator(image * 2 - 1, digit).float().flatten()
         return torch.sigmoid(logit), logit  # the logit too: log D and log(1 - D) from it, as gan_value takes them
+
+
+class Critic(nn.Module):
+    """A text GAN's critic on lines given as one-hots (n, max_chars + 1, V), as genlab.inference.objectives.critic_scores
+    feeds it."""
+
+    def __init__(self, text_gan: TextGAN):
+        super().__init__()
+        self.critic = divided_once(text_gan.discriminator)
+
+    def forward(self, onehots: torch.Tensor) -> torch.Tensor:
+        return self.critic(onehots).float()
 
 
 class Stepper(nn.Module):
@@ -188,6 +207,9 @@ def graph_of(checkpoint: Checkpoint, part: str = MODEL) -> Graph:
     model = copy.deepcopy(checkpoint.model).cpu().eval()
     family = checkpoint.meta["family"]
     if part == JUDGE:
+        if family == "textgan":
+            width = model.config.max_chars + 1
+            return graph(Critic(model), (torch.zeros(1, width, len(model.config.vocab)),), ["onehots"], ["score"])
         if family != "gan":
             raise ExportError(f"Only a GAN has a judge; a {family} model does not.")
         image = torch.zeros(1, 1, 28, 28)
@@ -277,7 +299,7 @@ def to_onnx(checkpoint: Checkpoint, part: str = MODEL) -> bytes:
 
 
 PARTS = {"vae": (MODEL, ENCODER), "gan": (MODEL, JUDGE), "classifier": (MODEL, EXPLAINER), "lstm": (MODEL,),
-         "textvae": (MODEL, ENCODER), "textgan": (MODEL, PRETRAINED)}
+         "textvae": (MODEL, ENCODER), "textgan": (MODEL, PRETRAINED, JUDGE)}
 
 
 def exportable(checkpoint: Checkpoint) -> bool:

@@ -31,6 +31,7 @@ from tests.browser.test_browser import (GAN_GRID, TEXT_WRITER, block_labelled, d
                                        grid_position, image_bytes, image_in, open_tab, set_number, stroke)
 from tests.helpers import CHECKPOINTS
 from ui.classify import FROM_DRAWING, LIVE_ID
+from ui.text import explained
 from ui.whats_happening import classify_words, gan_words, vae_words
 
 SLIDERS = 16
@@ -766,6 +767,12 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expect(panel.get_by_label("Text", exact=True)).to_have_value(re.compile(r"^ROMEO:\n.{20}", re.S))
     panel.get_by_label("Prompt", exact=True).fill("To be")
     expect(page.locator("#genlab-text-surprise span[title$=' nats']")).to_have_count(5)
+    panel.get_by_text("What's happening", exact=True).click()  # the server measures the prompt, with no error shown
+    panel.get_by_role("button", name="Measure the prompt on screen", exact=True).click()
+    said = explained(load_checkpoint(CHECKPOINTS / "lstm").model, "To be", 0.8, torch.device("cpu"))
+    mean = re.search(r"\*\*(\S+) nats a character", said).group(1)
+    expect(panel.locator(".prose.whats-happening-live")).to_contain_text(f"costs the model {mean} nats a character")
+    expect(page.locator(".toast-body")).to_have_count(0)
 
     panel = open_tab(page, "Sentences")  # the server rebuilds the line
     expect(page.locator("#genlab-lines-rebuild-live .genlab-notice")).to_have_text(

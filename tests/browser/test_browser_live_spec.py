@@ -45,6 +45,8 @@ TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN samp
         "sentences-prior": "Sentences", "text-gan": "Text GAN"}
 PRESSED = {"sentences-rebuild": "Rebuild", "sentences-walk": "Walk", "sentences-prior": "New seed",
            "text-gan": "Write"}  # what each does
+MEASURED = {"text-gan": text_gan.MEASURE}  # its figures' fields are read when What's happening measures
+MEASURED_BY = {"text-gan": "textgan"}  # the name its figures are measured under (ui/web/live.js's measuresIn)
 SHOWN = {"sentences-rebuild": "window.genlab.lines?.rebuild", "sentences-walk": "window.genlab.lines?.walk",
          "sentences-prior": "window.genlab.lines?.prior", "text-gan": "window.genlab.textgan"}  # where it shows it
 
@@ -76,6 +78,10 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
             page.wait_for_function("(name) => window.genlab?.modes?.[name] === 'page'", arg=name, timeout=30_000)
             panel.get_by_role("button", name=PRESSED[name], exact=True).click()
             page.wait_for_function(SHOWN[name])
+            if name in MEASURED:  # What's happening measures the lines on screen
+                panel.get_by_text("What's happening", exact=True).click()
+                panel.get_by_role("button", name=MEASURED[name], exact=True).click()
+                page.wait_for_function("(name) => window.genlab.measured?.[name]", arg=MEASURED_BY[name])
         else:
             page.wait_for_function("(name) => window.genlab?.stats?.[name]?.some((drawn) => drawn.how === 'page')",
                                    arg=name, timeout=30_000)

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from benchmarks.running_app import ServedFolder
 from genlab.commands import deploy
@@ -47,6 +47,15 @@ def visitor(browser: Browser, static_site):
     page.goto(static_site)
     yield page, trouble
     context.close()
+
+
+def measured(page: Page, panel: Locator, button: str, name: str) -> str:
+    """What's happening opened and measured, by the page: the words it shows."""
+    panel.get_by_text("What's happening", exact=True).click()
+    panel.get_by_role("button", name=button, exact=True).click()
+    words = page.wait_for_function("(name) => window.genlab.measured?.[name]", arg=name).json_value()
+    expect(panel.locator(".whats-happening-live .katex").first).to_be_visible()
+    return words
 
 
 def in_page(page: Page, *names: str) -> None:
@@ -104,6 +113,7 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     written = written_in_page(page, panel)
     text, _, _ = running_app.predict("ROMEO:\n", "lstm", 0.8, 0, 1.0, 120, 0, True, "fast", api_name="/generate")
     assert written["text"] == text, "the static page writes what the server writes"
+    measured(page, panel, "Measure the prompt on screen", "text")
 
     panel = open_tab(page, "Sentences")
     in_page(page, "sentences-rebuild")
@@ -116,6 +126,7 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     panel.get_by_role("button", name="Write", exact=True).click()
     page.wait_for_function("() => window.genlab.textgan")
     assert page.evaluate("window.genlab.textgan") == running_app.predict("textgan", 8, 1, 0, api_name="/sample_text_gan")[0]
+    assert "| Text GAN |" in measured(page, panel, "Measure the lines on screen", "textgan"), "the critic's graph is there"
 
     panel = open_tab(page, "Train")
     expect(panel).to_contain_text(TRAIN_TAB.split(":")[0])

@@ -12,7 +12,7 @@
 
 import { caption, drawDigit, fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { fill, sliderValues, startLive } from './live.js';
+import { fill, measuresIn, sliderValues, startLive, whatsHappeningOpen, whatsHappeningOpens } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 import { gaussian } from './seeds.js';
@@ -47,21 +47,23 @@ export function start({ element, props, trigger, watch }) {
     onFrame: (spec, z) => map?.mark(z), // where the code is on the map: the pointer's point, else the sliders'
   });
   // What's happening's figures of the sliders' digit, into its block (in the page alone; ui/explore.py's SHOW_WORDS).
-  function figuresShown() { // What's happening is open (Gradio mounts a closed accordion's blocks only when it opens)
-    const tab = element.closest('[role=tabpanel]');
-    return !tab || Boolean(tab.querySelector('.whats-happening-live')?.checkVisibility());
-  }
   async function writeFigures(decoder, spec) {
     if (live.mode !== 'page' || live.spec() !== spec || !spec.encoder) return;
-    if (!figuresShown()) { // closed: the encoder's graph is fetched once What's happening opens
-      waiting ??= new Promise((open) => (function check() {
-        if (figuresShown()) open(); else requestAnimationFrame(check);
-      })()).then(() => { waiting = null; live.changed(); });
+    if (!whatsHappeningOpen(element)) { // closed: the encoder's graph is fetched once What's happening opens
+      waiting ??= whatsHappeningOpens(element).then(() => { waiting = null; live.changed(); });
       return;
     }
-    window.genlab.readings.vaeWords = await figures(decoder, await session(spec.encoder), spec, code(spec, sliderValues(spec.sliders)));
+    window.genlab.readings.vaeWords = await measured(decoder, spec);
     trigger('select');
   }
+  async function measured(decoder, spec) {
+    return figures(decoder, await session(spec.encoder), spec, code(spec, sliderValues(spec.sliders)));
+  }
+  measuresIn('vae', () => { // the Measure button
+    const spec = live.spec(), decoder = live.sessions()?.decoder;
+    if (live.mode !== 'page' || !decoder || !spec.encoder) throw new Error('genlab: the server measures this digit');
+    return measured(decoder, spec);
+  });
   document.addEventListener('input', (event) => { // a person moving a slider: what the page did is past
     if (!moving && live.spec().sliders.some((id) => event.target.closest?.(`#${id}`))) note = '';
   }, true);

@@ -13,7 +13,7 @@
 
 import { CAPTION, CELL, fixed, gridFor, paintCaptioned, readings, SIDE } from './digit.js';
 import { choiceIn, numberIn, onClick, setNumber } from './knobs.js';
-import { fill, startLive } from './live.js';
+import { fill, measuresIn, startLive } from './live.js';
 import { gaussian } from './seeds.js';
 import { run } from './runtime.js';
 import { firstDigits } from './test_digits.js';
@@ -64,6 +64,12 @@ export function start({ element, props, trigger, watch }) {
       window.genlab.grids.gan = { values: knobs, mode, captions: shown.captions, summary: shown.summary,
                                   columns: shown.columns, cell: shown.cell, images: Array.from(shown.images) };
     },
+  });
+
+  measuresIn('gan', () => { // the Measure button: D's view of the grid on screen
+    const sessions = live.sessions();
+    if (live.mode !== 'page' || !sessions?.judge || !shown || mode !== SAMPLES) throw new Error('genlab: the server measures this grid');
+    return judgedWords(sessions, live.spec(), shown);
   });
 
   // The grid laid out for the width it has now (digit.js's cells: at most four rows of eight fit a laptop's

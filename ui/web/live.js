@@ -74,6 +74,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
 
   onSliderInput(() => spec.sliders, (event) => live.changed(event.timeStamp));
   live.spec = () => spec;
+  live.sessions = () => sessions; // the graphs' sessions once loaded, else null
   (function follow() { // the server moves the sliders too (a random sample, a reset, a click): follow it
     const now = values(spec);
     if (live.mode === 'page' && sessions && !live.busy && now.join() !== shown) live.changed();
@@ -209,6 +210,31 @@ export function nextTask() {
 function noteMode(name, element, mode) {
   window.genlab.modes[name] = mode;
   (element.querySelector('.genlab-live') ?? element).dataset.mode = mode;
+}
+
+// What's happening's figures of what a module shows, as its Measure button asks for them (ui/whats_happening.py's
+// measured): `measure` gives the words, written in the page, or throws where it cannot (the model is not running in the
+// page, or it has not the graph the figures need), and the server measures instead. window.genlab.measured[name] is
+// what the page measured last, for tests.
+export function measuresIn(name, measure) {
+  (window.genlab.measures ??= {})[name] = async () => {
+    const words = await measure();
+    (window.genlab.measured ??= {})[name] = words;
+    return words;
+  };
+}
+
+// Whether the What's happening under an element's tab is open: Gradio mounts a closed accordion's blocks only once it
+// opens, so figures that need a graph of their own wait for it (whatsHappeningOpens).
+export function whatsHappeningOpen(element) {
+  const tab = element.closest('[role=tabpanel]');
+  return !tab || Boolean(tab.querySelector('.whats-happening-live')?.checkVisibility());
+}
+
+export function whatsHappeningOpens(element) {
+  return new Promise((open) => (function check() {
+    if (whatsHappeningOpen(element)) open(); else requestAnimationFrame(check);
+  })());
 }
 
 // Resolves once the element is shown (its tab opened), scrolled to or not: a graph is fetched only for a

@@ -9,15 +9,18 @@
 //
 // One module serves the tab's three page components; each spec (ui/sentences.py's SentencesSpec) names
 // its action. window.genlab.lines[action] is what the action shows last (the blocks' values, in order).
+// The rebuild module also writes What's happening's figures of the typed line (its ELBO beside its rebuilt
+// line), when the Measure button asks and after another model is chosen (into the block by its blur event).
 
 import { fixed } from './digit.js';
 import { checkedIn, numberIn, onClick, setNumber, textIn } from './knobs.js';
-import { fill, given, graphsWhenShown } from './live.js';
-import { leftOut, pick, WHITESPACE } from './lstm.js';
+import { fill, given, graphsWhenShown, measuresIn } from './live.js';
+import { leftOut, logSoftmax, pick, WHITESPACE } from './lstm.js';
 import { run, session } from './runtime.js';
 import { between, gaussian, uniform } from './seeds.js';
 
 window.genlab.lines ??= {};
+window.genlab.readings ??= {};
 const DRAWS = 4; // the posterior draws a rebuilt line is shown with (ui/sentences.py's reconstruct)
 
 class TextError extends Error {}
@@ -29,13 +32,30 @@ export function start({ element, props, trigger, watch }) {
   const action = spec.action;
   let graphs = null; // { writer, encoder } once loaded, else the server does it
 
+  let loads = 0;
   async function load() {
     graphs = null;
+    const mine = ++loads;
     graphs = await graphsWhenShown({
       element, name, notice, spec, current: () => spec, ready: spec.writer && spec.encoder, serverDoes: 'writes the lines',
       make: async () => ({ writer: await session(spec.writer), encoder: await session(spec.encoder) }),
     });
+    if (graphs && mine === loads && mine > 1 && spec.figures) { // another model: What's happening's figures are the one's before
+      window.genlab.readings.linesWords = await measure();
+      trigger('blur');
+    }
   }
+
+  async function measure() { // What's happening's figures of the typed line
+    if (!graphs) throw new Error('genlab: the server measures this line');
+    try {
+      return await figures(graphs, spec, readLine(textIn(spec.knobs.typed), spec, 'The line'));
+    } catch (error) {
+      if (!(error instanceof TextError)) throw error;
+      return `${spec.figures.formula}\n\n⚠ ${error.message}`;
+    }
+  }
+  if (spec.figures) measuresIn('sentences', measure);
 
   async function act(serverEvent, before = () => {}) {
     if (!graphs) return trigger(serverEvent);
@@ -103,6 +123,33 @@ const ACTIONS = {
     return [numbered(await decode(writer, spec, gaussian(seed, count, spec.latent), count, temperature, seed))];
   },
 };
+
+// What's happening's words for a typed line (ui.whats_happening.sentences_words of genlab.inference.objectives.line_elbo):
+// its reconstruction from the posterior's mean, the line read as its decoder reads it (each character after the ones
+// before it, then the end), its KL, and the line rebuilt from that mean.
+async function figures({ writer, encoder }, spec, typed) {
+  const { mean, logVar } = await encode(encoder, spec, typed.text);
+  const vocab = spec.vocab, newline = vocab.indexOf('\n');
+  const targets = [...typed.text, '\n'].map((char) => vocab.indexOf(char));
+  let id = newline, h = new Float32Array(spec.hidden), c = new Float32Array(spec.hidden), reconstruction = 0;
+  for (const [t, target] of targets.entries()) {
+    const [logits, hOut, cOut] = await run(writer, {
+      ids: { data: BigInt64Array.of(BigInt(id)), dims: [1] }, z: { data: mean, dims: [1, spec.latent] },
+      h: { data: h, dims: [1, 1, spec.hidden] }, c: { data: c, dims: [1, 1, spec.hidden] },
+      fresh: { data: Float32Array.of(t === 0 ? 1 : 0), dims: [1, 1] },
+    }, ['logits', 'h_out', 'c_out']);
+    [h, c, id] = [hOut, cOut, target];
+    reconstruction -= logSoftmax(logits)[target];
+  }
+  let kl = 0;
+  for (let dim = 0; dim < spec.latent; dim++) kl += 0.5 * (mean[dim] ** 2 + Math.exp(logVar[dim]) - 1 - logVar[dim]);
+  const [rebuilt] = await decode(writer, spec, mean, 1);
+  const words = spec.figures;
+  return `${words.formula}\n\n${fill(words.read, {
+    chars: [...typed.text].length, reconstruction: fixed(reconstruction, 1), kl: fixed(kl, 1), total: fixed(reconstruction + kl, 1),
+    kl_bits: fixed(kl / Math.LN2, 0), reconstruction_bits: fixed(reconstruction / Math.LN2, 0), rebuilt,
+    exact: rebuilt.trim() === typed.text.trim() ? words.exactly : words.lossy, how_often: words.how_often })}`;
+}
 
 // What each action shows when the typed lines cannot be read: the message where the server's toast would be.
 const FAILED = {

@@ -162,9 +162,10 @@ const KINDS = {
     block.append(titled(props, box));
     return { get: () => box.value, set: (value) => { box.value = value ?? ''; } };
   },
-  button(block, props) {
+  button(block, props, id) {
     block.classList.add(props.variant ?? 'secondary', props.size ?? 'lg');
     block.textContent = props.value;
+    block.addEventListener('click', () => trigger(id, 'click')); // its in-page listeners (What's happening's Measure)
     return { get: () => props.value, set: () => {} };
   },
   label(block, props) {
@@ -291,7 +292,13 @@ async function trigger(id, event) {
   for (const listener of config.dependencies) {
     if (!listener.targets.some(([target, name]) => target === id && name === event)) continue;
     const inputs = listener.inputs.map((input) => blocks.get(input)?.get());
-    let result = await (0, eval)(`(${listener.js})`)(...inputs); // the listener's own code, as Gradio's page runs it
+    let result;
+    try {
+      result = await (0, eval)(`(${listener.js})`)(...inputs); // the listener's own code, as Gradio's page runs it
+    } catch (error) { // Gradio's page would ask the server now (the listener's failure chain): there is none here
+      console.warn('genlab: this needs a server, and the page has none', error);
+      continue;
+    }
     if (result === undefined) continue;
     if (listener.outputs.length === 1 && !Array.isArray(result)) result = [result];
     for (const [i, output] of listener.outputs.entries()) {

@@ -7,32 +7,52 @@
 // the page cannot run the models, the buttons ask the server (the component's input event; submit for a new
 // seed), as before. A browser test holds the page's table to the server's.
 //
+// What's happening's figures, the GAN's critic's scores of the first lines of the GAN and of its copy from before
+// adversarial training, come from the critic's graph, when the Measure button asks and after another model is chosen
+// (then the table is written again too).
+//
 // The spec (the component's value) is ui/text_gan.py's TextGanSpec. window.genlab.textgan is the table shown
 // last.
 
 import { fixed } from './digit.js';
 import { numberIn, onClick, setNumber } from './knobs.js';
-import { given, graphsWhenShown } from './live.js';
+import { fill, given, graphsWhenShown, measuresIn } from './live.js';
 import { lineNats, sampleLines, WHITESPACE } from './lstm.js';
-import { session } from './runtime.js';
+import { run, session } from './runtime.js';
 import { escape } from './text_write.js';
 
 const NAME = 'text-gan';
 const TRIES = 8, STRIDE = 7919, SEEDS = 2 ** 32; // lm_lines: tries, and how far apart their seeds are
 const STRIPPED = new RegExp(`^${WHITESPACE.source}|${WHITESPACE.source}$`, 'g'); // what Python's str.strip() takes off
+window.genlab.readings ??= {};
 
 export function start({ element, props, trigger, watch }) {
   const notice = element.querySelector('.genlab-notice');
   let spec = given(NAME, props.value);
   let writers = null; // [{ name, session, layers, hidden }] once loaded, else the server writes
 
+  let loads = 0;
   async function load() {
     writers = null;
+    const mine = ++loads;
     writers = await graphsWhenShown({
       element, name: NAME, notice, spec, current: () => spec, ready: spec.writers.length > 0, serverDoes: 'writes the lines',
       make: () => Promise.all(spec.writers.map(async (writer) => ({ ...writer, session: await session(writer.graph) }))),
     });
+    if (writers && mine === loads && mine > 1) { // another model: its lines, and What's happening's figures of them
+      await write('input');
+      if (spec.critic) {
+        window.genlab.readings.textGanWords = await measure();
+        trigger('blur');
+      }
+    }
   }
+
+  async function measure() { // What's happening's figures: the critic's scores of the lines the knobs write
+    if (!writers || !spec.critic) throw new Error('genlab: the server measures these lines');
+    return criticWords(writers, await session(spec.critic), spec);
+  }
+  measuresIn('textgan', measure);
 
   async function write(serverEvent, before = () => {}) {
     if (!writers) return trigger(serverEvent);
@@ -53,13 +73,10 @@ export function start({ element, props, trigger, watch }) {
 // The three sets of lines side by side with their measurements (ui/text_gan.py's comparison_html), or the
 // server's refusal of the knobs.
 async function table(writers, spec) {
-  const { knobs, words, max_count: maxCount, max_seed: maxSeed, max_chars: maxChars, vocab } = spec;
-  const count = numberIn(knobs.count), temperature = numberIn(knobs.temperature), seed = numberIn(knobs.seed);
-  if (!(Number.isFinite(count) && count >= 1 && count <= maxCount)) return `⚠ ${words.count}`;
-  if (!(Number.isFinite(temperature) && temperature > 0)) return `⚠ ${words.temperature}`;
-  if (!(Number.isInteger(seed) && seed >= 0 && seed <= maxSeed)) return `⚠ A seed is a whole number from 0 to ${maxSeed}.`;
-  const lines = Math.trunc(count);
-  const judge = spec.judge && writers.find((writer) => writer.graph === spec.judge.graph);
+  const { vocab, max_chars: maxChars } = spec;
+  const { wrong, lines, temperature, seed } = knobsOf(spec);
+  if (wrong) return `⚠ ${wrong}`;
+  const judge = judgeOf(writers, spec);
   const written = [];
   for (const writer of writers) {
     const drawn = writer === judge ? await verseLines(writer, vocab, maxChars, lines, temperature, seed)
@@ -67,6 +84,46 @@ async function table(writers, spec) {
     written.push({ name: writer.name, lines: drawn, statistics: await statistics(drawn, judge, vocab) });
   }
   return comparisonHtml(written);
+}
+
+// The knobs' lines from each, temperature and seed, or `wrong`: the server's refusal of them.
+function knobsOf({ knobs, words, max_count: maxCount, max_seed: maxSeed }) {
+  const count = numberIn(knobs.count), temperature = numberIn(knobs.temperature), seed = numberIn(knobs.seed);
+  let wrong = null;
+  if (!(Number.isFinite(count) && count >= 1 && count <= maxCount)) wrong = words.count;
+  else if (!(Number.isFinite(temperature) && temperature > 0)) wrong = words.temperature;
+  else if (!(Number.isInteger(seed) && seed >= 0 && seed <= maxSeed)) wrong = `A seed is a whole number from 0 to ${maxSeed}.`;
+  return { wrong, lines: Math.trunc(count), temperature, seed };
+}
+
+function judgeOf(writers, spec) { // the character LSTM, which writes lines of verse and judges every line
+  return spec.judge && writers.find((writer) => writer.graph === spec.judge.graph);
+}
+
+// What's happening's words (ui.whats_happening.text_gan_words, as ui/text_gan.py's explain scores the lines): the
+// critic's score of the first lines the GAN and its copy from before adversarial training write with the knobs.
+async function criticWords(writers, critic, spec) {
+  const { vocab, max_chars: maxChars, figures: words } = spec;
+  const { wrong, lines, temperature, seed } = knobsOf(spec);
+  if (wrong) return `${words.formula}\n\n⚠ ${wrong}`;
+  const rows = [];
+  for (const writer of writers.filter((each) => each !== judgeOf(writers, spec))) {
+    const drawn = (await sampleLines(writer, vocab, lines, maxChars, temperature, seed)).slice(0, words.scored);
+    const scores = await run(critic, { onehots: { data: onehots(drawn, vocab, maxChars + 1), dims: [drawn.length, maxChars + 1, vocab.length] } }, 'score');
+    drawn.forEach((line, i) => rows.push(fill(words.row, { who: writer.name, line, score: fixed(scores[i], 2) })));
+  }
+  return `${words.formula}\n\n${fill(words.read, { rows: rows.join('\n') })}`;
+}
+
+// Lines as the critic reads them (genlab.inference.objectives.critic_scores): each character the model knows, then
+// the newline that ends the line, one-hot, in `width` positions (zeros after the end, the rest cut).
+function onehots(lines, vocab, width) {
+  const V = vocab.length, data = new Float32Array(lines.length * width * V);
+  lines.forEach((line, i) => {
+    const ids = [...line].filter((char) => vocab.includes(char)).map((char) => vocab.indexOf(char));
+    [...ids, vocab.indexOf('\n')].slice(0, width).forEach((id, t) => { data[(i * width + t) * V + id] = 1; });
+  });
+  return data;
 }
 
 // Lines of verse from the character LSTM (genlab.core.lines.lm_lines): four times as many lines as asked for

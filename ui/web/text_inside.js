@@ -2,18 +2,21 @@
 // (only what changed, from the last state kept before the edit) and the page shows the likeliest next
 // characters and each prompt character shaded by how surprising it was, in ui/text.py's words and
 // markup. Until the graph is loaded, or where it cannot run, the server does (the component's input event).
+// What's happening's figures of the prompt come from the same reading, when its Measure button asks and after
+// another model is chosen (into its block through the component's select event, in the page alone).
 //
 // The spec (the component's value) is ui/text.py's InsideSpec record, its fields named as read here.
 // window.genlab.texts.inside is what is shown: the prompt read, its surprisals and the candidates.
 
 import { fixed } from './digit.js';
-import { textIn } from './knobs.js';
-import { given, Live } from './live.js';
+import { numberIn, textIn } from './knobs.js';
+import { fill, given, Live, measuresIn } from './live.js';
 import { logSoftmax, lstmWhenShown, pythonRepr, readerFor, readPrompt } from './lstm.js';
-import { escape } from './text_write.js';
+import { escape, shownChar } from './text_write.js';
 
 const NAME = 'text-inside';
 window.genlab.texts ??= {};
+window.genlab.readings ??= {};
 
 export function start({ element, props, trigger, watch }) {
   let spec = given(NAME, props.value);
@@ -25,14 +28,29 @@ export function start({ element, props, trigger, watch }) {
   const live = new Live({ name: NAME, element, serverBlocks: () => spec.server_blocks, valuesNow: () => '',
                           askServer: () => trigger('input'), drawInPage: async () => false });
 
+  let loads = 0;
   async function load() {
     reader = null;
     cannot = false;
+    const mine = ++loads;
     const lstm = await lstmWhenShown(element, live, spec, 'looks inside');
     cannot = lstm === null;
     reader = lstm && readerFor(lstm, spec);
-    if (reader) asked = null; // read the prompt on screen with this model
+    if (!reader || mine !== loads) return;
+    asked = null; // read the prompt on screen with this model
+    if (mine > 1) { // another model: What's happening's figures are of the one before (the first's came with the page)
+      window.genlab.readings.textWords = await measure();
+      trigger('select');
+    }
   }
+
+  async function measure() { // What's happening's figures of the prompt on screen
+    if (live.mode !== 'page' || !reader) throw new Error('genlab: the server measures this prompt');
+    const read = readPrompt(textIn(spec.prompt), spec.vocab);
+    const { logProbs, last } = await reader.read(read.ids);
+    return textWords(spec.words, spec.vocab, read.text, logProbs, last, numberIn(spec.temperature));
+  }
+  measuresIn('text', measure);
 
   async function show(prompt) {
     const read = readPrompt(prompt, spec.vocab);
@@ -82,4 +100,20 @@ function surprisalHtml(pairs, scale) {
   const mean = pairs.reduce((sum, [, nats]) => sum + nats, 0) / pairs.length;
   return `<div class="surprisal">${spans.join('')}</div><p>Mean surprisal ${fixed(mean, 2)} nats `
     + `(${fixed(mean / Math.LN2, 2)} bits) per character; redder is more surprising. Hover or tap a character for its value.</p>`;
+}
+
+// What's happening's words for a prompt (ui.whats_happening.text_words of genlab.inference.writer.insight and
+// genlab.inference.objectives.next_chances): its mean surprisal (each character's to 1e-4, as insight rounds it) and
+// the likeliest next characters' chances as the model gives them and at the temperature (1 where it is out of range).
+export function textWords(words, vocab, text, logProbs, last, temperature) {
+  if (!text) return `${words.formula}\n\n${words.empty}`;
+  const surprisal = [...text].map((_, i) => Math.round(-logProbs[i] * 1e4) / 1e4);
+  const mean = surprisal.reduce((sum, nats) => sum + nats, 0) / surprisal.length;
+  const T = temperature > 0 && temperature <= 2 ? temperature : 1;
+  const logP = logSoftmax(last);
+  const atT = logSoftmax(logP.map((value) => value / T)).map(Math.exp);
+  const rows = [...logP.keys()].sort((a, b) => logP[b] - logP[a]).slice(0, 8).map((id) => fill(words.row, {
+    char: shownChar(vocab[id]), p: fixed(Math.exp(logP[id]), 3), p_t: fixed(atT[id], 3) }));
+  return `${words.formula}\n\n${fill(words.read, {
+    mean: fixed(mean, 2), perplexity: fixed(Math.exp(mean), 1), temperature: String(Number(T.toPrecision(6))), rows: rows.join('\n') })}`;
 }
