@@ -2,10 +2,10 @@
 modules' specs, the sliders' labels, the card, the diagram) the server answers once per pretrained model, the
 first time a page asks (/genlab/choices.json), and the page replays it into the same blocks (ui/web/choices.js)
 without a server call. The server still takes what it alone can: a visitor's own model (Mine, which it checks
-first), a tab whose models the page cannot run (the server draws there), an upload on screen (it reads it again
-with the new model). What reads more than the model (What's happening's figures of what is on screen, the Text
-GAN's table) the server answers after a choice it took, and the page module after one the page took. The static
-site replays the same answers, recorded when it is written (ui/site.py)."""
+first), a tab whose models the page cannot run (the server draws there, an upload to the server's box included:
+it reads it again with the new model). What reads more than the model (What's happening's figures of what is on
+screen, the Text GAN's table) the server answers after a choice it took, and the page module after one the page
+took. The static site replays the same answers, recorded when it is written (ui/site.py)."""
 import asyncio
 import hashlib
 import json

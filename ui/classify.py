@@ -1,7 +1,7 @@
 """Classify tab: draw or upload a digit, pick a model, see what it reads, what it saw and why. As a
-visitor draws, the page itself turns the drawing into the model's input, reads it and draws what drove
-the answer (ui/web/classify.js), asking the server nothing; the server reads uploads, and drawings where
-the page cannot run the model."""
+visitor draws, or gives a picture to the upload box, the page itself turns it into the model's input, reads it
+and draws what drove the answer (ui/web/classify.js, ui/web/upload.js), asking the server nothing; the server
+reads them where the page cannot run the model, and serves API clients (/classify)."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,12 +16,14 @@ from ui.cards import confusion_html, model_card
 from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, Picture
-from ui.web import LIVE_CSS, LiveSpec, drawing_pad, page_component
+from ui.web import LIVE_CSS, LiveSpec, drawing_pad, page_component, upload_box
 from ui.whats_happening import CLASSIFY_INTRO, CLASSIFY_LINE, CLASSIFY_READ, CLASSIFY_UNREAD, classify_words, drawn, panel
 
 TITLES = {"cnn": "CNN (pretrained)", "mlp": "MLP (pretrained)"}
 INVITATION = "Draw a digit in the box, or upload an image."
 PAD_ID, UPLOAD_ID, LIVE_ID = "digit-pad", "genlab-classify-upload", "genlab-classify-live"
+UPLOAD_BOX_ID = "genlab-classify-upload-box"  # the page's own upload (ui/web/upload.js); UPLOAD_ID is the server's
+UPLOAD_LABEL = "...or upload an image"
 SEEN_ID, WHY_ID = "genlab-classify-seen", "genlab-classify-why"
 SEEN, WHY = "What the model sees", "What drove the answer"
 FROM_UPLOAD, FROM_DRAWING = "Read from the uploaded image.", "Read from your drawing."
@@ -45,9 +47,10 @@ WORDS_OF = "(reading) => window.genlab.classifyWords(reading)"  # What's happeni
 @dataclass(frozen=True, kw_only=True)
 class ClassifySpec(LiveSpec):
     """What ui/web/classify.js reads a drawing with: the chosen classifier's explainer graph is the spec's
-    reader (probabilities and heat map); the drawing pad it follows, the upload block whose picture the server
-    reads (its reading then shows), and the parts the server's words are made of, so that the page's reading
-    reads as the server's (genlab.inference.classify's summary, ui.whats_happening's classify_words)."""
+    reader (probabilities and heat map); the drawing pad it follows, the page's upload box it reads too (shown
+    while the page reads; the server's upload shows otherwise), and the parts the server's words are made of, so
+    that the page's reading reads as the server's (genlab.inference.classify's summary, ui.whats_happening's
+    classify_words)."""
 
     pad: str
     upload: str
@@ -57,9 +60,9 @@ class ClassifySpec(LiveSpec):
 
 def classify_spec(reader: str | None, why: str) -> ClassifySpec:
     return ClassifySpec(
-        reader=reader, why=why, server_blocks=(SEEN_ID, WHY_ID), pad=PAD_ID, upload=UPLOAD_ID,
+        reader=reader, why=why, server_blocks=(SEEN_ID, WHY_ID, UPLOAD_ID), pad=PAD_ID, upload=UPLOAD_BOX_ID,
         summary={"verdict": VERDICT, "guess": GUESS, "unsure_below": UNSURE_BELOW, "preprocessed": PREPROCESSED,
-                 "source": FROM_DRAWING, "invitation": INVITATION},
+                 "source": FROM_DRAWING, "from_upload": FROM_UPLOAD, "invitation": INVITATION},
         words={"unread": CLASSIFY_UNREAD, "before": CLASSIFY_READ[0], "line": CLASSIFY_LINE, "after": CLASSIFY_READ[1]})
 
 
@@ -164,7 +167,8 @@ def layout(handlers: Handlers) -> Page:
     with gr.Row():
         choices = model_choices(lab, TITLES)
         model = gr.Radio(choices=choices, value=choices[0][1], label="Model")
-        upload = ImageFile(label="...or upload an image", type="filepath", image_mode=None,
+        upload_box(UPLOAD_LABEL, UPLOAD_BOX_ID)
+        upload = ImageFile(label=UPLOAD_LABEL, type="filepath", image_mode=None,
                            sources=["upload", "clipboard"], height=200, elem_id=UPLOAD_ID)
     with gr.Accordion("Model card", open=False):
         first = lab.checkpoints[loaded[0]] if loaded else None

@@ -36,7 +36,8 @@ from genlab.serve.web_models import WEB_MODELS
 from ui.choices import ModelChoice
 from ui.common import CHEAP, answers, model_choices, runs_a_model, user_of
 from ui.gradio_internals import ImageFile, NumberSlider, Picture, WholeNumber
-from ui.web import LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs, test_digit_source
+from ui.web import (LIVE_CSS, SliderSpec, drawing_pad, live_component, page_component, page_graphs, test_digit_source,
+                    upload_box)
 from ui.whats_happening import VAE_INTRO, VAE_WORDS, drawn, measured, panel, vae_words
 
 SHOW_WORDS = "() => window.genlab.readings.vaeWords"  # the page's What's happening for its digit, in the page alone
@@ -46,8 +47,10 @@ LATENT = [f"z{slot + 1}" for slot in range(SLIDERS)]  # the API's names for the 
 SLIDER_IDS = [f"genlab-{name}" for name in LATENT]
 SEED_ID, RANDOM_ID, RESET_ID = "genlab-vae-seed", "genlab-vae-random", "genlab-vae-reset"
 PICTURE_ID, READING_ID, MAP_ID = "genlab-vae-picture", "genlab-vae-reading", "genlab-vae-map"
-OWN = {"pad": "genlab-vae-pad", "upload": "genlab-vae-upload", "reconstruction": "genlab-vae-reconstruction-live"}
+OWN = {"pad": "genlab-vae-pad", "upload": "genlab-vae-upload", "upload_box": "genlab-vae-upload-box",
+       "reconstruction": "genlab-vae-reconstruction-live"}  # upload: the server's; upload_box: the page's (ui/web/upload.js)
 ENCODE_ID, RECONSTRUCTION_ID = "genlab-vae-encode", "genlab-vae-reconstruction"
+UPLOAD_LABEL = "...or upload one"
 ENDS = {"from": 0, "to": 1}  # the interpolation's ends, and the test digit each starts at
 BETWEEN = {**{f"{end}_{knob}": f"genlab-vae-{end}-{knob}" for end in ENDS for knob in ("source", "number", "preview")},
            "frames": "genlab-vae-frames", "path": "genlab-vae-path"}
@@ -93,7 +96,7 @@ class ExplorerSpec(SliderSpec):
     seed: str  # the seed box's id: Random sample draws that seed's code in the page, as random_code does
     buttons: dict[str, str]  # the ids of Random sample, Reset and Encode, which the page does itself
     encoder: str | None  # the encoder's graph: Encode, in the page
-    own: dict[str, str]  # the ids of the visitor's drawing pad, upload (read by the server) and the page's reconstruction
+    own: dict[str, str]  # the ids of the visitor's drawing pad, the server's upload, the page's upload box and reconstruction
     said: dict[str, str]  # what the server says of an encoding (and of a missing digit), for the page to say alike
     words: dict = field(default_factory=lambda: VAE_WORDS)  # What's happening's, for the digit on screen
     ring_colour: str = "rgb{}".format(PATH_COLOUR)  # the posterior's rings on the map
@@ -175,7 +178,7 @@ class Handlers:
         decoder, reader, why = page_graphs(self.lab, name, vae)
         encoder, _ = WEB_MODELS.try_url(vae, keep=name != MINE, part=ENCODER)
         return ExplorerSpec(reader=reader, why=why, sliders=tuple(SLIDER_IDS),
-                            server_blocks=(PICTURE_ID, READING_ID, RECONSTRUCTION_ID), decoder=decoder,
+                            server_blocks=(PICTURE_ID, READING_ID, RECONSTRUCTION_ID, OWN["upload"]), decoder=decoder,
                             latent=vae.meta["config"]["latent"], order=tuple(self.explorer.order(vae)[:SLIDERS]),
                             extent=EXTENT, map=MAP_ID, seed=SEED_ID,
                             buttons={"random": RANDOM_ID, "reset": RESET_ID, "encode": ENCODE_ID}, encoder=encoder,
@@ -369,7 +372,8 @@ def own_digit() -> OwnDigit:
     with gr.Accordion("Encode your own digit", open=False):
         with gr.Row():
             pad = drawing_pad("Draw a digit", elem_id=OWN["pad"])
-            upload = ImageFile(label="...or upload one", type="filepath", image_mode=None,
+            upload_box(UPLOAD_LABEL, OWN["upload_box"])
+            upload = ImageFile(label=UPLOAD_LABEL, type="filepath", image_mode=None,
                                sources=["upload", "clipboard"], height=200, elem_id=OWN["upload"])
             gr.HTML(RECONSTRUCTION_CANVAS, elem_id=OWN["reconstruction"], apply_default_css=False)  # ui/web/explore.js
             reconstruction = Picture(label="Reconstruction", interactive=False, format="png", height=224, width=224,
@@ -437,7 +441,8 @@ def wire(handlers: Handlers, model: gr.Radio, view: LatentView, own: OwnDigit, w
     view.in_page.submit(runs_a_model(handlers.random_code), [model, view.seed], [*shown, view.seed],
                         api_name="random_code", **CHEAP)
     view.in_page.click(runs_a_model(handlers.reset), model, shown, api_visibility="private", **CHEAP)
-    # Encode is done by the page for a drawing; an upload, or a page that cannot run the model, asks the server
+    # Encode is done by the page for a drawing or a picture given to its upload box; a page that cannot run the model
+    # asks the server, with the server's upload
     # (in_page's upload event). API clients call /encode.
     view.in_page.upload(runs_a_model(handlers.encode), [model, own.pad, own.upload], [*shown, own.reconstruction],
                         api_name="encode", **CHEAP)

@@ -3,8 +3,9 @@
 to what the page runs itself: every tab with a page module (ui/web.py's PageSpec), and in it the
 controls those modules read (their specs name them by id), the text, and the listeners that run in the
 page alone (`fn=None`, `js=`). The same browser modules then run in it, under a small shell
-(ui/web/shell.js) that draws those components as Gradio's page would. What needs the server (training,
-uploads the server reads) is left out, and the page says where it lives.
+(ui/web/shell.js) that draws those components as Gradio's page would. What needs the server (training, the
+server's own upload blocks: the page's upload boxes read pictures there) is left out, and the page says where
+training lives.
 
     write_site(build_app(), Path("site"))   # python -m genlab site --out site
 """

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from genlab.core.checkpoint import Checkpoint
 from genlab.core.data import ImageSplit
 from genlab.inference.explorer import DIGITS_PER_FILE, test_digit_file
+from genlab.inference.preprocess import MAX_FILE_BYTES, MAX_PIXELS, UPLOAD_WORDS
 from genlab.serve.lab import MINE, Lab
 from genlab.serve.web_models import MODELS_PATH, WEB_MODELS
 from ui.glossary import page_glossary
@@ -221,6 +222,35 @@ def drawing_pad(label: str, elem_id: str | None = None) -> gr.HTML:
                 '<button type="button" data-action="undo">Undo</button>'
                 '<button type="button" data-action="clear">Clear canvas</button></div></div></div>')
     return gr.HTML("", label=label, html_template=template, css_template=PAD_CSS, js_on_load=loader,
+                   elem_id=elem_id, apply_default_css=False)
+
+
+UPLOAD_CSS = """
+.genlab-upload-zone { display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 6px;
+  min-height: 120px; padding: 10px; border: 1px dashed var(--border-color-primary); border-radius: var(--radius-lg);
+  cursor: pointer; color: var(--body-text-color-subdued); text-align: center; }
+.genlab-upload-zone.dragging { border-color: var(--color-accent); }
+.genlab-upload-zone input { max-width: 100%; }
+.genlab-upload-zone img { max-width: 100%; max-height: 160px; }
+.genlab-upload [data-action=clear] { margin-top: 6px; min-height: 36px; padding: 0 12px; border-radius: var(--button-small-radius);
+  border: 1px solid var(--button-secondary-border-color); background: var(--button-secondary-background-fill);
+  color: var(--button-secondary-text-color); }
+"""
+
+
+def upload_box(label: str, elem_id: str) -> gr.HTML:
+    """A box to give a picture from a file, read in the page (ui/web/upload.js): choose, drop or paste; the file
+    stays in the browser, decoded as genlab.inference.preprocess opens an upload. Its value: the caps and the words
+    of refusal, the server's."""
+    limits = {"max_bytes": MAX_FILE_BYTES, "max_pixels": MAX_PIXELS, "words": UPLOAD_WORDS}
+    loader = (f"import(new URL('{WEB_PATH}/upload.js', document.baseURI).href)"
+              ".then((m) => m.start({ element, props }))"
+              ".catch((error) => console.error('genlab: the upload box did not load', error));")
+    template = (f'<div class="genlab-upload"><span class="genlab-pad-label">{label}</span>'
+                '<label class="genlab-upload-zone" tabindex="0"><span>Drop a picture here, paste one, or choose a file'
+                '</span><input type="file" accept="image/*" aria-label="' + label + '"><img alt="The picture given" hidden>'
+                '</label><button type="button" data-action="clear" hidden>Clear</button></div>')
+    return gr.HTML(json.dumps(limits), html_template=template, css_template=PAD_CSS + UPLOAD_CSS, js_on_load=loader,
                    elem_id=elem_id, apply_default_css=False)
 
 

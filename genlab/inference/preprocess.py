@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from genlab.core.errors import RequestError
 
@@ -27,6 +27,10 @@ COARSE_SIDE = 128  # blobs are counted at this size
 CROP_SIDE = 80  # strokes are measured and normalised with the digit this large
 TARGET_STROKE = 1.9  # median MNIST stroke width, in pixels of the 20x20 box (measured as below)
 MIN_CONTRAST = 0.08  # ink must differ from the background by 8% of full scale
+TOO_BIG = "The file is larger than {mb} MB; upload a smaller image."
+TOO_MANY_PIXELS = "The image is {width}x{height} pixels, over the {megapixels}-megapixel cap; upload a smaller one."
+NOT_AN_IMAGE = "This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP)."
+UPLOAD_WORDS = {"too_big": TOO_BIG, "too_many_pixels": TOO_MANY_PIXELS, "not_an_image": NOT_AN_IMAGE}  # the page's too
 
 
 class InputError(RequestError):
@@ -50,26 +54,26 @@ class Prepared:
 
 
 def open_image(source: str | Path | bytes) -> Image.Image:
-    """Open an uploaded file with size caps checked before any pixel is decoded."""
+    """Open an uploaded file with size caps checked before any pixel is decoded, turned the way its camera
+    recorded (EXIF orientation), as the person sees it and as a browser decodes it (ui/web/upload.js)."""
     try:
         if isinstance(source, bytes):
             data = source
         else:
             path = Path(source)
             if path.stat().st_size > MAX_FILE_BYTES:
-                raise InputError(f"The file is larger than {MAX_FILE_BYTES >> 20} MB; upload a smaller image.")
+                raise InputError(TOO_BIG.format(mb=MAX_FILE_BYTES >> 20))
             data = path.read_bytes()
         image = Image.open(BytesIO(data))
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise InputError(f"The image is {width}x{height} pixels, over the {MAX_PIXELS // 1_000_000}-megapixel "
-                             "cap; upload a smaller one.")
+            raise InputError(TOO_MANY_PIXELS.format(width=width, height=height, megapixels=MAX_PIXELS // 1_000_000))
         image.load()
-        return image
+        return ImageOps.exif_transpose(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as err:
         if isinstance(err, InputError):
             raise
-        raise InputError("This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).") from err
+        raise InputError(NOT_AN_IMAGE) from err
 
 
 def open_drawing(drawing: object) -> Image.Image | None:

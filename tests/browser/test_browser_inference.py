@@ -99,14 +99,17 @@ def classify_picture(live: Locator, name: str) -> np.ndarray:
     return np.array(data, dtype=np.int16).reshape(28, 28, 4)[..., :3]
 
 
-def read_as_the_server_reads(page: Page, live: Locator, model: torch.nn.Module) -> None:
-    """The page's reading of the drawing on the pad, held to the server's (genlab.inference.classify's
-    read_digit of the pad's PNG): the 28x28 input within one level of each colour, the heat map over it
-    within one level on average (the page's graph keeps its weights in float16: tests/unit/test_export.py),
-    each probability within 1e-3, the same preprocessing, and the words of the status line and of What's
-    happening those of the server's functions for the page's own reading."""
-    drawing = page.locator("#digit-pad canvas").evaluate("(canvas) => canvas.toDataURL('image/png')")
-    expected = read_digit(model, open_drawing(drawing))
+def read_as_the_server_reads(page: Page, live: Locator, model: torch.nn.Module, given: Image.Image | None = None,
+                             source: str = FROM_DRAWING) -> None:
+    """The page's reading of the drawing on the pad (or of a picture `given` from a file), held to the server's
+    (genlab.inference.classify's read_digit of the pad's PNG, or of the picture as the server opens it): the 28x28
+    input within one level of each colour, the heat map over it within one level on average (the page's graph
+    keeps its weights in float16: tests/unit/test_export.py), each probability within 1e-3, the same
+    preprocessing, and the words of the status line and of What's happening those of the server's functions for
+    the page's own reading."""
+    if given is None:
+        given = open_drawing(page.locator("#digit-pad canvas").evaluate("(canvas) => canvas.toDataURL('image/png')"))
+    expected = read_digit(model, given)
     seen, why = (np.asarray(picture, dtype=np.int16)[::SHOWN, ::SHOWN] for picture in expected.pictures())
 
     def off(picture: np.ndarray, name: str) -> np.ndarray:
@@ -119,7 +122,7 @@ def read_as_the_server_reads(page: Page, live: Locator, model: torch.nn.Module) 
     mine = Reading({str(k): p for k, p in enumerate(detail["probabilities"])}, expected.digit, expected.heat,
                    detail["notes"])
     label, status = page.evaluate("window.genlab.readings.classify")
-    assert status == f"{mine.summary()} {FROM_DRAWING}"
+    assert status == f"{mine.summary()} {source}"
     assert [c["label"] for c in label["confidences"]] == sorted(mine.probabilities, key=mine.probabilities.get)[:-4:-1]
     assert page.evaluate("window.genlab.classifyWords(window.genlab.readings.classify[0])") == \
         classify_words(mine.probabilities)
@@ -790,6 +793,8 @@ def test_where_the_runtime_cannot_load_the_server_draws(page, running_app):
     expect(page.locator("#genlab-classify-live canvas")).to_have_count(2)
     for canvas in page.locator("#genlab-classify-live canvas").all():
         expect(canvas).to_be_hidden()
+    expect(page.locator("#genlab-classify-upload")).to_be_visible()  # the server's upload, not the page's box
+    expect(page.locator("#genlab-classify-upload-box")).to_be_hidden()
 
 
 def test_the_sliders_say_which_way_they_move_and_what_they_carry(page, mnist_test):

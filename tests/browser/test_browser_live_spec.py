@@ -29,18 +29,19 @@ def as_compared(spec):
 
 def specs_on_opening() -> dict[str, LiveSpec]:
     """Each live picture's spec when its tab opens, as the tab's Python builds it for the committed models:
-    Classify's reading with the CNN; the explorer on the 2-D VAE; the conditional GAN's grid, walk and
+    Classify's reading with the CNN; the explorer on the 2-D VAE and its interpolation; the conditional GAN's grid, walk and
     seed-to-seed interpolation."""
     lab = Lab.load(CHECKPOINTS, torch.device("cpu"))
     grid, walk, between = sample.Handlers(lab).specs("cdcgan", None)
     return {"classify": classify.Handlers(lab).live_spec("cnn", None),
             "explore": explore.Handlers(lab).live_spec("vae2d", lab.checkpoints["vae2d"]),
+            "vae-between": explore.Handlers(lab).between_spec("vae2d", lab.checkpoints["vae2d"]),
             "gan-grid": grid, "gan": walk, "gan-between": between,
             **{f"sentences-{spec.action}": spec for spec in sentences.Handlers(lab).specs("textvae", None)},
             "text-gan": text_gan.Handlers(lab).live_spec("textgan", None)}
 
 
-TABS = {"classify": "Classify", "explore": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler",
+TABS = {"classify": "Classify", "explore": "VAE explorer", "vae-between": "VAE explorer", "gan-grid": "GAN sampler", "gan": "GAN sampler",
         "gan-between": "GAN sampler", "sentences-rebuild": "Sentences", "sentences-walk": "Sentences",
         "sentences-prior": "Sentences", "text-gan": "Text GAN"}
 PRESSED = {"sentences-rebuild": "Rebuild", "sentences-walk": "Walk", "sentences-prior": "New seed",
@@ -67,6 +68,8 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
             panel.get_by_role("button", name="Encode", exact=True).click()
             page.wait_for_function("() => document.querySelector('#genlab-vae-reconstruction-live canvas')"
                                    "?.checkVisibility()")
+        if name == "vae-between":  # drawn once its accordion opens
+            panel.get_by_text("Interpolate between two digits", exact=True).click()
         if name == "gan-between":  # the interpolation is drawn once its accordion opens, and follows its frames
             panel.get_by_text("Interpolate between two seeds", exact=True).click()
             page.wait_for_function("() => window.genlab?.modes?.['gan-between'] === 'page'", timeout=30_000)

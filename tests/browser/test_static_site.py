@@ -5,6 +5,7 @@ several, and there is no failed request and no page error."""
 import json
 import re
 
+import numpy as np
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -13,7 +14,9 @@ from genlab.commands import deploy
 from tests.browser.conftest import VIEWPORT
 from tests.browser.test_browser import draw_a_seven, grid_drawn, open_tab, set_number
 from tests.browser.test_browser_inference import written_in_page
+from tests.browser.test_browser_upload import pictures
 from tests.helpers import CHECKPOINTS
+from ui.classify import FROM_UPLOAD, UPLOAD_LABEL
 from ui.site import TRAIN_TAB, Site, build_site
 
 pytestmark = pytest.mark.usefixtures("readme_screenshots_untouched")
@@ -63,7 +66,7 @@ def in_page(page: Page, *names: str) -> None:
                            timeout=30_000)
 
 
-def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visitor, running_app):
+def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visitor, running_app, mnist_test):
     page, trouble = visitor
     expect(page.get_by_role("tab")).to_have_text(["Classify", "VAE explorer", "GAN sampler", "Text", "Sentences", "Text GAN",
                                                   "Train"])
@@ -82,6 +85,9 @@ def test_the_static_site_runs_every_tab_but_train_with_no_server_behind_it(visit
     expect(panel.locator(".whats-happening-diagram")).to_contain_text(f"{mlp:,} weights")  # the MLP's own diagram
     expect(panel.locator(".whats-happening-live .katex").first).to_be_visible()  # the loss, typeset
     expect(panel.locator(".whats-happening-live")).to_contain_text("loss")
+    scan, kind = pictures((mnist_test.images[:4, 0].numpy() * 255).round().astype(np.uint8))["scan.png"]
+    panel.get_by_label(UPLOAD_LABEL, exact=True).set_input_files({"name": "scan.png", "mimeType": kind, "buffer": scan})
+    expect(panel.get_by_text(re.compile(rf"^Read as 7 with .* {re.escape(FROM_UPLOAD)}$"))).to_be_visible()
 
     panel = open_tab(page, "VAE explorer")
     in_page(page, "explore")
@@ -173,3 +179,21 @@ def test_a_model_trained_in_the_lab_runs_in_the_static_site(page, visitor, tmp_p
     first.press("Enter")
     site.wait_for_function("(before) => window.genlab.stats.explore.length > before", arg=drawn)
     assert trouble == [], "no failed request and no page error"
+
+
+def test_a_browser_that_cannot_run_the_models_is_told_what_would(browser: Browser, static_site):
+    """A visitor whose browser cannot fetch the runtime (as one without WebAssembly cannot run it) opens the static
+    site: each tab says it cannot run the model and that this page has no server to do it instead, naming browsers
+    that would; none says that a server draws, for there is none."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.route(re.compile(r"/vendor/onnxruntime-web/"), lambda route: route.abort())
+    page.goto(static_site)
+    for tab, notice in (("Classify", "#genlab-classify-live"), ("VAE explorer", "#genlab-vae-live"),
+                        ("Text", "#genlab-text-live"), ("Sentences", "#genlab-lines-rebuild-live")):
+        open_tab(page, tab)
+        expect(page.locator(f"{notice} .genlab-notice")).to_have_text(
+            "This browser could not run the model, and this page has no server to do it instead: open it in a browser "
+            "that runs WebAssembly (a recent Chrome, Edge, Firefox or Safari).")
+    expect(page.get_by_text("so the server")).to_have_count(0)
+    context.close()

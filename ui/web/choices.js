@@ -2,7 +2,7 @@
 // everyone (genlab/choices.json: the page modules' specs, the sliders' labels, the card, the diagram), put
 // into the tab's blocks by a listener that runs in the page alone. decide() runs first, on the radio's input
 // event: it throws where the server must take the choice (a visitor's own model, which only the server has;
-// a tab whose page modules draw on the server now: the runtime did not load, an upload's reading is shown),
+// a tab whose page modules draw on the server now: the runtime did not load),
 // and Gradio then runs the server's listeners instead, as before; else replay() gives the blocks' new values.
 
 const ANSWERS = 'genlab/choices.json';

@@ -4,17 +4,18 @@
 // (genlab.inference.explain: Grad-CAM for the CNN, saliency for the MLP). The page draws both pictures and
 // puts its reading into Gradio's own Prediction and status blocks through a listener that runs in the page
 // alone (ui/classify.py's SHOW_READING): no server call. Where the page cannot run the model, each stroke
-// asks the server (the component's input event) and the server's pictures show, as before.
+// asks the server (the component's input event) and the server's pictures show, as before. A picture given to
+// the page's upload box (upload.js) is read the same way; the latest of the two, drawing or picture, is read.
 //
 // The spec (the live component's value, a ClassifySpec in ui/classify.py) gives the explainer's graph
-// (spec.reader), the drawing pad's block id (spec.pad), the upload's (spec.upload: a picture given there
-// is read by the server, whose pictures then show until the next stroke), the server's pictures it stands
+// (spec.reader), the drawing pad's block id (spec.pad), the page's upload box's (spec.upload: shown while the
+// page reads, the server's upload otherwise), the server's pictures it stands
 // in for (spec.server_blocks), the parts of the server's words (spec.summary, spec.words) and, in spec.why,
 // why the page cannot run the model, if it cannot. window.genlab.readings.classify is the reading shown last
 // ([the Label's value, the status line]) and .classifyDetail its probabilities and the preprocessing's notes.
 
 import { fixed } from './digit.js';
-import { fill, given, Live } from './live.js';
+import { cannotRun, fill, given, Live } from './live.js';
 import { InputError, prepareDigit } from './preprocess.js';
 import { run, session } from './runtime.js';
 
@@ -69,13 +70,14 @@ export function start({ element, props, trigger, watch }) {
   let spec = given(NAME, props.value);
   let explainer = null;
   let drawing = null; // the pad's latest: { blank, sent, pixels() }
+  let uploaded = null; // the upload box's latest: { pixels, error }, while it is what is read
   let sent = 0; // drawings the pad has sent (a stroke ended, an undo, a clear): what the server is asked to read
   let pad = '', upload = ''; // the spec's blocks, as selectors
   const seen = element.querySelector('canvas[data-picture=seen]');
   const why = element.querySelector('canvas[data-picture=why]');
   const live = new Live({
     name: NAME, element, serverBlocks: () => spec.server_blocks, valuesNow: () => String(sent),
-    askServer: () => trigger('input'), drawInPage: read,
+    askServer: () => trigger('input'), drawInPage: read, pageBlocks: () => [spec.upload],
   });
   window.genlab.classifyWords = (reading) => wordsOf(spec.words, reading);
 
@@ -102,11 +104,15 @@ export function start({ element, props, trigger, watch }) {
   }
 
   async function read() { // true: something was shown (Live records it)
-    if (!drawing || drawing.blank) {
+    if (uploaded?.error) {
+      showNothing(`⚠ ${uploaded.error}`);
+      return true;
+    }
+    if (!uploaded && (!drawing || drawing.blank)) {
       showNothing(spec.summary.invitation);
       return true;
     }
-    const { data, width, height } = drawing.pixels();
+    const { data, width, height } = uploaded ? uploaded.pixels : drawing.pixels();
     let prepared;
     try {
       prepared = prepareDigit(data, width, height);
@@ -121,7 +127,8 @@ export function start({ element, props, trigger, watch }) {
     paint(why, heatPicture(prepared.digit, heat));
     const reading = likeliest(probabilities);
     window.genlab.readings.classifyDetail = { probabilities: Array.from(probabilities), notes: prepared.notes };
-    showReading(reading, summaryOf(spec.summary, reading, prepared.notes));
+    showReading(reading, summaryOf({ ...spec.summary, source: uploaded ? spec.summary.from_upload : spec.summary.source },
+                                   reading, prepared.notes));
     return true;
   }
 
@@ -140,22 +147,23 @@ export function start({ element, props, trigger, watch }) {
       live.changed();
     } catch (error) {
       console.error('genlab: the classifier did not load in the page', error);
-      live.setMode('server', 'This browser could not run the model, so the server reads the drawing.');
+      live.setMode('server', cannotRun('reads the drawing'));
     }
   }
 
   document.addEventListener('genlab-drawing', (event) => {
     if (!event.target.closest?.(pad)) return;
     drawing = event.detail;
+    uploaded = null; // the drawing is what is read now
     if (drawing.sent) sent += 1;
     if (explainer) live.setMode('page');
     live.changed(event.timeStamp); // the server is asked only for a drawing sent, which the pad's value holds
   });
-  for (const type of ['change', 'drop', 'paste']) { // a picture given to the upload: the server's reading of it shows
-    document.addEventListener(type, (event) => {
-      if (event.target.closest?.(upload)) live.setMode('server');
-    }, true);
-  }
+  document.addEventListener('genlab-upload', (event) => { // a picture given to the page's upload box (none: cleared)
+    if (!event.target.closest?.(upload)) return;
+    uploaded = event.detail.pixels || event.detail.error ? event.detail : null;
+    live.changed(event.timeStamp);
+  });
   watch('value', () => {
     spec = given(NAME, props.value);
     load();

@@ -3,8 +3,8 @@
 // decodes the point under the pointer; a click pins it, the sliders moved there. Random sample (the
 // seed's code from the prior, seeds.js) and Reset move the sliders in the page too, and so does Encode:
 // the visitor's drawing is turned into the 28x28 input (preprocess.js) and the encoder's graph gives its
-// code, with the posterior's rings on a 2-D map and the reconstruction beside the drawing (an uploaded
-// picture is encoded by the server). Once the sliders rest, What's happening's figures of their digit.
+// code, with the posterior's rings on a 2-D map and the reconstruction beside the drawing (or a picture given to
+// the upload box, upload.js, which goes first, as on the server). Once the sliders rest, What's happening's figures of their digit.
 // Until the model is loaded, or where it cannot run, the tab's server path draws (see live.js).
 //
 // The spec (the component's value) is ui/explore.py's ExplorerSpec record: the graphs to fetch and
@@ -33,7 +33,7 @@ export function start({ element, props, trigger, watch }) {
   let resting = null; // the figures wait for the sliders to rest
   let waiting = null; // ... and for What's happening to open
   const live = startLive({
-    name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'],
+    name: 'explore', element, props, trigger, watch, graphs: ['decoder', 'reader'], pageBlocks: (spec) => [spec.own.upload_box],
     values: (spec) => hovered ?? code(spec, sliderValues(spec.sliders)),
     async draw({ decoder, reader }, spec, z) {
       const image = await run(decoder, { z: { data: z, dims: [1, spec.latent] } }, 'image');
@@ -93,12 +93,11 @@ export function start({ element, props, trigger, watch }) {
   const buttons = live.spec().buttons;
   onClick(buttons.encode, async () => { // as ui/explore.py's encode: the sliders to the digit's code
     const spec = live.spec();
-    const uploaded = document.querySelector(`#${spec.own.upload} img`);
-    if (live.mode !== 'page' || !spec.encoder || uploaded) return trigger('upload');
+    if (live.mode !== 'page' || !spec.encoder) return trigger('upload');
     notice.textContent = '';
     let mean, spread;
     try {
-      ({ mean, spread } = await encodePad(await session(spec.encoder), spec));
+      ({ mean, spread } = await encodeOwn(await session(spec.encoder), spec));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       notice.textContent = `⚠ ${error.message}`;
@@ -138,13 +137,19 @@ export function start({ element, props, trigger, watch }) {
   });
 }
 
-// The encoder's posterior for the drawing on the explorer's pad (genlab.inference.explorer.posterior): its mean
-// and standard deviation; an InputError with the server's words for a blank or unreadable drawing.
-export async function encodePad(encoder, spec) {
-  const pad = document.querySelector(`#${spec.own.pad} canvas`);
-  const { data, width, height } = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
-  if (!data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
-  const { digit } = prepareDigit(data, width, height);
+// The encoder's posterior for the visitor's own digit (genlab.inference.explorer.posterior of visitor_digit): a
+// picture given to the upload box if there is one, else the drawing on the pad; its mean and standard deviation;
+// an InputError with the server's words for a blank or unreadable digit.
+export async function encodeOwn(encoder, spec) {
+  const given = document.querySelector(`#${spec.own.upload_box} .genlab-upload`)?.picture;
+  if (given?.error) throw new InputError(given.error);
+  let pixels = given?.pixels;
+  if (!pixels) {
+    const pad = document.querySelector(`#${spec.own.pad} canvas`);
+    pixels = pad.getContext('2d').getImageData(0, 0, pad.width, pad.height);
+    if (!pixels.data.some((value, i) => i % 4 === 3 && value > 0)) throw new InputError(spec.said.no_digit);
+  }
+  const { digit } = prepareDigit(pixels.data, pixels.width, pixels.height);
   const [mean, spread] = await run(encoder, { image: { data: digit, dims: [1, 1, 28, 28] } }, ['mean', 'spread']);
   return { mean, spread };
 }

@@ -30,12 +30,13 @@ const SERVER_TIMEOUT_MS = 3000; // a server answer that never shows (an error to
 // Returns the Live, so a tab can ask for a drawing on other input too (the explorer's map); live.spec()
 // is the spec now.
 export function startLive({ name, element, props, trigger, watch, graphs, values, draw, onFrame = () => {},
-                            askServer = () => trigger('input'), drawnWithSpec = true, serverMovesNothing = false }) {
+                            askServer = () => trigger('input'), drawnWithSpec = true, serverMovesNothing = false,
+                            pageBlocks = () => [] }) {
   let spec = given(name, props.value);
   let sessions = null;
   let shown = ''; // the values last drawn, to notice the server moving the sliders
   const live = new Live({
-    name, element, askServer,
+    name, element, askServer, pageBlocks: () => pageBlocks(spec),
     serverBlocks: () => spec.server_blocks, valuesNow: () => values(spec).join(),
     async drawInPage() {
       if (!sessions) return false; // loading: load() asks again once it can draw
@@ -67,7 +68,7 @@ export function startLive({ name, element, props, trigger, watch, graphs, values
       live.changed();
     } catch (error) {
       console.error(`genlab: the ${name} model did not load in the page`, error);
-      live.setMode('server', 'This browser could not run the model, so the server draws the pictures.');
+      live.setMode('server', cannotRun('draws the pictures'));
       live.changed();
     }
   }
@@ -105,8 +106,8 @@ export function fill(template, values) {
 }
 
 export class Live {
-  constructor({ name, element, serverBlocks, valuesNow, drawInPage, askServer }) {
-    Object.assign(this, { name, element, serverBlocks, valuesNow, drawInPage, askServer });
+  constructor({ name, element, serverBlocks, valuesNow, drawInPage, askServer, pageBlocks = () => [] }) {
+    Object.assign(this, { name, element, serverBlocks, valuesNow, drawInPage, askServer, pageBlocks });
     this.asked = null; // the values the server was last asked to draw
     this.busy = false;
     this.wanted = null; // the time of the newest input not yet drawn
@@ -120,10 +121,11 @@ export class Live {
   setMode(mode, why = '') {
     this.mode = mode;
     noteMode(this.name, this.element, mode);
-    for (const id of this.serverBlocks()) {
-      const block = document.getElementById(id);
-      if (block) block.style.display = mode === 'page' ? 'none' : '';
-    }
+    // The server's blocks hide while the page draws, and the page's own blocks outside its element (an upload box)
+    // while the server does: by a style rule, as Gradio mounts a closed accordion's blocks only once it opens.
+    this.hiding ??= document.head.appendChild(document.createElement('style'));
+    const hidden = mode === 'page' ? this.serverBlocks() : this.pageBlocks();
+    this.hiding.textContent = hidden.length ? `${hidden.map((id) => `#${id}`).join(', ')} { display: none !important; }` : '';
     if (why && this.notice && !this.notice.textContent) this.notice.textContent = why;
   }
 
@@ -146,7 +148,7 @@ export class Live {
         }
       } catch (error) {
         console.error(`genlab: drawing in the page failed (${this.name})`, error);
-        this.setMode('server', 'The page could not run this model, so the server draws the pictures.');
+        this.setMode('server', cannotRun('draws the pictures', 'The page could not run this model'));
         this.wanted ??= inputAt;
       }
     }
@@ -192,6 +194,13 @@ function onSliderInput(ids, callback) {
   document.addEventListener('input', (event) => {
     if (ids().some((id) => event.target.closest?.(`#${id}`))) callback(event);
   }, true);
+}
+
+// What a tab says where the page cannot run its model: the server `does` the work instead, in the Gradio page; the
+// static site (ui/web/shell.js) has no server to ask, so it says what would run it.
+export function cannotRun(does, what = 'This browser could not run the model') {
+  return window.genlabSite ? `${what}, and this page has no server to do it instead: open it in a browser that runs `
+    + 'WebAssembly (a recent Chrome, Edge, Firefox or Safari).' : `${what}, so the server ${does}.`;
 }
 
 // Lets the browser paint and handle what waits (input, a click on Stop), then goes on: ONNX Runtime
@@ -266,7 +275,7 @@ export async function graphsWhenShown({ element, name, notice, spec, current, re
     return made;
   } catch (error) {
     console.error(`genlab: the ${name} models did not load in the page`, error);
-    notice.textContent = `This browser could not run the model, so the server ${serverDoes}.`;
+    notice.textContent = cannotRun(serverDoes);
     return null;
   }
 }

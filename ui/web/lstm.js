@@ -3,7 +3,7 @@
 // does on the server (the prompt read after the start character, the same chances, the same pick from
 // the seed's own draws): browser tests hold the two together.
 
-import { shown } from './live.js';
+import { cannotRun, shown } from './live.js';
 import { run, session } from './runtime.js';
 import { uniform } from './seeds.js';
 
@@ -26,7 +26,7 @@ export async function lstmWhenShown(element, live, spec, serverDoes) {
     return made;
   } catch (error) {
     console.error('genlab: the character LSTM did not load in the page', error);
-    live.setMode('server', `This browser could not run the model, so the server ${serverDoes}.`);
+    live.setMode('server', cannotRun(serverDoes));
     return null;
   }
 }

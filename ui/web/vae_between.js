@@ -4,15 +4,15 @@
 // reading), the frames decoded evenly between the ends, straight or along the great circle, with the CNN's
 // reading under each, played forward and back, and on a 2-D model the path on the map, as
 // genlab.inference.explorer draws them on the server. The test digits come from the files the server (or
-// the static site) holds (genlab.inference.explorer.test_digit_file). Where the page cannot run the model,
-// or an uploaded digit is an end, the server draws (the component's focus event for the previews, its input
-// event for the frames).
+// the static site) holds (genlab.inference.explorer.test_digit_file); the visitor's own digit is a picture given
+// to the upload box if there is one, else the drawing (explore.js's encodeOwn). Where the page cannot run the
+// model, the server draws (the component's focus event for the previews, its input event for the frames).
 //
 // The spec (the component's value) is ui/explore.py's BetweenDigitsSpec. window.genlab.grids['vae-between']
 // is what is shown now (the ends' titles, the captions and the frames' pixels).
 
 import { caption, drawDigit, readings } from './digit.js';
-import { code, encodePad } from './explore.js';
+import { code, encodeOwn } from './explore.js';
 import { choiceIn, numberIn, onClick } from './knobs.js';
 import { fill, sliderValues, startLive } from './live.js';
 import { InputError } from './preprocess.js';
@@ -31,7 +31,7 @@ export function start({ element, props, trigger, watch }) {
   const strip = new FrameStrip(element.querySelector('canvas[data-picture=strip]'), element.querySelector('canvas[data-picture=animation]'));
   const previews = Object.fromEntries(ENDS.map((end) => [end, element.querySelector(`figure[data-end=${end}]`)]));
   let pressed = 0; // Interpolate pressed so often: each press draws again
-  let drawings = 0; // drawings the pad has sent: a drawn end follows the drawing
+  let drawings = 0; // drawings the pad has sent and pictures the upload box took: the visitor's end follows them
   let canDraw = false; // the page has drawn with this spec's graphs
   const live = startLive({
     name: NAME, element, props, trigger, watch, graphs: ['decoder', 'reader', 'encoder'],
@@ -45,11 +45,6 @@ export function start({ element, props, trigger, watch }) {
     async draw(graphs, spec, [sourceA, numberA, sourceB, numberB, frames, path]) {
       canDraw = true;
       notice.textContent = '';
-      if ([sourceA, sourceB].includes('my drawing') && uploaded(spec)) { // the server reads an uploaded digit
-        live.setMode('server');
-        live.changed();
-        return;
-      }
       let ends;
       try {
         ends = [await endOf(graphs, spec, sourceA, numberA), await endOf(graphs, spec, sourceB, numberB)];
@@ -90,24 +85,19 @@ export function start({ element, props, trigger, watch }) {
   document.addEventListener('genlab-drawing', (event) => {
     if (event.detail.sent && event.target.closest?.(`#${live.spec().own.pad}`)) drawings += 1;
   });
+  document.addEventListener('genlab-upload', (event) => {
+    if (event.target.closest?.(`#${live.spec().own.upload_box}`)) drawings += 1;
+  });
   for (const type of ['input', 'change']) { // a control changed: the page draws again if it can
     document.addEventListener(type, (event) => {
       if (Object.values(live.spec().knobs).some((id) => event.target.closest?.(`#${id}`))) back();
     }, true);
   }
-  function back() { // from the server's pictures (an uploaded end) to the page's, where it can draw them
-    if (live.mode === 'server' && canDraw && !uploadedEnd(live.spec())) live.setMode('page');
+  function back() { // from the server's pictures to the page's, where it can draw them
+    if (live.mode === 'server' && canDraw) live.setMode('page');
     live.changed();
   }
   watch('value', () => { canDraw = false; });
-}
-
-function uploaded(spec) {
-  return Boolean(document.querySelector(`#${spec.own.upload} img`));
-}
-
-function uploadedEnd(spec) {
-  return uploaded(spec) && ENDS.some((end) => choiceIn(spec.knobs[`${end}_source`]) === 'my drawing');
 }
 
 // One end's code and its preview (genlab.inference.explorer's endpoint and end_preview), or an InputError
@@ -128,7 +118,7 @@ async function endOf({ decoder, reader, encoder }, spec, source, number) {
   } else if (source === 'current sliders') {
     z = code(spec, sliderValues(spec.code_sliders));
   } else if (source === 'my drawing') {
-    ({ mean: z } = await encodePad(encoder, spec));
+    ({ mean: z } = await encodeOwn(encoder, spec));
   } else {
     throw new InputError(`An interpolation starts and ends at one of its sources; got '${source}'.`);
   }
