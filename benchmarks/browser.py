@@ -7,6 +7,7 @@ rate. Also: how soon the page draws after the tab opens, the server's CPU time p
 over a 20 Mbit/s link with nothing cached (to the app, and to the static site served by `python -m
 http.server`): when the first tab works, and the bytes it took; a scripted visitor's server calls; Text's
 characters a second and Text GAN's table, in the page against the server."""
+import io
 import json
 import os
 import re
@@ -19,10 +20,12 @@ from typing import Iterator
 
 import numpy as np
 import torch
+from PIL import Image, ImageDraw
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from benchmarks.running_app import ROOT, RunningApp, ServedFolder
 from genlab.commands.bench import Row
+from genlab.models.loading import load_checkpoint
 
 CHROMIUM = os.environ.get("GENLAB_CHROMIUM", "/usr/bin/chromium")  # Debian's; the browser tests use it too
 
@@ -186,11 +189,21 @@ def cold_visit(browser: Browser, url: str) -> dict:
             "all_bytes": sum(received)}
 
 
+def photo_of_a_seven() -> bytes:
+    """A 7 in dark ink on a light background, 800x600 pixels, as a PNG: a photo of a digit as a visitor gives one."""
+    image = Image.new("RGB", (800, 600), (235, 232, 225))
+    ImageDraw.Draw(image).line([(260, 120), (540, 120), (360, 500)], fill=(30, 30, 40), width=36)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
-    """A scripted visitor, step by step: draws a 7 in Classify and chooses the MLP; drags a VAE slider, asks for a
+    """A scripted visitor, step by step: draws a 7 in Classify, gives it a photo of one and chooses the MLP; drags a
+    VAE slider, asks for a
     random sample, encodes the drawing, interpolates between two test digits and chooses the 16-D VAE; draws a new
-    GAN seed, drags the truncation, asks for every digit and chooses the MLP GAN; writes in Text; rebuilds a line in
-    Sentences; writes in Text GAN. The server calls (queue joins) of each step, and the session's length; with the
+    GAN seed, drags the truncation, asks for every digit and chooses the MLP GAN; writes in Text and measures the
+    prompt (What's happening); rebuilds a line in Sentences; writes in Text GAN. The server calls (queue joins) of each step, and the session's length; with the
     runtime blocked, every tab's server path (the reference)."""
     page = context.new_page()
     if blocked:
@@ -236,6 +249,9 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
 
     page.wait_for_function(f"() => window.genlab?.modes?.classify === '{mode}'", timeout=60_000)
     step("Classify: draw a 7", lambda: draw("#digit-pad"))
+    upload = "#genlab-classify-upload" if blocked else "#genlab-classify-upload-box"  # the server's, or the page's box
+    step("Classify: upload a photo of a 7", lambda: page.locator(f"{upload} input[type=file]").set_input_files(
+        {"name": "seven.png", "mimeType": "image/png", "buffer": photo_of_a_seven()}))
     step("Classify: choose the MLP", lambda: choose("MLP (pretrained)"))
     open_tab("VAE explorer", "explore")
     step("VAE explorer: drag a slider", lambda: drag("genlab-z1"))
@@ -255,6 +271,8 @@ def visitor_session(context: BrowserContext, url: str, blocked: bool) -> dict:
     step("GAN sampler: choose the MLP GAN", lambda: choose("MLP GAN"))
     open_tab("Text", "text")
     step("Text: write", lambda: page.get_by_role("button", name="Write", exact=True).click())
+    page.get_by_role("tabpanel").get_by_text("What's happening", exact=True).click()
+    step("Text: measure the prompt", lambda: page.get_by_role("button", name="Measure the prompt on screen").click())
     open_tab("Sentences", "sentences-rebuild")
     step("Sentences: rebuild a line", lambda: page.get_by_role("button", name="Rebuild", exact=True).click())
     open_tab("Text GAN", "text-gan")
@@ -356,6 +374,47 @@ def lines_written(context: BrowserContext, url: str, blocked: bool) -> float:
     return float(np.median(times))
 
 
+STEPS = 1000  # of the character LSTM, timed alone
+PAGE_STEPS = """async (steps) => {
+  const { session } = await import(new URL('genlab/web/runtime.js', document.baseURI).href);
+  const { step } = await import(new URL('genlab/web/lstm.js', document.baseURI).href);
+  const spec = window.genlab.specs.text, graph = await session(spec.lstm);
+  let state = null;
+  for (let i = 0; i < 50; i++) ({ state } = await step(graph, spec, [i % spec.vocab.length], state));
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) ({ state } = await step(graph, spec, [i % spec.vocab.length], state));
+  return (performance.now() - start) / steps;
+}"""
+
+
+def lstm_steps(context: BrowserContext, url: str) -> dict:
+    """Milliseconds a step of the character LSTM takes (a character on the carried state: what each written
+    character costs at least), median of TRIALS x STEPS: in the page (lstm.js's step, the Text tab's graph), and
+    torch's fused step (the server's writer) in this process on one thread and on two."""
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_role("tab", name="Text", exact=True).click()
+    page.wait_for_function("() => window.genlab?.modes?.text === 'page'", timeout=60_000)
+    in_page = np.median([page.evaluate(PAGE_STEPS, STEPS) for _ in range(TRIALS)])
+    page.close()
+    lstm = load_checkpoint(ROOT / "checkpoints" / "lstm").model.eval()
+    stepper, threads, timed = lstm.stepper(), torch.get_num_threads(), {}
+    for count in (1, 2):
+        torch.set_num_threads(count)
+        runs = []
+        for _ in range(TRIALS):
+            state = None
+            for i in range(50):
+                _, state = stepper(torch.tensor([i % len(lstm.config.vocab)]), state)
+            start = time.perf_counter()
+            for i in range(STEPS):
+                _, state = stepper(torch.tensor([i % len(lstm.config.vocab)]), state)
+            runs.append(1000 * (time.perf_counter() - start) / STEPS)
+        timed[count] = np.median(runs)
+    torch.set_num_threads(threads)
+    return {"page": in_page, "torch": timed[1], "torch_2": timed[2]}
+
+
 def static_cold_visits(browser: Browser) -> dict:
     """cold_visit's medians on the static site (`python -m genlab site`, written now), served as it is by
     `python -m http.server`: no compression on the way, the runtime's WebAssembly unpacked in the page."""
@@ -433,4 +492,9 @@ def bench_browser(device: torch.device) -> Iterator[Row]:
                f"first character {in_page['first']:.1f} ms after Write, then {in_page['perSecond']:,.0f} characters/s",
                f"the server writes: first character {on_server['first']:.0f} ms, then "
                f"{on_server['perSecond']:,.0f} characters/s", f"{in_page['perSecond'] / on_server['perSecond']:.1f}x the characters a second")
+        steps = lstm_steps(context, client.src)
+        yield (f"Text: one step of the character LSTM, a character on the carried state (median of {TRIALS} x "
+               f"{STEPS:,}), in the page", f"{1000 * steps['page']:.0f} µs: at most {1000 / steps['page']:,.0f} characters/s",
+               f"torch's fused step, as the server writes: {1000 * steps['torch']:.0f} µs on one thread, "
+               f"{1000 * steps['torch_2']:.0f} µs on two", f"{steps['torch'] / steps['page']:.2f}x torch's one thread")
         browser.close()

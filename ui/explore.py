@@ -107,8 +107,8 @@ class ExplorerSpec(SliderSpec):
 class BetweenDigitsSpec(SliderSpec):
     """What ui/web/vae_between.js interpolates with: the decoder and encoder, the code's size, the dimension each
     slider holds (an end may be the sliders' code), the ends' controls, the frames and the path (knobs), the
-    button, the visitor's drawing pad and upload, where the test digits are (None where the server has none),
-    the map's block (a 2-D model's path is drawn on it) and what the server says, for the page to say alike."""
+    button, the visitor's drawing pad and upload box, where the test digits are (None where the server has none)
+    and what the server says, for the page to say alike. (A 2-D model's path goes to the map as an event.)"""
 
     decoder: str | None
     encoder: str | None
@@ -120,7 +120,6 @@ class BetweenDigitsSpec(SliderSpec):
     button: str
     own: dict[str, str]
     test_digits: dict | None  # {url, count, per_file}
-    map: str
     said: dict[str, str]
     max_frames: int = MAX_FRAMES
     max_seed: int = MAX_SEED
@@ -196,7 +195,7 @@ class Handlers:
             reader=reader, why=why, sliders=(), code_sliders=tuple(SLIDER_IDS), decoder=decoder, encoder=encoder,
             server_blocks=(BETWEEN["from_preview"], BETWEEN["to_preview"], STRIP_ID, ANIMATION_ID),
             latent=vae.meta["config"]["latent"], order=tuple(self.explorer.order(vae)[:SLIDERS]), extent=EXTENT,
-            knobs=BETWEEN, button=BETWEEN_BUTTON_ID, own=OWN, test_digits=digits, map=MAP_ID,
+            knobs=BETWEEN, button=BETWEEN_BUTTON_ID, own=OWN, test_digits=digits,
             said={"no_digit": NO_DIGIT, "no_test_digits": NO_TEST_DIGITS, "frames": FRAMES_REFUSED,
                   "test_range": TEST_RANGE})
 

@@ -508,17 +508,17 @@ def test_classify_an_uploaded_photo_after_a_file_that_is_not_one(page, mnist_tes
     not_a_picture.write_text("these are words, not pixels")
     Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).save(photo)  # a 7 on a big white page
     panel = open_tab(page, "Classify")
-    upload = block_labelled(panel, "...or upload an image")
+    page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)
+    upload = panel.get_by_label("...or upload an image", exact=True)  # the page's box: the picture stays in the page
 
-    upload.locator("input[type=file]").set_input_files(not_a_picture)
-    expect(page.locator(".toast-body").filter(has_text="This file is not an image that can be read")).to_be_visible()
+    upload.set_input_files(not_a_picture)
+    expect(panel.get_by_text("⚠ This file is not an image that can be read (PNG, JPEG, WebP, GIF or BMP).")).to_be_visible()
     expect(panel.get_by_test_id("label-output-value")).to_have_count(0)  # no answer for it
 
-    upload.get_by_role("button", name="Remove Image", exact=True).click()
-    upload.locator("input[type=file]").set_input_files(photo)
+    upload.set_input_files(photo)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("7")
     expect(panel.get_by_text(re.compile(r"^Read as 7 with.*Read from the uploaded image\.$"))).to_be_visible()
-    expect(image_in(panel, "What the model sees")).to_be_visible()
+    expect(panel.get_by_label("What the model sees", exact=True)).to_be_visible()
 
 
 def test_with_a_drawing_and_an_upload_on_screen_the_reading_says_which_it_read(page, mnist_test, tmp_path):
@@ -527,9 +527,10 @@ def test_with_a_drawing_and_an_upload_on_screen_the_reading_says_which_it_read(p
     two = tmp_path / "two.png"
     Image.fromarray(draw_like_a_person(mnist_test.images[1, 0].numpy())).save(two)  # test digit 1 is a 2
     panel = open_tab(page, "Classify")
+    page.wait_for_function("() => window.genlab?.modes?.classify === 'page'", timeout=30_000)  # the page's box shows
     draw_a_seven(page, panel)
     expect(panel.get_by_text(re.compile(r"^Read as 7 with.*Read from your drawing\.$"))).to_be_visible()
-    block_labelled(panel, "...or upload an image").locator("input[type=file]").set_input_files(two)
+    panel.get_by_label("...or upload an image", exact=True).set_input_files(two)
     expect(panel.get_by_test_id("label-output-value")).to_have_text("2")
     expect(panel.get_by_text(re.compile(r"^Read as 2 with.*Read from the uploaded image\.$"))).to_be_visible()
     draw_a_seven(page, panel)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import torch
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from genlab.serve.lab import Lab
 from genlab.serve.web_models import MODELS_PATH
@@ -68,8 +68,17 @@ def test_the_page_reads_the_live_spec_python_gives(page: Page):
             panel.get_by_role("button", name="Encode", exact=True).click()
             page.wait_for_function("() => document.querySelector('#genlab-vae-reconstruction-live canvas')"
                                    "?.checkVisibility()")
-        if name == "vae-between":  # drawn once its accordion opens
+        if name == "vae-between":  # from a seed to the sliders, then from the visitor's digit: none, then a drawing
             panel.get_by_text("Interpolate between two digits", exact=True).click()
+            panel.get_by_role("radio", name="random", exact=True).first.check()
+            panel.get_by_label("Test digit number or seed").first.fill("5")
+            panel.get_by_role("radio", name="current sliders", exact=True).last.check()
+            set_number(panel, "z1", 1.5)
+            page.locator("#genlab-vae-pad").get_by_role("button", name="Clear canvas", exact=True).click()  # (open: above)
+            panel.get_by_role("radio", name="my drawing", exact=True).first.check()
+            expect(page.locator("#genlab-vae-between-live .genlab-notice")).to_contain_text("⚠")
+            draw_a_seven(page, page.locator("#genlab-vae-pad"))
+            expect(page.locator("#genlab-vae-between-live .genlab-notice")).to_have_text("")
         if name == "gan-between":  # the interpolation is drawn once its accordion opens, and follows its frames
             panel.get_by_text("Interpolate between two seeds", exact=True).click()
             page.wait_for_function("() => window.genlab?.modes?.['gan-between'] === 'page'", timeout=30_000)
