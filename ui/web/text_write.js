@@ -14,7 +14,9 @@ import { given, Live, nextTask } from './live.js';
 import { lstmWhenShown, notice, readPrompt, write } from './lstm.js';
 
 const NAME = 'text';
-const YIELD_MS = 12; // the longest the writing keeps the page busy between paints
+const YIELD_MS = 12; // the longest the writing keeps the page busy before it lets it handle input (Stop)
+const PAINT_MS = 50; // between the text's updates on screen at full speed, as the server streams it (ui/text.py's
+// STREAM_EVERY): each update lays the whole text out again, and at every yield that slowed the writing
 window.genlab.texts ??= {};
 
 export function start({ element, props, trigger, watch }) {
@@ -45,7 +47,7 @@ export function start({ element, props, trigger, watch }) {
     const record = { settings, pressed, text, firstAt, lastAt: null };
     window.genlab.texts.write = record;
     const paint = () => { box.value = text; box.scrollTop = box.scrollHeight; };
-    let yielded = performance.now();
+    let yielded = performance.now(), painted = -Infinity;
     for await (const { char, drawnFrom } of write(lstm, spec, prompt.text, settings, () => mine !== writing)) {
       text += char;
       step += 1;
@@ -56,7 +58,10 @@ export function start({ element, props, trigger, watch }) {
         choice.innerHTML = choiceHtml(step, char, drawnFrom, spec.vocab);
         await new Promise((done) => setTimeout(done, spec.watch_ms));
       } else if (step === 1 || performance.now() - yielded > YIELD_MS) {
-        paint();
+        if (performance.now() - painted > PAINT_MS) {
+          paint();
+          painted = performance.now();
+        }
         await nextTask(); // the runtime answers in microtasks: without this the page would not paint, nor hear Stop
         yielded = performance.now();
       }
