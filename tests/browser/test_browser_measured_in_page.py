@@ -9,7 +9,7 @@ import torch
 from playwright.sync_api import Locator, Page, expect
 
 from genlab.serve.lab import Lab
-from tests.browser.test_browser import open_tab, set_number
+from tests.browser.test_browser import block_labelled, open_tab, set_number
 from tests.browser.test_browser_inference import server_calls
 from tests.browser.test_browser_learner import live_words
 from tests.helpers import CHECKPOINTS
@@ -94,3 +94,30 @@ def test_every_measure_button_is_answered_by_the_page_in_the_servers_words(page:
         same_words(measured(page, panel, "Measure the lines on screen", "textgan"),
                    text_gan.Handlers(lab).explain("textgan", count, temperature, seed, None))
     assert calls == [], "no Measure button asks the server"
+
+
+def test_after_coming_back_from_mine_the_page_measures_again(page: Page, lab: Lab):
+    """A learner loads a character LSTM of their own (here a copy of the pretrained one) and writes with it in the
+    Text tab (Mine: the server takes that choice). They type a new prompt, and choose the pretrained LSTM again: the
+    page replays that choice and measures the prompt on screen with it, in the server's words, asking nothing."""
+    panel = open_tab(page, "Train")
+    panel.get_by_text("Upload a checkpoint", exact=True).click()
+    files = block_labelled(panel, "The .safetensors and .json of one model").last
+    files.locator("input[type=file]").set_input_files([CHECKPOINTS / "lstm.safetensors", CHECKPOINTS / "lstm.json"])
+    expect(files.get_by_text("lstm.safetensors")).to_be_visible()
+    panel.get_by_role("button", name="Load as my model", exact=True).click()
+    expect(panel.get_by_text(re.compile(r"^Loaded your character LSTM"))).to_be_visible()
+
+    panel = opened(page, "Text", "text-inside")
+    panel.get_by_role("radio", name="Mine (from the Train tab)", exact=True).check()
+    page.wait_for_function("() => window.genlab.measured?.text", timeout=30_000)  # the page measured with mine
+    prompt = "To be, or not to be"
+    panel.get_by_label("Prompt", exact=True).fill(prompt)
+    page.wait_for_function("(prompt) => window.genlab.texts.inside?.prompt === prompt", arg=prompt)
+    page.evaluate("() => { window.genlab.measured = {}; }")
+    calls = server_calls(page)
+    panel.get_by_role("radio", name="Character LSTM (tiny-shakespeare)", exact=True).check()
+    words = page.wait_for_function("() => window.genlab.measured.text", timeout=30_000).json_value()
+    same_words(words, explained(lab.checkpoint("lstm", "lstm", "anyone").model, prompt, 0.8, torch.device("cpu")))
+    expect(live_words(panel.locator(".whats-happening"))).to_contain_text(words.split("\n\n", 1)[1].replace("**", "")[:60])
+    assert calls == [], "the pretrained model, chosen again, asked the server nothing"

@@ -223,14 +223,14 @@ function noteMode(name, element, mode) {
 
 // What's happening's figures of what a module shows, as its Measure button asks for them (ui/whats_happening.py's
 // measured): `measure` gives the words, written in the page, or throws where it cannot (the model is not running in the
-// page, or it has not the graph the figures need), and the server measures instead. window.genlab.measured[name] is
-// what the page measured last, for tests.
+// page, or it has not the graph the figures need), and the server measures instead. It returns the measure the page
+// itself calls too (after another model is chosen). window.genlab.measured[name] is what the page measured last.
 export function measuresIn(name, measure) {
-  (window.genlab.measures ??= {})[name] = async () => {
+  return ((window.genlab.measures ??= {})[name] = async () => {
     const words = await measure();
     (window.genlab.measured ??= {})[name] = words;
     return words;
-  };
+  });
 }
 
 // Whether the What's happening under an element's tab is open: Gradio mounts a closed accordion's blocks only once it

@@ -41,12 +41,12 @@ export function start({ element, props, trigger, watch }) {
       make: async () => ({ writer: await session(spec.writer), encoder: await session(spec.encoder) }),
     });
     if (graphs && mine === loads && mine > 1 && spec.figures) { // another model: What's happening's figures are the one's before
-      window.genlab.readings.linesWords = await measure();
+      window.genlab.readings.linesWords = await measured();
       trigger('blur');
     }
   }
 
-  async function measure() { // What's happening's figures of the typed line
+  const measure = async () => { // What's happening's figures of the typed line
     if (!graphs) throw new Error('genlab: the server measures this line');
     try {
       return await figures(graphs, spec, readLine(textIn(spec.knobs.typed), spec, 'The line'));
@@ -54,8 +54,8 @@ export function start({ element, props, trigger, watch }) {
       if (!(error instanceof TextError)) throw error;
       return `${spec.figures.formula}\n\n⚠ ${error.message}`;
     }
-  }
-  if (spec.figures) measuresIn('sentences', measure);
+  };
+  const measured = spec.figures ? measuresIn('sentences', measure) : measure;
 
   async function act(serverEvent, before = () => {}) {
     if (!graphs) return trigger(serverEvent);

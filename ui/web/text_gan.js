@@ -48,11 +48,10 @@ export function start({ element, props, trigger, watch }) {
     }
   }
 
-  async function measure() { // What's happening's figures: the critic's scores of the lines the knobs write
+  const measure = measuresIn('textgan', async () => { // What's happening's figures: the critic's scores of the lines
     if (!writers || !spec.critic) throw new Error('genlab: the server measures these lines');
     return criticWords(writers, await session(spec.critic), spec);
-  }
-  measuresIn('textgan', measure);
+  });
 
   async function write(serverEvent, before = () => {}) {
     if (!writers) return trigger(serverEvent);

@@ -44,13 +44,12 @@ export function start({ element, props, trigger, watch }) {
     }
   }
 
-  async function measure() { // What's happening's figures of the prompt on screen
+  const measure = measuresIn('text', async () => { // What's happening's figures of the prompt on screen
     if (live.mode !== 'page' || !reader) throw new Error('genlab: the server measures this prompt');
     const read = readPrompt(textIn(spec.prompt), spec.vocab);
     const { logProbs, last } = await reader.read(read.ids);
     return textWords(spec.words, spec.vocab, read.text, logProbs, last, numberIn(spec.temperature));
-  }
-  measuresIn('text', measure);
+  });
 
   async function show(prompt) {
     const read = readPrompt(prompt, spec.vocab);
