@@ -144,9 +144,8 @@ async function generated({ generator }, spec, knobs, everyDigit) {
 // What goes under each sample (the CNN's reading or D's score) and the summary the server writes under
 // its grid (genlab.inference.sampler.read).
 async function readUnder({ reader, judge }, spec, knobs, { images, asked, digit, n }) {
-  const judged = knobs.under === spec.judged && judge;
-  const real = judged ? Array.from(await run(judge, { image: { data: images, dims: [n, 1, SIDE, SIDE] },
-                                                      ...(digit && { digit }) }, 'real'), (p) => Number(fixed(p, 3))) : null; // Python's round(p, 3)
+  const judged = knobs.under === spec.judged && judge ? await judgeOf(judge, images, digit, n) : null;
+  const real = judged ? Array.from(judged[0], (p) => Number(fixed(p, 3))) : null; // Python's round(p, 3)
   const read = reader ? await readings(reader, images, n) : null;
   const captions = real ? real.map((p) => `D ${fixed(p, 2)}`) : read ? read.map((r) => r.caption) : Array(n).fill('');
   let summary = real ? `Under each sample: D's chance that it is real (their mean: ${fixed(real.reduce((a, b) => a + b) / n, 2)}). ` : '';
@@ -160,15 +159,18 @@ async function readUnder({ reader, judge }, spec, knobs, { images, asked, digit,
       summary += ` It reads ${fixed(100 * Math.fround(right / n), 0)}% of them as the digit asked for.`;
     }
   }
-  return { captions, summary };
+  return { captions, summary, judged };
+}
+
+// D's chance that each of n images is real and its logit (the judge graph's outputs), for the digits asked for.
+function judgeOf(judge, images, digit, n) {
+  return run(judge, { image: { data: images, dims: [n, 1, SIDE, SIDE] }, ...(digit && { digit }) }, ['real', 'logit']);
 }
 
 // What's happening's words for the grid on screen (ui.whats_happening.gan_words of genlab.inference.objectives'
 // gan_value): D's view of its samples and of as many real test digits, from D's logits, and the game's value.
-async function judgedWords({ judge }, spec, { images, digit, n }) {
-  const judgedOn = (data, asked) => run(judge, { image: { data, dims: [n, 1, SIDE, SIDE] }, ...(asked && { digit: asked }) },
-                                        ['real', 'logit']);
-  const [chance, fake] = await judgedOn(images, digit);
+async function judgedWords({ judge }, spec, { images, digit, n, judged }) {
+  const [chance, fake] = judged ?? await judgeOf(judge, images, digit, n); // the grid's own, if D's chances are under it
   const softplus = (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
   const mean = (values) => Array.from(values).reduce((a, b) => a + b, 0) / values.length;
   const words = spec.words;
@@ -180,7 +182,7 @@ async function judgedWords({ judge }, spec, { images, digit, n }) {
   };
   if (!spec.test_digits) return `${words.formula}\n\n${fill(words.no_real, values)}`;
   const real = await firstDigits(spec.test_digits, n);
-  const [realChance, realLogit] = await judgedOn(real.images, spec.classes && { data: BigInt64Array.from(real.labels, BigInt), dims: [n] });
+  const [realChance, realLogit] = await judgeOf(judge, real.images, spec.classes && { data: BigInt64Array.from(real.labels, BigInt), dims: [n] }, n);
   const logDReal = -mean(Array.from(realLogit, (x) => softplus(-x)));
   Object.assign(values, { log_d_real: fixed(logDReal, 3), value: fixed(logDReal + logOneMinusDFake, 3), d_real: fixed(mean(realChance), 2) });
   return `${words.formula}\n\n${fill(words.read, values)}`;
