@@ -114,6 +114,21 @@ def test_files_that_are_not_images_or_are_too_big_get_a_clear_message(tmp_path):
         prepare_digit(np.zeros((MAX_PIXELS // 1000 + 1, 1000), np.uint8))
 
 
+def test_a_phone_photo_stored_sideways_is_read_the_way_its_camera_says_it_stands(mnist_test, cnn):
+    """Phones store a photo as the sensor saw it and note in its EXIF how to turn it: a 7 photographed with the
+    phone on its side is read upright, as any browser shows it (and as the page reads it, ui/web/upload.js)."""
+    upright = Image.fromarray(draw_like_a_person(mnist_test.images[0, 0].numpy())).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # EXIF orientation: turn a quarter clockwise to show
+    stored = BytesIO()
+    upright.rotate(90, expand=True).save(stored, "JPEG", quality=95, exif=exif.tobytes())
+    photo = open_image(stored.getvalue())
+    assert photo.size == upright.size
+    reading = read_digit(cnn, photo, torch.device("cpu"))
+    assert reading.label == "7", reading.probabilities
+    assert similarity(reading.digit, prepare_digit(upright).digit) > 0.97
+
+
 def test_odd_arrays_are_refused_with_a_message():
     with pytest.raises(InputError, match="finite"):
         prepare_digit(np.full((50, 50), np.nan, np.float32))
