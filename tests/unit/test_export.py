@@ -13,7 +13,7 @@ from genlab.core.checkpoint import Checkpoint
 from genlab.core.lines import first_lines, line_batch, sample_lines
 from genlab.core.seeds import gaussian, picked, uniform
 from genlab.models.loading import load_all
-from genlab.inference.objectives import gan_value
+from genlab.inference.objectives import critic_scores, gan_value
 from genlab.inference.explain import explain
 from genlab.serve import export
 from genlab.serve.export import ENCODER, EXPLAINER, JUDGE, MODEL, PRETRAINED, ExportError, exportable, to_onnx
@@ -85,6 +85,21 @@ def test_a_gans_judge_gives_what_the_sampler_shows(name):
     assert got.shape == (64,) and np.abs(got - torch.sigmoid(expected).numpy()).max() < 1e-5
     assert np.abs(logit - expected.numpy()).max() < 1e-4
     assert np.abs(got.round(3) - gan_value(gan, samples, digits, None).d_each_fake).max() <= 1e-3
+
+
+@pytest.mark.smoke  # the Space exports these parts with ZeroGPU's torch and onnx too
+def test_a_text_gans_judge_scores_lines_as_its_critic_does():
+    """The text GAN's critic as the page runs it (What's happening's scores): on lines of the GAN's own, of the
+    verse and a few typed ones, each fed as critic_scores feeds them, the graph's score within 1e-4 of torch's."""
+    text_gan = CHECKPOINTS_LOADED["textgan"].model
+    vocab, width = text_gan.config.vocab, text_gan.config.max_chars + 1
+    lines = [*sample_lines(text_gan.generator, 8, text_gan.config.max_chars, torch.device("cpu"), 1.0, 5),
+             "To be, or not to be", "ab", "What say you, my lord? " * 3]
+    batch = line_batch(lines, vocab)
+    onehots = torch.nn.functional.one_hot(batch.targets, len(vocab)).float() * batch.mask[..., None]
+    onehots = torch.nn.functional.pad(onehots, (0, 0, 0, max(0, width - onehots.shape[1])))[:, :width]
+    (got,) = onnx_session(to_onnx(CHECKPOINTS_LOADED["textgan"], JUDGE)).run(None, {"onehots": onehots.numpy()})
+    assert np.abs(got - np.array(critic_scores(text_gan, lines))).max() < 1e-4
 
 
 def test_only_a_gan_has_a_judge():
