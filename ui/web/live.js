@@ -122,10 +122,8 @@ export class Live {
     this.mode = mode;
     noteMode(this.name, this.element, mode);
     // The server's blocks hide while the page draws, and the page's own blocks outside its element (an upload box)
-    // while the server does: by a style rule, as Gradio mounts a closed accordion's blocks only once it opens.
-    this.hiding ??= document.head.appendChild(document.createElement('style'));
-    const hidden = mode === 'page' ? this.serverBlocks() : this.pageBlocks();
-    this.hiding.textContent = hidden.length ? `${hidden.map((id) => `#${id}`).join(', ')} { display: none !important; }` : '';
+    // while the server does.
+    hideBlocks(this.element, mode === 'page' ? this.serverBlocks() : this.pageBlocks());
     if (why && this.notice && !this.notice.textContent) this.notice.textContent = why;
   }
 
@@ -214,6 +212,13 @@ export function nextTask() {
   });
 }
 
+// Hides the blocks of these ids (and shows the ones a module's element hid before): by a style rule of the element's,
+// as Gradio mounts a closed accordion's blocks only once it opens, which a block's own style would miss.
+function hideBlocks(element, ids) {
+  element.genlabHiding ??= document.head.appendChild(document.createElement('style'));
+  element.genlabHiding.textContent = ids.length ? `${ids.map((id) => `#${id}`).join(', ')} { display: none !important; }` : '';
+}
+
 // Where a module draws now: in window.genlab.modes, and on its element (inside the component's own CSS scope),
 // where ui/web/choices.js reads it.
 function noteMode(name, element, mode) {
@@ -271,7 +276,7 @@ export async function graphsWhenShown({ element, name, notice, spec, current, re
     const made = await make();
     if (current() !== spec) return null;
     noteMode(name, element, 'page');
-    for (const id of spec.server_blocks) document.getElementById(id)?.style.setProperty('display', 'none');
+    hideBlocks(element, spec.server_blocks);
     return made;
   } catch (error) {
     console.error(`genlab: the ${name} models did not load in the page`, error);

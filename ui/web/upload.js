@@ -9,6 +9,7 @@
 //
 // The component's value is ui/web.py's upload_box limits and words, fields named as read here.
 
+import { fill } from './live.js';
 import { pyRound, WORK_SIDE } from './preprocess.js';
 
 export function start({ element, props }) {
@@ -62,10 +63,6 @@ export function start({ element, props }) {
 }
 
 export class UploadError extends Error {}
-
-function fill(template, values) {
-  return Object.entries(values).reduce((text, [name, value]) => text.replaceAll(`{${name}}`, value), template);
-}
 
 // A file as the server opens it: its RGBA pixels, at most WORK_SIDE a side; an UploadError with the server's words
 // for a file too large, a picture with too many pixels, or one that is not a picture.
